@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using NodeAgent.Metrics;
+
+namespace NodeAgent.Hosting;
+
+/// <summary>Builds and runs the one process: Kestrel (slim builder), systemd integration, the agent's services.</summary>
+internal static partial class AgentHost
+{
+    public static async Task<int> RunAsync(AgentOptions options, IReadOnlyList<string> warnings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+
+        // The configuration was read and validated from the contract's sources; nothing else (ASPNETCORE_URLS,
+        // appsettings.json) may change what the agent does behind the user's back.
+        builder.Configuration.Sources.Clear();
+
+        // Type=notify under systemd (READY=1 once started, STOPPING=1 on SIGTERM); a no-op anywhere else.
+        builder.Host.UseSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        ConfigureLogging(builder.Logging, builder.Services, options.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.ListenAddress);
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentHealth>();
+        builder.Services.AddSingleton(_ => new ProcessMetrics(NodePaths.SelfProc, Path.GetDirectoryName(NodePaths.SelfProc)!));
+        builder.Services.AddSingleton<ScrapeHandler>();
+
+        await using var app = builder.Build();
+        Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options);
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent");
+        foreach (var warning in warnings)
+        {
+            Log.ConfigurationWarning(logger, warning);
+        }
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Register(() => Log.Started(logger, AgentVersion.Current, options.NodeName, $"http://{options.ListenAddress}"));
+        lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
+        lifetime.ApplicationStopped.Register(() => Log.Stopped(logger));
+
+        try
+        {
+            await app.RunAsync();
+            return ExitCodes.Clean;
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            Log.ListenFailed(logger, options.ListenAddress.ToString(), e.Message);
+            return ExitCodes.Fatal;
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services, LoggingOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(options.Level);
+        // A scrape must not write log lines; framework chatter is for troubleshooting only.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("System", LogLevel.Warning);
+        if (options.Format == LogFormat.Json)
+        {
+            services.AddSingleton<ConsoleFormatter, JsonLineFormatter>();
+            logging.AddConsole(o => o.FormatterName = JsonLineFormatter.FormatterName);
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            });
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "NodeAgent {Version} started on node {Node}, serving {Address}", EventName = "Started")]
+        public static partial void Started(ILogger logger, string version, string node, string address);
+
+        [LoggerMessage(2, LogLevel.Warning, "{Warning}", EventName = "ConfigurationWarning")]
+        public static partial void ConfigurationWarning(ILogger logger, string warning);
+
+        [LoggerMessage(3, LogLevel.Information, "Stopping: finishing in-flight work", EventName = "Stopping")]
+        public static partial void Stopping(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Information, "Stopped", EventName = "Stopped")]
+        public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
+        public static partial void ListenFailed(ILogger logger, string address, string reason);
+    }
+}

@@ -1,0 +1,304 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Metrics;
+
+namespace NodeAgent.Hosting;
+
+internal sealed record ConfigReport(AgentOptions? Options, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
+{
+    public bool IsValid => Options is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Turns the merged configuration into <see cref="AgentOptions"/>, collecting every problem at once so a user fixes
+/// them in one round. Each error names where the value came from, the key, and what was expected.
+/// </summary>
+internal sealed class AgentOptionsReader
+{
+    private readonly IConfiguration _config;
+    private readonly IReadOnlyList<ConfigLayer> _layers;
+    private readonly List<string> _errors = [];
+    private readonly List<string> _warnings = [];
+
+    private AgentOptionsReader(IReadOnlyList<ConfigLayer> layers)
+    {
+        _layers = layers;
+        _config = ConfigLayers.Merge(layers);
+    }
+
+    public static ConfigReport Read(IReadOnlyList<ConfigLayer> layers, IReadOnlyList<string> loadErrors, string? nodeNameFromEnvironment, string hostName)
+    {
+        var reader = new AgentOptionsReader(layers);
+        reader._errors.AddRange(loadErrors);
+        reader._errors.AddRange(UnknownKeys.Find(layers));
+        var options = reader.Build(nodeNameFromEnvironment, hostName);
+        return new ConfigReport(reader._errors.Count == 0 ? options : null, reader._errors, reader._warnings);
+    }
+
+    private AgentOptions Build(string? nodeNameFromEnvironment, string hostName)
+    {
+        var nodeName = Text("Node:Name") ?? (string.IsNullOrWhiteSpace(nodeNameFromEnvironment) ? hostName : nodeNameFromEnvironment);
+        var listen = ParseReference("Http:ListenAddress", ConfigValues.ParseListenAddress, ConfigValues.ListenExpected) ?? new IPEndPoint(IPAddress.Any, 9100);
+        var paths = new NodePaths(PathValue("Host:ProcPath")!, PathValue("Host:SysPath")!, PathValue("Host:RootPath")!);
+        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors());
+        var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"));
+        var elasticsearch = ReadElasticsearch();
+        var output = Text("Output:Type") is { } type
+            ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
+            : elasticsearch.Urls.Count > 0 ? OutputKind.Elasticsearch : OutputKind.Console;
+        var logging = new LoggingOptions(
+            Choice("Logging:Format") == "text" ? LogFormat.Text : LogFormat.Json,
+            Enum.Parse<LogLevel>(Choice("Logging:Level") ?? "Information", ignoreCase: true));
+        var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging);
+        CheckCombinations(options);
+        return options;
+    }
+
+    private ElasticsearchOptions ReadElasticsearch()
+    {
+        var urls = new List<Uri>();
+        foreach (var url in List("Elasticsearch:Urls"))
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                urls.Add(uri);
+            }
+            else
+            {
+                Error("Elasticsearch:Urls", $"'{url}' is not an http:// or https:// URL");
+            }
+        }
+
+        return new ElasticsearchOptions(
+            urls,
+            Text("Elasticsearch:DataStream") ?? "",
+            Text("Elasticsearch:Index"),
+            Text("Elasticsearch:Username"),
+            Text("Elasticsearch:Password"),
+            ExistingFile("Elasticsearch:PasswordFile"),
+            Text("Elasticsearch:ApiKey"),
+            ExistingFile("Elasticsearch:ApiKeyFile"),
+            ExistingFile("Elasticsearch:CaFile"),
+            Bool("Elasticsearch:InsecureSkipVerify"),
+            Choice("Elasticsearch:Compression") != "none",
+            Duration("Elasticsearch:FlushInterval"),
+            Size("Elasticsearch:MaxBatchBytes"));
+    }
+
+    private void CheckCombinations(AgentOptions options)
+    {
+        var es = options.Elasticsearch;
+        if (options.Output == OutputKind.Elasticsearch && es.Urls.Count == 0)
+        {
+            Error("Output:Type", "is elasticsearch but Elasticsearch:Urls is empty (expected at least one URL)");
+        }
+
+        if (es.Password is not null && es.PasswordFile is not null)
+        {
+            Error("Elasticsearch:PasswordFile", "is set together with Elasticsearch:Password (expected one of them)");
+        }
+
+        if (es.ApiKey is not null && es.ApiKeyFile is not null)
+        {
+            Error("Elasticsearch:ApiKeyFile", "is set together with Elasticsearch:ApiKey (expected one of them)");
+        }
+
+        var hasBasic = es.Username is not null || es.Password is not null || es.PasswordFile is not null;
+        if (hasBasic && (es.ApiKey is not null || es.ApiKeyFile is not null))
+        {
+            Error("Elasticsearch:ApiKey", "is set together with basic auth (expected either Username/Password or ApiKey)");
+        }
+
+        if (es.Username is null && (es.Password is not null || es.PasswordFile is not null))
+        {
+            Error("Elasticsearch:Username", "is not set but a password is (expected both for basic auth)");
+        }
+
+        if (es.Username is not null && es.Password is null && es.PasswordFile is null)
+        {
+            Error("Elasticsearch:Password", $"is not set for user '{es.Username}' (expected Password or PasswordFile)");
+        }
+
+        if (es.Index is null && string.IsNullOrWhiteSpace(es.DataStream))
+        {
+            Error("Elasticsearch:DataStream", "is empty (expected a data stream name, or set Elasticsearch:Index)");
+        }
+
+        if (es.MaxBatchBytes < 1024)
+        {
+            Error("Elasticsearch:MaxBatchBytes", $"is {es.MaxBatchBytes} bytes (expected at least 1KiB)");
+        }
+
+        if (es.FlushInterval <= TimeSpan.Zero)
+        {
+            Error("Elasticsearch:FlushInterval", "is zero (expected a positive duration)");
+        }
+
+        if (options.Output == OutputKind.Console && options.Logs.Enabled)
+        {
+            _warnings.Add("Elasticsearch:Urls is not set: log documents are written to stdout as NDJSON (Output:Type=console)");
+        }
+
+        if (options.Logs.Enabled)
+        {
+            foreach (var directory in options.Logs.Include.Select(StaticDirectoryOf).Distinct(StringComparer.Ordinal))
+            {
+                if (!Directory.Exists(directory))
+                {
+                    _warnings.Add($"Logs:Include: directory {directory} does not exist (not a Kubernetes node?); files will be picked up when it appears");
+                }
+            }
+        }
+
+        if (options.Metrics.Enabled)
+        {
+            foreach (var (key, path) in new[] { ("Host:ProcPath", options.Paths.Proc), ("Host:SysPath", options.Paths.Sys), ("Host:RootPath", options.Paths.Root) })
+            {
+                if (!Directory.Exists(path))
+                {
+                    _warnings.Add($"{key}: directory {path} does not exist; collectors that read it report no data");
+                }
+            }
+        }
+    }
+
+    /// <summary>The part of a glob before its first wildcard: the directory that must exist for it to match.</summary>
+    internal static string StaticDirectoryOf(string glob)
+    {
+        var wildcard = glob.IndexOfAny(['*', '?', '[', '{']);
+        var prefix = wildcard < 0 ? glob : glob[..wildcard];
+        var directory = Path.GetDirectoryName(prefix.EndsWith('/') ? prefix + "x" : prefix);
+        return string.IsNullOrEmpty(directory) ? "/" : directory;
+    }
+
+    private Dictionary<string, bool> Collectors()
+    {
+        var enabled = CollectorCatalog.All.ToDictionary(n => n, CollectorCatalog.IsEnabledByDefault, StringComparer.Ordinal);
+        foreach (var child in _config.GetSection("Metrics:Collectors").GetChildren())
+        {
+            var name = CollectorCatalog.All.FirstOrDefault(n => string.Equals(n, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (name is not null && Parse(child.Path, ConfigValues.ParseBool, ConfigValues.BoolExpected) is { } value)
+            {
+                enabled[name] = value;
+            }
+        }
+
+        return enabled;
+    }
+
+    private string? Text(string key) => string.IsNullOrWhiteSpace(_config[key]) ? null : _config[key]!.Trim();
+
+    private string? PathValue(string key) => Text(key) ?? ConfigSchema.Find(key)!.Default;
+
+    private bool Bool(string key) => Parse(key, ConfigValues.ParseBool, ConfigValues.BoolExpected)
+        ?? ConfigValues.ParseBool(ConfigSchema.Find(key)!.Default!)!.Value;
+
+    private TimeSpan Duration(string key) => Parse(key, ConfigValues.ParseDuration, ConfigValues.DurationExpected)
+        ?? ConfigValues.ParseDuration(ConfigSchema.Find(key)!.Default!)!.Value;
+
+    private long Size(string key) => Parse(key, ConfigValues.ParseSize, ConfigValues.SizeExpected)
+        ?? ConfigValues.ParseSize(ConfigSchema.Find(key)!.Default!)!.Value;
+
+    private string? Choice(string key)
+    {
+        var choices = ConfigSchema.Find(key)!.Choices!;
+        var text = Text(key);
+        if (text is null)
+        {
+            return ConfigSchema.Find(key)!.Default;
+        }
+
+        var match = choices.FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            Error(key, $"'{text}' is not one of {string.Join(", ", choices)}" + Suggestions.DidYouMean(text, choices));
+        }
+
+        return match;
+    }
+
+    /// <summary>A list is a JSON array (<c>Key:0</c>, <c>Key:1</c>…) or one comma-separated value (handy in env).</summary>
+    private List<string> List(string key)
+    {
+        var section = _config.GetSection(key);
+        var items = section.GetChildren().Select(c => c.Value).ToList();
+        if (items.Count == 0 && section.Value is { } single)
+        {
+            items = [.. single.Split(',')];
+        }
+        else if (items.Count == 0 && !IsSetByAnyLayer(key))
+        {
+            var fallback = ConfigSchema.Find(key)!.Default;
+            items = fallback is null ? [] : [fallback];
+        }
+
+        return [.. items.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i!.Trim())];
+    }
+
+    private string? ExistingFile(string key)
+    {
+        var path = Text(key);
+        if (path is not null && !File.Exists(path))
+        {
+            Error(key, $"file {path} does not exist (expected a readable file)");
+        }
+
+        return path;
+    }
+
+    private T? Parse<T>(string key, Func<string, T?> parse, string expected)
+        where T : struct
+    {
+        var text = _config[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var value = parse(text);
+        if (value is null)
+        {
+            Error(key, $"'{text}' is not valid (expected {expected})");
+        }
+
+        return value;
+    }
+
+    private T? ParseReference<T>(string key, Func<string, T?> parse, string expected)
+        where T : class
+    {
+        var text = _config[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var value = parse(text);
+        if (value is null)
+        {
+            Error(key, $"'{text}' is not valid (expected {expected})");
+        }
+
+        return value;
+    }
+
+    private bool IsSetByAnyLayer(string key) =>
+        _layers.Any(l => !l.IsBuiltIn && l.Values.Keys.Any(k => k.Equals(key, StringComparison.OrdinalIgnoreCase) || k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)));
+
+    private void Error(string key, string problem) => _errors.Add($"{OriginOf(key)}: {key}: {problem}");
+
+    /// <summary>The layer that set the winning value, so the message points at the file or variable to fix.</summary>
+    private string OriginOf(string key)
+    {
+        for (var i = _layers.Count - 1; i >= 0; i--)
+        {
+            if (_layers[i].Values.Keys.Any(k => k.Equals(key, StringComparison.OrdinalIgnoreCase) || k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)))
+            {
+                return _layers[i].Name;
+            }
+        }
+
+        return "configuration";
+    }
+}

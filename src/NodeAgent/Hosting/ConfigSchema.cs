@@ -1,0 +1,86 @@
+namespace NodeAgent.Hosting;
+
+internal enum ConfigKind
+{
+    Text,
+    Path,
+    Bool,
+    Duration,
+    Size,
+    List,
+    Choice,
+    ListenAddress,
+    /// <summary>A family of keys <c>Section:Key:&lt;name&gt;</c>, each a bool, names from a closed set.</summary>
+    BoolMap,
+}
+
+/// <summary>One configuration key of the public contract (CONTRACT.md).</summary>
+/// <param name="Default">The built-in value as a config string; null when the key is unset by default or computed.</param>
+/// <param name="DefaultText">How the default reads in the README and check-config when it is not a plain value.</param>
+internal sealed record ConfigKey(
+    string Path,
+    ConfigKind Kind,
+    string? Default,
+    string Meaning,
+    bool Secret = false,
+    string? DefaultText = null,
+    IReadOnlyList<string>? Choices = null)
+{
+    public string Section => Path[..Path.IndexOf(':', StringComparison.Ordinal)];
+
+    public string DocumentedDefault => DefaultText ?? Default ?? "unset";
+}
+
+/// <summary>
+/// Every key the agent accepts. The reader, the unknown-key check, check-config and the README table all derive from
+/// this list, so a key cannot be accepted without being documented or documented without being read.
+/// </summary>
+internal static class ConfigSchema
+{
+    public static readonly IReadOnlyList<string> LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+
+    public static readonly IReadOnlyList<ConfigKey> Keys =
+    [
+        new("Node:Name", ConfigKind.Text, null, "node name put on every document",
+            DefaultText: "env `NODE_NAME`, else the host name"),
+        new("Http:ListenAddress", ConfigKind.ListenAddress, "0.0.0.0:9100",
+            "where /metrics, /healthz, /readyz and / are served (`host:port`, `[::]:port`)"),
+        new("Host:ProcPath", ConfigKind.Path, "/proc", "procfs root (`/host/proc` in the DaemonSet)"),
+        new("Host:SysPath", ConfigKind.Path, "/sys", "sysfs root (`/host/sys` in the DaemonSet)"),
+        new("Host:RootPath", ConfigKind.Path, "/", "host root filesystem, for statfs and /etc/os-release"),
+        new("Metrics:Enabled", ConfigKind.Bool, "true", "serve node_* metrics"),
+        new("Metrics:Collectors", ConfigKind.BoolMap, null, "`Metrics:Collectors:<name>`: `true`/`false` per collector (node_exporter names)",
+            DefaultText: "node_exporter's defaults"),
+        new("Logs:Enabled", ConfigKind.Bool, "true", "run the log pipeline"),
+        new("Logs:Include", ConfigKind.List, "/var/log/containers/*.log", "globs of files to tail",
+            DefaultText: "`[\"/var/log/containers/*.log\"]`"),
+        new("Logs:Exclude", ConfigKind.List, null, "globs to skip", DefaultText: "`[]`"),
+        new("Logs:StatePath", ConfigKind.Path, "/var/lib/node-agent", "directory for checkpoints and the dead-letter file"),
+        new("Logs:ReadFromHead", ConfigKind.Bool, "true", "read files found at first start from their beginning"),
+        new("Output:Type", ConfigKind.Choice, null, "`console` writes the documents as NDJSON to stdout",
+            DefaultText: "`elasticsearch` if `Elasticsearch:Urls` is set, else `console`", Choices: ["console", "elasticsearch"]),
+        new("Elasticsearch:Urls", ConfigKind.List, null, "one or more base URLs; requests spread and fail over among them",
+            DefaultText: "`[]`"),
+        new("Elasticsearch:DataStream", ConfigKind.Text, "logs-kubernetes.container_logs-default", "target data stream (bulk `create`)"),
+        new("Elasticsearch:Index", ConfigKind.Text, null, "a plain index or alias instead of a data stream (may hold a date pattern)"),
+        new("Elasticsearch:Username", ConfigKind.Text, null, "basic auth user"),
+        new("Elasticsearch:Password", ConfigKind.Text, null, "basic auth password", Secret: true),
+        new("Elasticsearch:PasswordFile", ConfigKind.Path, null, "file holding the basic auth password"),
+        new("Elasticsearch:ApiKey", ConfigKind.Text, null, "`Authorization: ApiKey ...` (the encoded key)", Secret: true),
+        new("Elasticsearch:ApiKeyFile", ConfigKind.Path, null, "file holding the API key"),
+        new("Elasticsearch:CaFile", ConfigKind.Path, null, "PEM file of the CA that signed the cluster's certificate"),
+        new("Elasticsearch:InsecureSkipVerify", ConfigKind.Bool, "false", "accept any server certificate (tests only)"),
+        new("Elasticsearch:Compression", ConfigKind.Choice, "gzip", "`gzip` or `none`", Choices: ["gzip", "none"]),
+        new("Elasticsearch:FlushInterval", ConfigKind.Duration, "1s", "longest a line waits before its batch is sent"),
+        new("Elasticsearch:MaxBatchBytes", ConfigKind.Size, "5MiB", "uncompressed bulk body cap"),
+        new("Shutdown:Timeout", ConfigKind.Duration, "20s", "on SIGTERM, how long to ship what is in flight before exiting"),
+        new("Logging:Format", ConfigKind.Choice, "json", "the agent's own logs on stdout: `json` (one object per line) or `text`",
+            Choices: ["json", "text"]),
+        new("Logging:Level", ConfigKind.Choice, "Information", "least severe level of the agent's own logs", Choices: LogLevels),
+    ];
+
+    public static ConfigKey? Find(string path) =>
+        Keys.FirstOrDefault(k => string.Equals(k.Path, path, StringComparison.OrdinalIgnoreCase));
+
+    public static IEnumerable<string> Sections => Keys.Select(k => k.Section).Distinct(StringComparer.Ordinal);
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+
+namespace NodeAgent.Hosting;
+
+/// <summary>What <c>node-agent check-config</c> prints: every key of <see cref="ConfigSchema"/> with the value the
+/// agent will run with, secrets replaced by <see cref="Redacted"/>.</summary>
+internal static class EffectiveConfig
+{
+    public const string Redacted = "<redacted>";
+
+    public static void Write(AgentOptions options, Stream output)
+    {
+        var values = Values(options);
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        foreach (var section in ConfigSchema.Keys.GroupBy(k => k.Section))
+        {
+            json.WriteStartObject(section.Key);
+            foreach (var key in section)
+            {
+                json.WritePropertyName(key.Path[(section.Key.Length + 1)..]);
+                var value = values[key.Path];
+                WriteValue(json, key.Secret && value is not null ? Redacted : value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.Flush();
+        output.Write("\n"u8);
+    }
+
+    internal static Dictionary<string, object?> Values(AgentOptions o)
+    {
+        var es = o.Elasticsearch;
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Node:Name"] = o.NodeName,
+            ["Http:ListenAddress"] = o.ListenAddress.ToString(),
+            ["Host:ProcPath"] = o.Paths.Proc,
+            ["Host:SysPath"] = o.Paths.Sys,
+            ["Host:RootPath"] = o.Paths.Root,
+            ["Metrics:Enabled"] = o.Metrics.Enabled,
+            ["Metrics:Collectors"] = o.Metrics.Collectors,
+            ["Logs:Enabled"] = o.Logs.Enabled,
+            ["Logs:Include"] = o.Logs.Include,
+            ["Logs:Exclude"] = o.Logs.Exclude,
+            ["Logs:StatePath"] = o.Logs.StatePath,
+            ["Logs:ReadFromHead"] = o.Logs.ReadFromHead,
+            ["Output:Type"] = o.Output == OutputKind.Elasticsearch ? "elasticsearch" : "console",
+            ["Elasticsearch:Urls"] = es.Urls.Select(u => u.ToString()).ToList(),
+            ["Elasticsearch:DataStream"] = es.DataStream,
+            ["Elasticsearch:Index"] = es.Index,
+            ["Elasticsearch:Username"] = es.Username,
+            ["Elasticsearch:Password"] = es.Password,
+            ["Elasticsearch:PasswordFile"] = es.PasswordFile,
+            ["Elasticsearch:ApiKey"] = es.ApiKey,
+            ["Elasticsearch:ApiKeyFile"] = es.ApiKeyFile,
+            ["Elasticsearch:CaFile"] = es.CaFile,
+            ["Elasticsearch:InsecureSkipVerify"] = es.InsecureSkipVerify,
+            ["Elasticsearch:Compression"] = es.Gzip ? "gzip" : "none",
+            ["Elasticsearch:FlushInterval"] = ConfigValues.FormatDuration(es.FlushInterval),
+            ["Elasticsearch:MaxBatchBytes"] = ConfigValues.FormatSize(es.MaxBatchBytes),
+            ["Shutdown:Timeout"] = ConfigValues.FormatDuration(o.ShutdownTimeout),
+            ["Logging:Format"] = o.Logging.Format == LogFormat.Text ? "text" : "json",
+            ["Logging:Level"] = o.Logging.Level.ToString(),
+        };
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case string s:
+                json.WriteStringValue(s);
+                break;
+            case IReadOnlyDictionary<string, bool> map:
+                json.WriteStartObject();
+                foreach (var (name, enabled) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    json.WriteBoolean(name, enabled);
+                }
+
+                json.WriteEndObject();
+                break;
+            case IEnumerable<string> list:
+                json.WriteStartArray();
+                foreach (var item in list)
+                {
+                    json.WriteStringValue(item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                throw new InvalidOperationException($"no JSON form for {value.GetType().Name}");
+        }
+    }
+}
