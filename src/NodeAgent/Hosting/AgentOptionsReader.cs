@@ -117,7 +117,7 @@ internal sealed class AgentOptionsReader
 
         if (es.Username is not null && es.Password is null && es.PasswordFile is null)
         {
-            Error("Elasticsearch:Password", $"is not set for user '{es.Username}' (expected Password or PasswordFile)");
+            Error("Elasticsearch:Password", $"is not set for user '{es.Username}' (expected Password or PasswordFile)", originKey: "Elasticsearch:Username");
         }
 
         if (es.Index is null && string.IsNullOrWhiteSpace(es.DataStream))
@@ -286,7 +286,8 @@ internal sealed class AgentOptionsReader
     private bool IsSetByAnyLayer(string key) =>
         _layers.Any(l => !l.IsBuiltIn && l.Values.Keys.Any(k => k.Equals(key, StringComparison.OrdinalIgnoreCase) || k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)));
 
-    private void Error(string key, string problem) => _errors.Add($"{OriginOf(key)}: {key}: {problem}");
+    private void Error(string key, string problem, string? originKey = null) =>
+        _errors.Add($"{OriginOf(originKey ?? key)}: {key}: {problem}");
 
     /// <summary>The layer that set the winning value, so the message points at the file or variable to fix.</summary>
     private string OriginOf(string key)

@@ -53,7 +53,7 @@ internal static class ConfigLayers
         var builder = new ConfigurationBuilder();
         foreach (var layer in layers)
         {
-            builder.AddInMemoryCollection(layer.Values);
+            builder.AddInMemoryCollection(layer.Values.Where(p => p.Value is not null));
         }
 
         return builder.Build();
@@ -83,12 +83,10 @@ internal static class ConfigLayers
                 .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
                 .Build();
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            // Null values are kept: an empty JSON array or object must still count as "set" (an explicit empty list).
             foreach (var (key, value) in root.AsEnumerable())
             {
-                if (value is not null)
-                {
-                    values[key] = value;
-                }
+                values[key] = value;
             }
 
             layers.Add(new ConfigLayer(path, values));

@@ -5,6 +5,13 @@ internal static class Suggestions
 {
     public static string? Closest(string typed, IEnumerable<string> candidates)
     {
+        // A truncated name ("Http:Listen", "elastic") is a typo too: suggest the one key it starts.
+        var extensions = candidates.Where(c => typed.Length >= 3 && c.Length > typed.Length && c.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (extensions.Count == 1)
+        {
+            return extensions[0];
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
