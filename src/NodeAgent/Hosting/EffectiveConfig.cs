@@ -11,7 +11,12 @@ internal static class EffectiveConfig
     public static void Write(AgentOptions options, Stream output)
     {
         var values = Values(options);
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions
+        {
+            Indented = true,
+            // A terminal, not a web page: print '<redacted>' and paths as they are, not as \u003C escapes.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
         json.WriteStartObject();
         foreach (var section in ConfigSchema.Keys.GroupBy(k => k.Section))
         {

@@ -17,6 +17,9 @@ internal sealed class JsonLineFormatter(TimeProvider time) : ConsoleFormatter(Fo
 {
     public const string FormatterName = "nodeagent-json";
 
+    // Log lines are read by people and parsers, never embedded in HTML: keep paths and non-ASCII text readable.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
@@ -26,7 +29,7 @@ internal sealed class JsonLineFormatter(TimeProvider time) : ConsoleFormatter(Fo
         }
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("time", time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
