@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using NodeAgent.Hosting;
+using NodeAgent.Tests.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace NodeAgent.Tests.Deployment;
@@ -17,7 +18,7 @@ public sealed class DaemonSetManifestTests
     private const string Namespace = "node-agent";
     private const string RenderHint = "run deploy/render-daemonset.sh to regenerate daemonset.yaml from deploy/kubernetes";
 
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = Repository.Root;
 
     private readonly string _manifestText = File.ReadAllText(Path.Combine(RepoRoot, "daemonset.yaml"));
     private readonly IReadOnlyList<YamlMappingNode> _documents;
@@ -286,19 +287,6 @@ public sealed class DaemonSetManifestTests
                 string.Equals(rendered, committed, StringComparison.Ordinal),
                 $"daemonset.yaml differs from `kubectl kustomize deploy/kubernetes`: {RenderHint}");
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NodeAgent.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no NodeAgent.sln above {AppContext.BaseDirectory}");
     }
 
     private static List<YamlMappingNode> LoadDocuments(string text)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite the way CI does, on a fresh Linux machine with the .NET 10 SDK:
+#   1. installs what the tests need and the machine lacks (Debian packages: promtool, node_exporter, systemd-analyze);
+#   2. publishes the agent exactly as the README and the Dockerfile do (Native AOT);
+#   3. runs the unit and end-to-end tests, the end-to-end ones against that published binary.
+# Fails on any failure. Set NODEAGENT_TEST_ELASTICSEARCH_URL to also run the Elasticsearch tests against a real cluster.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=()
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v prometheus-node-exporter >/dev/null 2>&1 || [[ -x /usr/bin/prometheus-node-exporter ]] || need+=(prometheus-node-exporter)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+if ((${#need[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "==> installing ${need[*]}"
+  # The packages' post-install scripts would start the services; tests start their own instances on loopback.
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+echo "==> publishing the agent (Native AOT) to artifacts/publish"
+dotnet publish src/NodeAgent -c Release -o artifacts/publish -nologo -v quiet
+ls -l artifacts/publish/node-agent
+
+echo "==> running the tests"
+export NODEAGENT_TEST_AGENT="$PWD/artifacts/publish/node-agent"
+dotnet test NodeAgent.sln -c Release -nologo --logger "console;verbosity=minimal"
