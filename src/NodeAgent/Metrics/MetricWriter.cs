@@ -29,9 +29,12 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
     public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private string _sampleName = "";
+    private (string Name, MetricType Type, string Help)? _pending;
 
     public ExpositionFormat Format => format;
 
+    /// <summary>Starts a family. Its HELP and TYPE lines are written with its first sample, so a family without
+    /// samples is left out, as the Prometheus client libraries do.</summary>
     public void Family(string name, MetricType type, string help)
     {
         var familyName = name;
@@ -42,6 +45,13 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
 
         // OpenMetrics requires counter samples to end in _total; the text format keeps the name as given.
         _sampleName = format == ExpositionFormat.OpenMetrics && type == MetricType.Counter ? familyName + "_total" : name;
+        _pending = (familyName, type, help);
+    }
+
+    private void WriteHeader()
+    {
+        var (familyName, type, help) = _pending!.Value;
+        _pending = null;
         Write("# HELP ");
         Write(familyName);
         Write(" ");
@@ -59,6 +69,11 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
     /// <summary>One sample of the current family; labels alternate name, value.</summary>
     public void Sample(double value, params ReadOnlySpan<string> labels)
     {
+        if (_pending is not null)
+        {
+            WriteHeader();
+        }
+
         Write(_sampleName);
         if (labels.Length > 0)
         {
@@ -83,6 +98,9 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
         Write(GoFloat.Format(value));
         Write("\n");
     }
+
+    /// <summary>Copies output another writer of the same format produced (one collector's families).</summary>
+    public void Append(ReadOnlySpan<byte> exposition) => output.Write(exposition);
 
     public void Finish()
     {
