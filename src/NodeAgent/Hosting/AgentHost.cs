@@ -33,6 +33,9 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentHealth>();
         builder.Services.AddSingleton(_ => new ProcessMetrics(NodePaths.SelfProc, Path.GetDirectoryName(NodePaths.SelfProc)!));
+        builder.Services.AddSingleton(sp => new CollectorContext(options.Paths, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => CollectorRegistry.Create(sp.GetRequiredService<CollectorContext>(), options.Metrics));
+        builder.Services.AddSingleton(sp => new CollectorRunner(options.Metrics.CollectorTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CollectorRunner>>()));
         builder.Services.AddSingleton<ScrapeHandler>();
 
         await using var app = builder.Build();
@@ -42,6 +45,12 @@ internal static partial class AgentHost
         foreach (var warning in warnings)
         {
             Log.ConfigurationWarning(logger, warning);
+        }
+
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        if (registry.NotImplemented.Count > 0)
+        {
+            Log.CollectorsNotImplemented(logger, string.Join(", ", registry.NotImplemented));
         }
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -98,6 +107,9 @@ internal static partial class AgentHost
 
         [LoggerMessage(4, LogLevel.Information, "Stopped", EventName = "Stopped")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(6, LogLevel.Information, "Enabled collectors not implemented in this build (see README): {Collectors}", EventName = "CollectorsNotImplemented")]
+        public static partial void CollectorsNotImplemented(ILogger logger, string collectors);
 
         [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
         public static partial void ListenFailed(ILogger logger, string address, string reason);

@@ -15,7 +15,7 @@ internal enum LogFormat
     Text,
 }
 
-internal sealed record MetricsOptions(bool Enabled, IReadOnlyDictionary<string, bool> Collectors);
+internal sealed record MetricsOptions(bool Enabled, IReadOnlyDictionary<string, bool> Collectors, TimeSpan CollectorTimeout);
 
 internal sealed record LogsOptions(
     bool Enabled,

@@ -41,7 +41,7 @@ internal sealed class AgentOptionsReader
         var nodeName = Text("Node:Name") ?? (string.IsNullOrWhiteSpace(nodeNameFromEnvironment) ? hostName : nodeNameFromEnvironment);
         var listen = ParseReference("Http:ListenAddress", ConfigValues.ParseListenAddress, ConfigValues.ListenExpected) ?? new IPEndPoint(IPAddress.Any, 9100);
         var paths = new NodePaths(PathValue("Host:ProcPath")!, PathValue("Host:SysPath")!, PathValue("Host:RootPath")!);
-        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors());
+        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout"));
         var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"));
         var elasticsearch = ReadElasticsearch();
         var output = Text("Output:Type") is { } type

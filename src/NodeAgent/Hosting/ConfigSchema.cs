@@ -51,6 +51,8 @@ internal static class ConfigSchema
         new("Metrics:Enabled", ConfigKind.Bool, "true", "serve node_* metrics"),
         new("Metrics:Collectors", ConfigKind.BoolMap, null, "`Metrics:Collectors:<name>`: `true`/`false` per collector (node_exporter names)",
             DefaultText: "node_exporter's defaults"),
+        new("Metrics:CollectorTimeout", ConfigKind.Duration, "5s",
+            "longest a scrape waits for a collector; a late collector is left out of that scrape with success 0"),
         new("Logs:Enabled", ConfigKind.Bool, "true", "run the log pipeline"),
         new("Logs:Include", ConfigKind.List, "/var/log/containers/*.log", "globs of files to tail",
             DefaultText: "`[\"/var/log/containers/*.log\"]`"),

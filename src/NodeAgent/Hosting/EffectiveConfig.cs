@@ -48,6 +48,7 @@ internal static class EffectiveConfig
             ["Host:RootPath"] = o.Paths.Root,
             ["Metrics:Enabled"] = o.Metrics.Enabled,
             ["Metrics:Collectors"] = o.Metrics.Collectors,
+            ["Metrics:CollectorTimeout"] = ConfigValues.FormatDuration(o.Metrics.CollectorTimeout),
             ["Logs:Enabled"] = o.Logs.Enabled,
             ["Logs:Include"] = o.Logs.Include,
             ["Logs:Exclude"] = o.Logs.Exclude,

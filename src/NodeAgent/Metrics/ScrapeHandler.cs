@@ -5,20 +5,31 @@ using NodeAgent.Hosting;
 
 namespace NodeAgent.Metrics;
 
-/// <summary>GET /metrics: negotiates the exposition format and gzip, then writes every family collected now.</summary>
-internal sealed class ScrapeHandler(ProcessMetrics process)
+/// <summary>GET /metrics: negotiates the exposition format and gzip, selects collectors (<c>collect[]</c>,
+/// <c>exclude[]</c>), and writes every family collected now.</summary>
+internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, ProcessMetrics process)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        var response = context.Response;
+        var selection = CollectorSelection.Select(registry.Enabled, request.Query["collect[]"], request.Query["exclude[]"]);
+        if (selection.Error is { } error)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync(error + "\n", context.RequestAborted);
+            return;
+        }
+
         var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var writer = new MetricWriter(buffer, format);
+        await runner.WriteAsync(selection.Collectors, writer, context.RequestAborted);
         WriteBuildInfo(writer);
         process.Write(writer);
         writer.Finish();
 
-        var response = context.Response;
         response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;
         response.Headers.Vary = "Accept, Accept-Encoding";
         if (AcceptsGzip(request.Headers.AcceptEncoding.ToString()))

@@ -1,0 +1,55 @@
+using NodeAgent.Hosting;
+
+namespace NodeAgent.Metrics;
+
+/// <summary>
+/// Builds the enabled collectors from the configuration: node_exporter's defaults, switched by
+/// <c>Metrics:Collectors:&lt;name&gt;</c>. A name in <see cref="CollectorCatalog"/> with no implementation here yet is
+/// reported by <see cref="NotImplemented"/> (the README lists them) rather than silently ignored.
+/// </summary>
+internal sealed class CollectorRegistry
+{
+    private CollectorRegistry(IReadOnlyList<INodeCollector> enabled, IReadOnlyList<string> notImplemented)
+    {
+        Enabled = enabled;
+        NotImplemented = notImplemented;
+    }
+
+    /// <summary>The enabled collectors, sorted by name: the order of the exposition.</summary>
+    public IReadOnlyList<INodeCollector> Enabled { get; }
+
+    /// <summary>Enabled by configuration but not implemented by this build.</summary>
+    public IReadOnlyList<string> NotImplemented { get; }
+
+    public static CollectorRegistry Create(CollectorContext context, MetricsOptions options)
+    {
+        var enabled = new List<INodeCollector>();
+        var missing = new List<string>();
+        if (options.Enabled)
+        {
+            foreach (var (name, on) in options.Collectors.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (!on)
+                {
+                    continue;
+                }
+
+                if (Build(name, context, options) is { } collector)
+                {
+                    enabled.Add(collector);
+                }
+                else
+                {
+                    missing.Add(name);
+                }
+            }
+        }
+
+        return new CollectorRegistry(enabled, missing);
+    }
+
+    private static INodeCollector? Build(string name, CollectorContext context, MetricsOptions options) => name switch
+    {
+        _ => null,
+    };
+}
