@@ -95,8 +95,10 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
         }
 
         Write(" ");
-        Write(GoFloat.Format(value));
-        Write("\n");
+        var span = output.GetSpan(GoFloat.MaxLength + 1);
+        var length = GoFloat.Format(value, span);
+        span[length] = (byte)'\n';
+        output.Advance(length + 1);
     }
 
     /// <summary>Copies output another writer of the same format produced (one collector's families).</summary>

@@ -25,7 +25,31 @@ public sealed class GoFloatTests
     [InlineData(1e21, "1e+21")]
     [InlineData(1e100, "1e+100")]
     [InlineData(12.000001, "12.000001")]
+    [InlineData(-1234567.0, "-1.234567e+06")]
+    [InlineData(-1.5e-7, "-1.5e-07")]
+    [InlineData(-0.0, "-0")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(123456.5, "123456.5")]
+    [InlineData(5e-324, "5e-324")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
     public void Formats_like_go(double value, string expected) => Assert.Equal(expected, GoFloat.Format(value));
+
+    [Fact]
+    public void Every_output_parses_back_to_the_same_double()
+    {
+        var random = new Random(42);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = BitConverter.Int64BitsToDouble(random.NextInt64());
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
+            var text = GoFloat.Format(value);
+            Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 
     [Fact]
     public void Special_values_use_the_exposition_spelling()
