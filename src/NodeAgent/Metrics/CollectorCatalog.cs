@@ -8,7 +8,7 @@ internal static class CollectorCatalog
 {
     public static readonly IReadOnlyList<string> EnabledByDefault =
     [
-        "arp", "bcache", "bcachefs", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "dmmultipath",
+        "arp", "bcache", "bcachefs", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi",
         "edac", "entropy", "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "ipvs", "kernel_hung",
         "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os",
         "powersupplyclass", "pressure", "rapl", "schedstat", "selinux", "sockstat", "softnet", "stat", "tapestats",
@@ -17,9 +17,10 @@ internal static class CollectorCatalog
 
     public static readonly IReadOnlyList<string> DisabledByDefault =
     [
-        "buddyinfo", "cgroups", "cpu_vulnerabilities", "drbd", "drm", "ethtool", "interrupts", "ksmd", "lnstat",
-        "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "pcidevice", "perf", "processes", "qdisc",
-        "runit", "slabinfo", "softirqs", "supervisord", "sysctl", "systemd", "tcpstat", "wifi", "xfrm", "zoneinfo",
+        "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
+        "lnstat", "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+        "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
+        "wifi", "xfrm", "zoneinfo",
     ];
 
     public static IEnumerable<string> All => EnabledByDefault.Concat(DisabledByDefault);

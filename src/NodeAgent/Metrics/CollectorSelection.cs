@@ -2,7 +2,8 @@ namespace NodeAgent.Metrics;
 
 /// <summary>
 /// node_exporter's <c>collect[]</c> and <c>exclude[]</c> query parameters: scrape only the named collectors, or all
-/// enabled ones but the named. Names must be enabled collectors; both parameters at once is an error.
+/// enabled ones but the named. As in node_exporter, <c>collect[]</c> can only narrow the enabled set (an unknown or a
+/// disabled name is a 400), names in <c>exclude[]</c> that match nothing are ignored, and both at once is a 400.
 /// </summary>
 internal readonly record struct CollectorSelection(IReadOnlyList<INodeCollector> Collectors, string? Error)
 {
@@ -12,16 +13,13 @@ internal readonly record struct CollectorSelection(IReadOnlyList<INodeCollector>
         var skip = Names(exclude);
         if (include.Count > 0 && skip.Count > 0)
         {
-            return new([], "collect[] and exclude[] cannot be used together");
+            return new([], "Combined collect and exclude queries are not allowed.");
         }
 
-        var named = include.Count > 0 ? include : skip;
-        foreach (var name in named)
+        foreach (var name in include.Where(n => !enabled.Any(c => c.Name == n)))
         {
-            if (!enabled.Any(c => c.Name == name))
-            {
-                return new([], $"couldn't create filtered metrics handler: missing collector: {name}");
-            }
+            var problem = CollectorCatalog.IsKnown(name) ? "disabled collector" : "missing collector";
+            return new([], $"Couldn't create filtered metrics handler: couldn't create collector: {problem}: {name}");
         }
 
         if (include.Count > 0)

@@ -107,7 +107,9 @@ public sealed class CollectorRunnerTests
         Assert.Equal(["cpu", "meminfo", "netdev"], CollectorSelection.Select(enabled, [], []).Collectors.Select(c => c.Name));
         Assert.Equal(["cpu", "netdev"], CollectorSelection.Select(enabled, ["netdev", "cpu"], []).Collectors.Select(c => c.Name));
         Assert.Equal(["meminfo"], CollectorSelection.Select(enabled, [], ["cpu", "netdev"]).Collectors.Select(c => c.Name));
-        Assert.Equal("couldn't create filtered metrics handler: missing collector: nope", CollectorSelection.Select(enabled, ["nope"], []).Error);
-        Assert.NotNull(CollectorSelection.Select(enabled, ["cpu"], ["meminfo"]).Error);
+        Assert.Equal(["cpu", "meminfo", "netdev"], CollectorSelection.Select(enabled, [], ["nope"]).Collectors.Select(c => c.Name));
+        Assert.Equal("Couldn't create filtered metrics handler: couldn't create collector: missing collector: nope", CollectorSelection.Select(enabled, ["nope"], []).Error);
+        Assert.Equal("Couldn't create filtered metrics handler: couldn't create collector: disabled collector: processes", CollectorSelection.Select(enabled, ["processes"], []).Error);
+        Assert.Equal("Combined collect and exclude queries are not allowed.", CollectorSelection.Select(enabled, ["cpu"], ["meminfo"]).Error);
     }
 }
