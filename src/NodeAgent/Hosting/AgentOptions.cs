@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace NodeAgent.Hosting;
@@ -15,7 +16,38 @@ internal enum LogFormat
     Text,
 }
 
-internal sealed record MetricsOptions(bool Enabled, IReadOnlyDictionary<string, bool> Collectors, TimeSpan CollectorTimeout);
+internal sealed record MetricsOptions(bool Enabled, IReadOnlyDictionary<string, bool> Collectors, TimeSpan CollectorTimeout)
+{
+    public MetricFilters Filters { get; init; } = MetricFilters.Defaults;
+}
+
+/// <summary>The collectors' own settings (node_exporter's collector flags), validated at start.</summary>
+internal sealed record MetricFilters(
+    string? TextfileDirectory,
+    Regex FilesystemMountPointsExclude,
+    Regex FilesystemFsTypesExclude,
+    TimeSpan FilesystemMountTimeout,
+    Regex? DiskstatsDeviceExclude,
+    Regex? DiskstatsDeviceInclude,
+    Regex? NetdevDeviceInclude,
+    Regex? NetdevDeviceExclude,
+    Regex NetclassIgnoredDevices,
+    Regex NetstatFields,
+    Regex VmstatFields)
+{
+    public static MetricFilters Defaults { get; } = new(
+        null,
+        new Regex(MetricsDefaults.FilesystemMountPointsExclude),
+        new Regex(MetricsDefaults.FilesystemFsTypesExclude),
+        TimeSpan.FromSeconds(5),
+        new Regex(MetricsDefaults.DiskstatsDeviceExclude),
+        null,
+        null,
+        null,
+        new Regex("^$"),
+        new Regex(MetricsDefaults.NetstatFields),
+        new Regex(MetricsDefaults.VmstatFields));
+}
 
 internal sealed record LogsOptions(
     bool Enabled,

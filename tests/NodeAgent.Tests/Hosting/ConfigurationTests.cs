@@ -178,6 +178,25 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Collector_filters_default_to_node_exporter_and_are_validated_regular_expressions()
+    {
+        var defaults = Read().Options!.Metrics.Filters;
+        Assert.Matches(defaults.FilesystemMountPointsExclude, "/proc/sys/fs/binfmt_misc");
+        Assert.DoesNotMatch(defaults.FilesystemMountPointsExclude, "/var/lib/kubelet");
+        Assert.Matches(defaults.DiskstatsDeviceExclude!, "nvme0n1p1");
+        Assert.DoesNotMatch(defaults.DiskstatsDeviceExclude!, "nvme0n1");
+        Assert.Null(defaults.TextfileDirectory);
+
+        var error = Assert.Single(Read(arguments: ["--Metrics:NetdevDeviceExclude=^(veth"]).Errors);
+        Assert.StartsWith("command line: Metrics:NetdevDeviceExclude: '^(veth' is not a valid regular expression", error, StringComparison.Ordinal);
+
+        // As node_exporter: an include replaces the default exclude, unless the exclude is set too.
+        var include = Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd"]).Options!.Metrics.Filters;
+        Assert.Null(include.DiskstatsDeviceExclude);
+        Assert.NotNull(Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd", "--Metrics:DiskstatsDeviceExclude=^sdz$"]).Options!.Metrics.Filters.DiskstatsDeviceExclude);
+    }
+
+    [Fact]
     public void Defaults_that_need_a_real_node_are_warnings_not_errors()
     {
         var report = Read(arguments: ["--Logs:Include:0=/nonexistent-node-agent-dir/*.log"]);
