@@ -14,6 +14,10 @@ namespace NodeAgent.Metrics;
 internal sealed partial class CollectorRunner(TimeSpan deadline, TimeProvider time, ILogger<CollectorRunner> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+
+    // One buffer per collector, reused scrape after scrape: a collector never runs twice at once (see Start), so its
+    // buffer is free whenever it is started. Steady state allocates no output buffers.
+    private readonly ConcurrentDictionary<string, ArrayBufferWriter<byte>> _buffers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _oneScrapeAtATime = new(1, 1);
 
     public async Task WriteAsync(IReadOnlyList<INodeCollector> collectors, MetricWriter output, CancellationToken cancellation)
@@ -94,7 +98,8 @@ internal sealed partial class CollectorRunner(TimeSpan deadline, TimeProvider ti
     private Outcome Run(INodeCollector collector, ExpositionFormat format, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = _buffers.GetOrAdd(collector.Name, _ => new ArrayBufferWriter<byte>(4096));
+        buffer.ResetWrittenCount();
         try
         {
             var result = collector.Collect(new MetricWriter(buffer, format), cancellation);

@@ -7,9 +7,30 @@ namespace NodeAgent.Metrics;
 
 /// <summary>GET /metrics: negotiates the exposition format and gzip, selects collectors (<c>collect[]</c>,
 /// <c>exclude[]</c>), and writes every family collected now.</summary>
-internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, ProcessMetrics process)
+internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, ProcessMetrics process) : IDisposable
 {
+    // The exposition buffer is kept between scrapes (scrapes are serialized anyway): a full node scrape is ~100 KiB,
+    // and allocating it each time would put a large-object allocation on every scrape.
+    private readonly ArrayBufferWriter<byte> _buffer = new(128 * 1024);
+    private readonly SemaphoreSlim _bufferInUse = new(1, 1);
+
+    public void Dispose() => _bufferInUse.Dispose();
+
     public async Task HandleAsync(HttpContext context)
+    {
+        await _bufferInUse.WaitAsync(context.RequestAborted);
+        try
+        {
+            _buffer.ResetWrittenCount();
+            await HandleLockedAsync(context, _buffer);
+        }
+        finally
+        {
+            _bufferInUse.Release();
+        }
+    }
+
+    private async Task HandleLockedAsync(HttpContext context, ArrayBufferWriter<byte> buffer)
     {
         var request = context.Request;
         var response = context.Response;
@@ -23,7 +44,6 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
         }
 
         var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var writer = new MetricWriter(buffer, format);
         await runner.WriteAsync(selection.Collectors, writer, context.RequestAborted);
         WriteBuildInfo(writer);
