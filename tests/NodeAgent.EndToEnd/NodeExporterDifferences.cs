@@ -40,6 +40,15 @@ internal static class NodeExporterDifferences
     {
         ["node_scrape_collector_duration_seconds"] = "each exporter's own timing",
         ["node_scrape_collector_success"] = "1.5.0 and 1.12 differ in which collectors find data (e.g. Debian's systemd)",
+        ["node_procs_running"] = "an instant count that includes the scraping exporter's own running threads",
+        ["node_sockstat_sockets_used"] = "an instant count that includes the scrapers' own connections",
+        ["node_sockstat_TCP_alloc"] = "an instant count that includes the scrapers' own connections",
+        ["node_sockstat_TCP_inuse"] = "an instant count that includes the scrapers' own connections",
+        ["node_sockstat_TCP_tw"] = "an instant count that includes the scrapers' own connections",
+        ["node_sockstat_TCP_mem"] = "kernel socket memory, moved by the scrapers' own connections",
+        ["node_sockstat_TCP_mem_bytes"] = "kernel socket memory, moved by the scrapers' own connections",
+        ["node_filefd_allocated"] = "an instant count that includes the exporters' own open files",
+        ["node_procs_blocked"] = "an instant count of tasks in uninterruptible sleep, changed by the exporters' own reads",
     };
 
     /// <summary>Labels 1.12 adds to families 1.5.0 already had.</summary>

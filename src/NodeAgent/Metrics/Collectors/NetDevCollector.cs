@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Text.RegularExpressions;
+using NodeAgent.Procfs;
+using NodeAgent.Sysfs;
+
+namespace NodeAgent.Metrics.Collectors;
+
+/// <summary>
+/// node_exporter's <c>--collector.netdev.*</c> flags (1.12 defaults: no include/exclude, address-info off, legacy
+/// names, no ifalias label). Include and exclude are mutually exclusive, as node_exporter refuses both at startup.
+/// </summary>
+internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude, bool AddressInfo, bool DetailedMetrics, bool LabelIfAlias)
+{
+    public static NetDevOptions Default { get; } = new(null, null, false, false, false);
+
+    public bool Ignores(string device) =>
+        (DeviceExclude is not null && DeviceExclude.IsMatch(device)) || (DeviceInclude is not null && !DeviceInclude.IsMatch(device));
+}
+
+/// <summary>An address of a local interface, for <c>node_network_address_info</c>.</summary>
+internal readonly record struct InterfaceAddress(string Device, IPAddress Address, int PrefixLength);
+
+/// <summary>
+/// node_exporter's netdev collector (collector/netdev_linux.go + netdev_common.go, 1.12). node_exporter reads the
+/// counters over rtnetlink by default (<c>--collector.netdev.netlink=true</c>) and renames them to the legacy
+/// <c>/proc/net/dev</c> names; the kernel computes <c>/proc/net/dev</c> from the same <c>rtnl_link_stats64</c> with
+/// the same sums (net/core/net-procfs.c), so reading the file gives identical values. The one counter netlink adds,
+/// <c>rx_nohandler</c> (<c>node_network_receive_nohandler_total</c>), comes from
+/// <c>/sys/class/net/&lt;dev&gt;/statistics/rx_nohandler</c>. With detailed metrics every counter comes from that
+/// statistics directory, under the rtnetlink names.
+/// </summary>
+internal sealed class NetDevCollector(CollectorContext context, NetDevOptions options, Func<IReadOnlyList<InterfaceAddress>> interfaceAddresses) : INodeCollector
+{
+    // The rtnetlink field names (netdev_linux.go) and the sysfs statistics file each comes from, for detailed mode.
+    private static readonly (string Key, string File)[] DetailedCounters =
+    [
+        ("receive_packets", "rx_packets"), ("transmit_packets", "tx_packets"), ("receive_bytes", "rx_bytes"),
+        ("transmit_bytes", "tx_bytes"), ("receive_errors", "rx_errors"), ("transmit_errors", "tx_errors"),
+        ("receive_dropped", "rx_dropped"), ("transmit_dropped", "tx_dropped"), ("multicast", "multicast"),
+        ("collisions", "collisions"), ("receive_length_errors", "rx_length_errors"), ("receive_over_errors", "rx_over_errors"),
+        ("receive_crc_errors", "rx_crc_errors"), ("receive_frame_errors", "rx_frame_errors"), ("receive_fifo_errors", "rx_fifo_errors"),
+        ("receive_missed_errors", "rx_missed_errors"), ("transmit_aborted_errors", "tx_aborted_errors"),
+        ("transmit_carrier_errors", "tx_carrier_errors"), ("transmit_fifo_errors", "tx_fifo_errors"),
+        ("transmit_heartbeat_errors", "tx_heartbeat_errors"), ("transmit_window_errors", "tx_window_errors"),
+        ("receive_compressed", "rx_compressed"), ("transmit_compressed", "tx_compressed"), ("receive_nohandler", "rx_nohandler"),
+    ];
+
+    public NetDevCollector(CollectorContext context)
+        : this(context, NetDevOptions.Default)
+    {
+    }
+
+    public NetDevCollector(CollectorContext context, NetDevOptions options)
+        : this(context, options, SystemInterfaceAddresses)
+    {
+        if (options.DeviceInclude is not null && options.DeviceExclude is not null)
+        {
+            throw new ArgumentException("device-exclude & device-include are mutually exclusive", nameof(options));
+        }
+    }
+
+    public string Name => "netdev";
+
+    public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
+    {
+        var path = context.Paths.ProcFile("net/dev");
+        if (KernelFile.ReadAll(path) is not { } content)
+        {
+            return CollectResult.NoData;
+        }
+
+        IReadOnlyList<NetDevLine> lines;
+        try
+        {
+            lines = NetDev.Parse(content);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+
+        // key -> (device, ifalias) -> value; SortedDictionary keeps client_golang's order (family name, label values).
+        var families = new SortedDictionary<string, SortedDictionary<(string Device, string Alias), ulong>>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (options.Ignores(line.Device))
+            {
+                continue;
+            }
+
+            var alias = options.LabelIfAlias ? ReadAlias(line.Device) : "";
+            var device = (line.Device, alias);
+            if (options.DetailedMetrics)
+            {
+                foreach (var (key, file) in DetailedCounters)
+                {
+                    if (KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/{file}")) is { } value)
+                    {
+                        Add(families, key, device, value);
+                    }
+                }
+
+                continue;
+            }
+
+            Add(families, "receive_bytes", device, line.ReceiveBytes);
+            Add(families, "receive_packets", device, line.ReceivePackets);
+            Add(families, "receive_errs", device, line.ReceiveErrors);
+            Add(families, "receive_drop", device, line.ReceiveDropped);
+            Add(families, "receive_fifo", device, line.ReceiveFifo);
+            Add(families, "receive_frame", device, line.ReceiveFrame);
+            Add(families, "receive_compressed", device, line.ReceiveCompressed);
+            Add(families, "receive_multicast", device, line.ReceiveMulticast);
+            Add(families, "transmit_bytes", device, line.TransmitBytes);
+            Add(families, "transmit_packets", device, line.TransmitPackets);
+            Add(families, "transmit_errs", device, line.TransmitErrors);
+            Add(families, "transmit_drop", device, line.TransmitDropped);
+            Add(families, "transmit_fifo", device, line.TransmitFifo);
+            Add(families, "transmit_colls", device, line.TransmitCollisions);
+            Add(families, "transmit_carrier", device, line.TransmitCarrier);
+            Add(families, "transmit_compressed", device, line.TransmitCompressed);
+            if (KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/rx_nohandler")) is { } noHandler)
+            {
+                Add(families, "receive_nohandler", device, noHandler);
+            }
+        }
+
+        if (options.AddressInfo)
+        {
+            WriteAddressInfo(writer);
+        }
+
+        foreach (var (key, samples) in families)
+        {
+            writer.Family($"node_network_{key}_total", MetricType.Counter, $"Network device statistic {key}.");
+            foreach (var ((device, alias), value) in samples)
+            {
+                if (options.LabelIfAlias)
+                {
+                    writer.Sample(value, "device", device, "ifalias", alias);
+                }
+                else
+                {
+                    writer.Sample(value, "device", device);
+                }
+            }
+        }
+
+        return CollectResult.Success;
+    }
+
+    private static void Add(SortedDictionary<string, SortedDictionary<(string, string), ulong>> families, string key, (string, string) device, ulong value)
+    {
+        if (!families.TryGetValue(key, out var samples))
+        {
+            samples = new SortedDictionary<(string, string), ulong>(DeviceOrder.Instance);
+            families[key] = samples;
+        }
+
+        samples[device] = value;
+    }
+
+    private string ReadAlias(string device) =>
+        KernelFile.ReadAll(context.Paths.SysFile($"class/net/{device}/ifalias")) is { } alias ? SysfsValue.AttributeText(alias) : "";
+
+    /// <summary><c>node_network_address_info</c> (<c>--collector.netdev.address-info</c>): one series per address of
+    /// every interface, as Go's <c>net.Interfaces()</c> lists them, with Go's scope classification.</summary>
+    private void WriteAddressInfo(MetricWriter writer)
+    {
+        // Sorted by label values in label-name order (address, device, netmask, scope), as client_golang sorts.
+        var rows = new List<(string Address, string Device, string Netmask, string Scope)>();
+        foreach (var address in interfaceAddresses())
+        {
+            rows.Add((GoText(address.Address), address.Device, address.PrefixLength.ToString(CultureInfo.InvariantCulture), Scope(address.Address)));
+        }
+
+        rows.Sort((x, y) =>
+        {
+            var order = string.CompareOrdinal(x.Address, y.Address);
+            order = order != 0 ? order : string.CompareOrdinal(x.Device, y.Device);
+            order = order != 0 ? order : string.CompareOrdinal(x.Netmask, y.Netmask);
+            return order != 0 ? order : string.CompareOrdinal(x.Scope, y.Scope);
+        });
+
+        writer.Family("node_network_address_info", MetricType.Gauge, "node network address by device");
+        var previous = default((string, string, string, string));
+        foreach (var row in rows)
+        {
+            if (row != previous)
+            {
+                writer.Sample(1, "address", row.Address, "device", row.Device, "netmask", row.Netmask, "scope", row.Scope);
+            }
+
+            previous = row;
+        }
+    }
+
+    private static string GoText(IPAddress address) => IpvsBackend.GoIpString(new IPAddress(address.GetAddressBytes()));
+
+    /// <summary>netdev_common.go <c>scope</c>: Go's IsLoopback/IsLinkLocal*/IsInterfaceLocalMulticast/IsGlobalUnicast.</summary>
+    internal static string Scope(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var bytes = address.GetAddressBytes();
+        var v4 = bytes.Length == 4;
+        if (IPAddress.IsLoopback(address)
+            || (v4 ? bytes[0] == 169 && bytes[1] == 254 : bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80)
+            || (v4 ? bytes[0] == 224 && bytes[1] == 0 && bytes[2] == 0 : bytes[0] == 0xff && (bytes[1] & 0x0f) == 0x02))
+        {
+            return "link-local";
+        }
+
+        if (!v4 && bytes[0] == 0xff && (bytes[1] & 0x0f) == 0x01)
+        {
+            return "interface-local";
+        }
+
+        var unspecified = address.Equals(v4 ? IPAddress.Any : IPAddress.IPv6Any);
+        var multicast = v4 ? bytes[0] >= 224 && bytes[0] <= 239 : bytes[0] == 0xff;
+        var broadcast = address.Equals(IPAddress.Broadcast);
+        return !unspecified && !multicast && !broadcast ? "global" : "";
+    }
+
+    private static IReadOnlyList<InterfaceAddress> SystemInterfaceAddresses()
+    {
+        var addresses = new List<InterfaceAddress>();
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+            {
+                addresses.Add(new InterfaceAddress(nic.Name, unicast.Address, unicast.PrefixLength));
+            }
+        }
+
+        return addresses;
+    }
+
+    private sealed class DeviceOrder : IComparer<(string Device, string Alias)>
+    {
+        public static readonly DeviceOrder Instance = new();
+
+        public int Compare((string Device, string Alias) x, (string Device, string Alias) y)
+        {
+            var byDevice = string.CompareOrdinal(x.Device, y.Device);
+            return byDevice != 0 ? byDevice : string.CompareOrdinal(x.Alias, y.Alias);
+        }
+    }
+}
