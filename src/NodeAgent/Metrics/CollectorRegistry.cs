@@ -22,7 +22,9 @@ internal sealed class CollectorRegistry
     /// <summary>Enabled by configuration but not implemented by this build.</summary>
     public IReadOnlyList<string> NotImplemented { get; }
 
-    public static CollectorRegistry Create(CollectorContext context, MetricsOptions options)
+    /// <param name="substitutes">Collectors to use instead of the built ones, by name: how the golden-scrape test
+    /// replaces the few whose values come from system calls (statfs, adjtimex, uname) rather than files.</param>
+    public static CollectorRegistry Create(CollectorContext context, MetricsOptions options, IReadOnlyDictionary<string, INodeCollector>? substitutes = null)
     {
         var enabled = new List<INodeCollector>();
         var missing = new List<string>();
@@ -35,7 +37,7 @@ internal sealed class CollectorRegistry
                     continue;
                 }
 
-                if (Build(name, context, options) is { } collector)
+                if ((substitutes?.GetValueOrDefault(name) ?? Build(name, context, options)) is { } collector)
                 {
                     enabled.Add(collector);
                 }
