@@ -6,17 +6,22 @@ using Microsoft.Extensions.Logging;
 namespace NodeAgent.Metrics;
 
 /// <summary>
-/// Runs the selected collectors of one scrape concurrently, each into its own buffer and under one deadline, then
-/// writes their output in name order followed by <c>node_scrape_collector_duration_seconds</c> and
-/// <c>node_scrape_collector_success</c>. A collector still blocked from an earlier scrape (a hung mount) is not started
-/// again: it reports failure at once, so one stuck kernel call never stacks threads or stalls later scrapes.
+/// Runs the selected collectors of one scrape under one deadline, each into its own buffer, then writes their output
+/// in name order followed by <c>node_scrape_collector_duration_seconds</c> and <c>node_scrape_collector_success</c>.
+/// A few workers share the scrape's queue of collectors: one worker per collector would wake dozens of threads on
+/// every scrape for file reads of a few microseconds each, while a worker blocked in a kernel call (a hung mount)
+/// still leaves the others to drain the queue. A collector still blocked from an earlier scrape is not started again:
+/// it reports failure at once, so one stuck call never stacks threads or stalls later scrapes.
 /// </summary>
 internal sealed partial class CollectorRunner(TimeSpan deadline, TimeProvider time, ILogger<CollectorRunner> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private static readonly int Workers = Math.Clamp(Environment.ProcessorCount, 2, 4);
 
-    // One buffer per collector, reused scrape after scrape: a collector never runs twice at once (see Start), so its
-    // buffer is free whenever it is started. Steady state allocates no output buffers.
+    // Collectors whose Collect has not returned yet (possibly from an earlier scrape).
+    private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+
+    // One buffer per collector, reused scrape after scrape: a collector never runs twice at once (see _running), so
+    // its buffer is free whenever it is started. Steady state allocates no output buffers.
     private readonly ConcurrentDictionary<string, ArrayBufferWriter<byte>> _buffers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _oneScrapeAtATime = new(1, 1);
 
@@ -37,62 +42,78 @@ internal sealed partial class CollectorRunner(TimeSpan deadline, TimeProvider ti
 
     private async Task WriteLockedAsync(IReadOnlyList<INodeCollector> collectors, MetricWriter output, CancellationToken cancellation)
     {
-        var started = time.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(deadline);
-        var runs = new (INodeCollector Collector, Task<Outcome> Task)[collectors.Count];
+        var scrape = new Scrape(collectors, output.Format);
         for (var i = 0; i < collectors.Count; i++)
         {
-            runs[i] = (collectors[i], Start(collectors[i], output.Format, timeout.Token));
-        }
-
-        var outcomes = new Outcome[runs.Length];
-        for (var i = 0; i < runs.Length; i++)
-        {
-            var remaining = deadline - time.GetElapsedTime(started);
-            try
+            if (_running.ContainsKey(collectors[i].Name))
             {
-                outcomes[i] = await runs[i].Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, cancellation);
+                Log.StillRunning(logger, collectors[i].Name);
+                scrape.Complete(i, new Outcome(null, false, TimeSpan.Zero));
             }
-            catch (TimeoutException)
+            else
             {
-                Log.DeadlineExceeded(logger, runs[i].Collector.Name, deadline.TotalSeconds);
-                outcomes[i] = new Outcome(null, false, time.GetElapsedTime(started));
+                scrape.Queue.Enqueue(i);
             }
         }
 
-        for (var i = 0; i < runs.Length; i++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var workers = new Task[Math.Min(Workers, scrape.Queue.Count)];
+        for (var w = 0; w < workers.Length; w++)
         {
-            if (outcomes[i].Buffer is { } buffer)
+            workers[w] = Task.Run(() => Work(scrape, stop.Token), CancellationToken.None);
+        }
+
+        try
+        {
+            await Task.WhenAll(workers).WaitAsync(deadline, time, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            // Workers stop taking collectors; the ones inside Collect finish on their own and are ignored.
+            await stop.CancelAsync();
+        }
+
+        var outcomes = scrape.Close();
+        for (var i = 0; i < collectors.Count; i++)
+        {
+            if (outcomes[i] is { Buffer: { } buffer })
             {
                 output.Append(buffer.WrittenSpan);
+            }
+            else if (outcomes[i] is null)
+            {
+                Log.DeadlineExceeded(logger, collectors[i].Name, deadline.TotalSeconds);
             }
         }
 
         output.Family("node_scrape_collector_duration_seconds", MetricType.Gauge, "node_exporter: Duration of a collector scrape.");
-        for (var i = 0; i < runs.Length; i++)
+        for (var i = 0; i < collectors.Count; i++)
         {
-            output.Sample(outcomes[i].Duration.TotalSeconds, "collector", runs[i].Collector.Name);
+            output.Sample((outcomes[i]?.Duration ?? deadline).TotalSeconds, "collector", collectors[i].Name);
         }
 
         output.Family("node_scrape_collector_success", MetricType.Gauge, "node_exporter: Whether a collector succeeded.");
-        for (var i = 0; i < runs.Length; i++)
+        for (var i = 0; i < collectors.Count; i++)
         {
-            output.Sample(outcomes[i].Success ? 1 : 0, "collector", runs[i].Collector.Name);
+            output.Sample(outcomes[i]?.Success == true ? 1 : 0, "collector", collectors[i].Name);
         }
     }
 
-    private Task<Outcome> Start(INodeCollector collector, ExpositionFormat format, CancellationToken cancellation)
+    private void Work(Scrape scrape, CancellationToken stop)
     {
-        if (_inFlight.TryGetValue(collector.Name, out var previous) && !previous.IsCompleted)
+        while (!stop.IsCancellationRequested && scrape.Queue.TryDequeue(out var index))
         {
-            Log.StillRunning(logger, collector.Name);
-            return Task.FromResult(new Outcome(null, false, TimeSpan.Zero));
+            var collector = scrape.Collectors[index];
+            _running[collector.Name] = true;
+            try
+            {
+                scrape.Complete(index, Run(collector, scrape.Format, stop));
+            }
+            finally
+            {
+                _running.TryRemove(collector.Name, out _);
+            }
         }
-
-        var task = Task.Run(() => Run(collector, format, cancellation), CancellationToken.None);
-        _inFlight[collector.Name] = task;
-        return task;
     }
 
     private Outcome Run(INodeCollector collector, ExpositionFormat format, CancellationToken cancellation)
@@ -118,7 +139,43 @@ internal sealed partial class CollectorRunner(TimeSpan deadline, TimeProvider ti
         }
     }
 
-    private readonly record struct Outcome(ArrayBufferWriter<byte>? Buffer, bool Success, TimeSpan Duration);
+    private sealed record Outcome(ArrayBufferWriter<byte>? Buffer, bool Success, TimeSpan Duration);
+
+    /// <summary>One scrape's queue and results. Once closed at the deadline, late results are ignored, so the
+    /// scrape's output never changes while it is being written.</summary>
+    private sealed class Scrape(IReadOnlyList<INodeCollector> collectors, ExpositionFormat format)
+    {
+        private readonly Outcome?[] _outcomes = new Outcome?[collectors.Count];
+        private readonly Lock _lock = new();
+        private bool _closed;
+
+        public IReadOnlyList<INodeCollector> Collectors => collectors;
+
+        public ExpositionFormat Format => format;
+
+        public ConcurrentQueue<int> Queue { get; } = new();
+
+        public void Complete(int index, Outcome outcome)
+        {
+            lock (_lock)
+            {
+                if (!_closed)
+                {
+                    _outcomes[index] = outcome;
+                }
+            }
+        }
+
+        /// <summary>The outcomes so far; null for a collector that missed the deadline.</summary>
+        public Outcome?[] Close()
+        {
+            lock (_lock)
+            {
+                _closed = true;
+                return (Outcome?[])_outcomes.Clone();
+            }
+        }
+    }
 
     private static partial class Log
     {

@@ -8,6 +8,10 @@ namespace NodeAgent.Metrics;
 /// </summary>
 internal sealed class ProcessMetrics(string selfProc, string procRoot)
 {
+    // Boot time does not change while the agent runs: read it once, not on every scrape.
+    private readonly Lazy<ulong?> _bootTime = new(() =>
+        KernelFile.ReadAll(Path.Join(procRoot, "stat")) is { } procStat && BootTime.TryParse(procStat, out var boot) ? boot : null);
+
     public void Write(MetricWriter writer)
     {
         if (Read(Path.Join(selfProc, "stat")) is { } statBytes && ProcessStat.TryParse(statBytes, out var stat))
@@ -18,7 +22,7 @@ internal sealed class ProcessMetrics(string selfProc, string procRoot)
             writer.Sample(stat.VirtualBytes);
             writer.Family("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes.");
             writer.Sample(stat.ResidentPages * (double)Environment.SystemPageSize);
-            if (Read(Path.Join(procRoot, "stat")) is { } procStat && BootTime.TryParse(procStat, out var boot))
+            if (_bootTime.Value is { } boot)
             {
                 writer.Family("process_start_time_seconds", MetricType.Gauge, "Start time of the process since unix epoch in seconds.");
                 writer.Sample(boot + ((double)stat.StartTicks / ProcessStat.TicksPerSecond));
@@ -42,25 +46,9 @@ internal sealed class ProcessMetrics(string selfProc, string procRoot)
 
     private int? CountOpenFiles()
     {
-        try
-        {
-            return Directory.EnumerateFileSystemEntries(Path.Join(selfProc, "fd")).Count();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        var count = KernelFile.CountEntries(Path.Join(selfProc, "fd"));
+        return count > 0 ? count : null;
     }
 
-    private static byte[]? Read(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static byte[]? Read(string path) => KernelFile.ReadAll(path);
 }

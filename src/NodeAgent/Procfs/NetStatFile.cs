@@ -13,8 +13,9 @@ internal readonly record struct NetStatValue(string Protocol, string Field, doub
 /// and including its first '6').</summary>
 internal static class NetStatFile
 {
-    public static IReadOnlyList<NetStatValue> ParseTables(ReadOnlySpan<byte> content)
+    public static IReadOnlyList<NetStatValue> ParseTables(ReadOnlySpan<byte> content, NameTable? names = null)
     {
+        names ??= new NameTable();
         var values = new List<NetStatValue>();
         var lines = new List<Range>();
         foreach (var range in content.Split((byte)'\n'))
@@ -32,17 +33,17 @@ internal static class NetStatFile
 
         for (var i = 0; i < lines.Count; i += 2)
         {
-            var names = content[lines[i]];
+            var header = content[lines[i]];
             var numbers = content[lines[i + 1]];
-            var protocolEnd = names.IndexOf((byte)' ');
-            var protocolWithColon = protocolEnd < 0 ? names : names[..protocolEnd];
+            var protocolEnd = header.IndexOf((byte)' ');
+            var protocolWithColon = protocolEnd < 0 ? header : header[..protocolEnd];
             if (protocolWithColon.Length < 2 || protocolWithColon[^1] != (byte)':' || !numbers.StartsWith(protocolWithColon))
             {
                 throw new InvalidDataException($"line {i + 1} does not start a 'Protocol:' header/value pair");
             }
 
-            var protocol = Encoding.ASCII.GetString(protocolWithColon[..^1]);
-            var nameFields = names.Split((byte)' ');
+            var protocol = names.Get(protocolWithColon[..^1]);
+            var nameFields = header.Split((byte)' ');
             var numberFields = numbers.Split((byte)' ');
             nameFields.MoveNext();
             numberFields.MoveNext();
@@ -66,15 +67,16 @@ internal static class NetStatFile
                     throw new InvalidDataException($"{protocol}: value '{Encoding.ASCII.GetString(number)}' is not a number");
                 }
 
-                values.Add(new NetStatValue(protocol, Encoding.ASCII.GetString(names[nameFields.Current]), value));
+                values.Add(new NetStatValue(protocol, names.Get(header[nameFields.Current]), value));
             }
         }
 
         return values;
     }
 
-    public static IReadOnlyList<NetStatValue> ParseSnmp6(ReadOnlySpan<byte> content)
+    public static IReadOnlyList<NetStatValue> ParseSnmp6(ReadOnlySpan<byte> content, NameTable? names = null)
     {
+        names ??= new NameTable();
         var values = new List<NetStatValue>();
         foreach (var range in content.Split((byte)'\n'))
         {
@@ -98,7 +100,7 @@ internal static class NetStatFile
                 throw new InvalidDataException($"{Encoding.ASCII.GetString(name)}: value '{Encoding.ASCII.GetString(number)}' is not a number");
             }
 
-            values.Add(new NetStatValue(Encoding.ASCII.GetString(name[..(six + 1)]), Encoding.ASCII.GetString(name[(six + 1)..]), value));
+            values.Add(new NetStatValue(names.Get(name[..(six + 1)]), names.Get(name[(six + 1)..]), value));
         }
 
         return values;

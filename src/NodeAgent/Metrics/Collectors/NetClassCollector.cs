@@ -163,7 +163,7 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
         var any = false;
         for (var i = 0; i < Properties.Length; i++)
         {
-            if (KernelFile.ReadAll(Path.Join(devicePath, Properties[i].File)) is { } raw)
+            if (KernelFile.ReadAttribute(Path.Join(devicePath, Properties[i].File)) is { } raw)
             {
                 any = true;
                 values[i] = SysfsValue.TryParseInt64(SysfsValue.Attribute(raw), out var value) ? value : null;
@@ -182,7 +182,7 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
 
     private static string Text(string devicePath, string file, ref bool any)
     {
-        if (KernelFile.ReadAll(Path.Join(devicePath, file)) is not { } raw)
+        if (KernelFile.ReadAttribute(Path.Join(devicePath, file)) is not { } raw)
         {
             return "";
         }

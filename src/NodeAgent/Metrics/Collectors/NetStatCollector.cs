@@ -22,7 +22,9 @@ internal sealed partial record NetStatOptions(Regex Fields)
 internal sealed class NetStatCollector(CollectorContext context, NetStatOptions options) : INodeCollector
 {
     // The key set is fixed per kernel, so each key is matched once; the collector never runs concurrently with itself.
-    private readonly Dictionary<string, bool> _selected = new(StringComparer.Ordinal);
+    // Per (protocol, field): whether the fields expression selects it, and its family name and help, decided once.
+    private readonly Dictionary<(string Protocol, string Field), (bool Selected, string Family, string Help)> _fields = [];
+    private readonly NameTable _names = new();
 
     public NetStatCollector(CollectorContext context)
         : this(context, NetStatOptions.Default)
@@ -43,36 +45,36 @@ internal sealed class NetStatCollector(CollectorContext context, NetStatOptions 
 
         // Protocol -> fields, later files replacing a protocol wholesale as node_exporter's maps.Copy does.
         var protocols = new Dictionary<string, List<NetStatValue>>(StringComparer.Ordinal);
-        Merge(protocols, Parse(netstatPath, netstat, static c => NetStatFile.ParseTables(c)));
-        Merge(protocols, Parse(snmpPath, snmp, static c => NetStatFile.ParseTables(c)));
+        Merge(protocols, Parse(netstatPath, netstat, c => NetStatFile.ParseTables(c, _names)));
+        Merge(protocols, Parse(snmpPath, snmp, c => NetStatFile.ParseTables(c, _names)));
         if (KernelFile.ReadAll(snmp6Path) is { } snmp6)
         {
-            Merge(protocols, Parse(snmp6Path, snmp6, static c => NetStatFile.ParseSnmp6(c)));
+            Merge(protocols, Parse(snmp6Path, snmp6, c => NetStatFile.ParseSnmp6(c, _names)));
         }
 
-        var samples = new SortedDictionary<string, NetStatValue>(StringComparer.Ordinal);
+        var samples = new SortedDictionary<string, (string Help, double Value)>(StringComparer.Ordinal);
         foreach (var fields in protocols.Values)
         {
             foreach (var field in fields)
             {
-                var key = $"{field.Protocol}_{field.Field}";
-                if (!_selected.TryGetValue(key, out var selected))
+                if (!_fields.TryGetValue((field.Protocol, field.Field), out var known))
                 {
-                    selected = options.Fields.IsMatch(key);
-                    _selected[key] = selected;
+                    var key = $"{field.Protocol}_{field.Field}";
+                    known = (options.Fields.IsMatch(key), $"node_netstat_{key}", $"Statistic {field.Protocol}{field.Field}.");
+                    _fields[(field.Protocol, field.Field)] = known;
                 }
 
-                if (selected)
+                if (known.Selected)
                 {
-                    samples[key] = field;
+                    samples[known.Family] = (known.Help, field.Value);
                 }
             }
         }
 
-        foreach (var (key, field) in samples)
+        foreach (var (family, (help, value)) in samples)
         {
-            writer.Family($"node_netstat_{key}", MetricType.Untyped, $"Statistic {field.Protocol}{field.Field}.");
-            writer.Sample(field.Value);
+            writer.Family(family, MetricType.Untyped, help);
+            writer.Sample(value);
         }
 
         return CollectResult.Success;
