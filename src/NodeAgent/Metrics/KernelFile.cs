@@ -16,6 +16,7 @@ namespace NodeAgent.Metrics;
 internal static partial class KernelFile
 {
     private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC on Linux (x86_64 and arm64)
+    private const int DirectoryOnly = 0x80000 | 0x200000; // O_RDONLY | O_CLOEXEC | O_PATH (same bits on x86_64 and arm64)
     private const int Interrupted = 4; // EINTR
 
     /// <summary>A sysfs attribute: the kernel renders it whole into one page and hands it over in one read(2), so
@@ -25,7 +26,35 @@ internal static partial class KernelFile
 
     public static byte[]? ReadAll(string path) => ReadAll(path, oneRead: false);
 
-    private static unsafe byte[]? ReadAll(string path, bool oneRead)
+    /// <summary>Opens a directory to read many attributes of one device relative to it (<see cref="ReadAttribute(
+    /// AttributeDirectory, string)"/>): the kernel then walks the long, symlinked sysfs path once instead of once per
+    /// attribute. Null when the directory cannot be opened.</summary>
+    public static AttributeDirectory? OpenDirectory(string path)
+    {
+        int fd;
+        do
+        {
+            fd = Open(path, DirectoryOnly);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        return fd < 0 ? null : new AttributeDirectory(fd);
+    }
+
+    /// <summary>A sysfs attribute of an opened device directory; see <see cref="ReadAttribute(string)"/>.</summary>
+    public static byte[]? ReadAttribute(AttributeDirectory directory, string name)
+    {
+        int fd;
+        do
+        {
+            fd = OpenAt(directory.Descriptor, name, ReadOnlyCloseOnExec);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        return fd < 0 ? null : ReadAndClose(fd, oneRead: true);
+    }
+
+    private static byte[]? ReadAll(string path, bool oneRead)
     {
         int fd;
         do
@@ -34,11 +63,11 @@ internal static partial class KernelFile
         }
         while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
 
-        if (fd < 0)
-        {
-            return null;
-        }
+        return fd < 0 ? null : ReadAndClose(fd, oneRead);
+    }
 
+    private static unsafe byte[]? ReadAndClose(int fd, bool oneRead)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
@@ -88,11 +117,16 @@ internal static partial class KernelFile
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
+    [LibraryImport("libc", EntryPoint = "openat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenAt(int directory, string path, int flags);
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint Read(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
+
+    internal static int CloseDescriptor(int fd) => Close(fd);
 
     /// <summary>A one-value sysfs/procfs attribute as text without surrounding whitespace; null if unreadable.</summary>
     public static string? ReadTrimmed(string path) =>
@@ -161,4 +195,12 @@ internal static partial class KernelFile
 
     [LibraryImport("libc", EntryPoint = "closedir")]
     private static partial int CloseDir(nint dir);
+}
+
+/// <summary>An open sysfs device directory (an O_PATH descriptor), closed on dispose.</summary>
+internal sealed class AttributeDirectory(int descriptor) : IDisposable
+{
+    public int Descriptor => descriptor;
+
+    public void Dispose() => _ = KernelFile.CloseDescriptor(descriptor);
 }

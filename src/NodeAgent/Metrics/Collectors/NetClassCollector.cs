@@ -159,30 +159,36 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
 
     private static Interface? Read(string devicePath, string device)
     {
+        using var directory = KernelFile.OpenDirectory(devicePath);
+        if (directory is null)
+        {
+            return null;
+        }
+
         var values = new long?[Properties.Length];
         var any = false;
         for (var i = 0; i < Properties.Length; i++)
         {
-            if (KernelFile.ReadAttribute(Path.Join(devicePath, Properties[i].File)) is { } raw)
+            if (KernelFile.ReadAttribute(directory, Properties[i].File) is { } raw)
             {
                 any = true;
                 values[i] = SysfsValue.TryParseInt64(SysfsValue.Attribute(raw), out var value) ? value : null;
             }
         }
 
-        var operState = Text(devicePath, "operstate", ref any);
-        var address = Text(devicePath, "address", ref any);
-        var broadcast = Text(devicePath, "broadcast", ref any);
-        var duplex = Text(devicePath, "duplex", ref any);
-        var alias = Text(devicePath, "ifalias", ref any);
+        var operState = Text(directory, "operstate", ref any);
+        var address = Text(directory, "address", ref any);
+        var broadcast = Text(directory, "broadcast", ref any);
+        var duplex = Text(directory, "duplex", ref any);
+        var alias = Text(directory, "ifalias", ref any);
 
         // Nothing readable: the device went away between listing and reading (node_exporter fails the scrape then).
         return any ? new Interface(device, address, broadcast, duplex, operState, alias, values) : null;
     }
 
-    private static string Text(string devicePath, string file, ref bool any)
+    private static string Text(AttributeDirectory directory, string file, ref bool any)
     {
-        if (KernelFile.ReadAttribute(Path.Join(devicePath, file)) is not { } raw)
+        if (KernelFile.ReadAttribute(directory, file) is not { } raw)
         {
             return "";
         }
