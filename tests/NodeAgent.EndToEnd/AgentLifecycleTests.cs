@@ -60,6 +60,30 @@ public sealed class AgentLifecycleTests
         Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Collect_and_exclude_select_collectors_as_node_exporter_does()
+    {
+        using var config = new AgentConfig(json => json["Logs"]!["Enabled"] = false);
+        await using var agent = await config.StartAgentAsync();
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+
+        var only = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg&collect[]=meminfo", UriKind.Relative));
+        var collectors = only.Split('\n').Where(l => l.StartsWith("node_scrape_collector_success{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["node_scrape_collector_success{collector=\"loadavg\"} 1", "node_scrape_collector_success{collector=\"meminfo\"} 1"], collectors);
+        Assert.Contains("\nnode_load1 ", only, StringComparison.Ordinal);
+        Assert.DoesNotContain("node_cpu_seconds_total", only, StringComparison.Ordinal);
+
+        var allBut = await http.GetStringAsync(new Uri("/metrics?exclude[]=cpu", UriKind.Relative));
+        Assert.DoesNotContain("collector=\"cpu\"", allBut, StringComparison.Ordinal);
+        Assert.Contains("collector=\"meminfo\"", allBut, StringComparison.Ordinal);
+
+        using var unknown = await http.GetAsync(new Uri("/metrics?collect[]=nosuch", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("missing collector: nosuch", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var both = await http.GetAsync(new Uri("/metrics?collect[]=cpu&exclude[]=meminfo", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+    }
+
     [Theory]
     [InlineData(AgentProcess.SigTerm)]
     [InlineData(AgentProcess.SigInt)]
