@@ -128,6 +128,26 @@ internal static partial class KernelFile
 
     internal static int CloseDescriptor(int fd) => Close(fd);
 
+    /// <summary>A sysfs integer attribute (decimal, or 0x-prefixed hex as procfs accepts): null when absent or
+    /// unreadable, an <see cref="InvalidDataException"/> naming the file when it holds anything else.</summary>
+    public static long? ReadInt64Attribute(string directory, string file)
+    {
+        var path = Path.Join(directory, file);
+        return ReadAttribute(path) is not { } raw ? null
+            : Sysfs.SysfsValue.TryParseInt64(Sysfs.SysfsValue.Attribute(raw), out var value) ? value
+            : throw new InvalidDataException($"{path}: not an integer");
+    }
+
+    /// <summary>A sysfs counter attribute (unsigned decimal); null when absent, an error naming the file when
+    /// malformed.</summary>
+    public static ulong? ReadUInt64Attribute(string directory, string file)
+    {
+        var path = Path.Join(directory, file);
+        return ReadAttribute(path) is not { } raw ? null
+            : Sysfs.SysfsValue.TryParseDecimalUInt64(Sysfs.SysfsValue.Attribute(raw), out var value) ? value
+            : throw new InvalidDataException($"{path}: not an unsigned integer");
+    }
+
     /// <summary>A one-value sysfs/procfs attribute as text without surrounding whitespace; null if unreadable.</summary>
     public static string? ReadTrimmed(string path) =>
         ReadAll(path) is { } bytes ? Encoding.UTF8.GetString(bytes.AsSpan().Trim(" \n\t\0"u8)) : null;

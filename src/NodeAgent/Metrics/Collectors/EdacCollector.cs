@@ -51,7 +51,7 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
                         continue;
                     }
 
-                    var ue = OptionalCount(csrowDir, $"ch{channel}_ue_count");
+                    var ue = KernelFile.ReadUInt64Attribute(csrowDir, $"ch{channel}_ue_count");
                     if (ue is null)
                     {
                         Log.ChannelUeCountMissing(_logger, controller, csrow, channel);
@@ -156,20 +156,7 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
 
     /// <summary>A required counter: node_exporter fails the scrape when one is missing or not a number.</summary>
     private static ulong Count(string dir, string file) =>
-        OptionalCount(dir, file) ?? throw new InvalidDataException($"{Path.Join(dir, file)}: missing or unreadable");
-
-    private static ulong? OptionalCount(string dir, string file)
-    {
-        var path = Path.Join(dir, file);
-        if (KernelFile.ReadAll(path) is not { } raw)
-        {
-            return null;
-        }
-
-        return SysfsValue.TryParseDecimalUInt64(SysfsValue.Attribute(raw), out var value)
-            ? value
-            : throw new InvalidDataException($"{path}: not an unsigned integer");
-    }
+        KernelFile.ReadUInt64Attribute(dir, file) ?? throw new InvalidDataException($"{Path.Join(dir, file)}: missing or unreadable");
 
     private static partial class Log
     {

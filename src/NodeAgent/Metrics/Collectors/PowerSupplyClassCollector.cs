@@ -106,7 +106,7 @@ internal sealed class PowerSupplyClassCollector(CollectorContext context, PowerS
         {
             for (var n = 0; n < Numeric.Length; n++)
             {
-                if (ReadInt64(supplies[s].Dir, Numeric[n].File) is { } raw)
+                if (KernelFile.ReadInt64Attribute(supplies[s].Dir, Numeric[n].File) is { } raw)
                 {
                     values[s, n] = raw / Numeric[n].Divisor;
                 }
@@ -181,16 +181,4 @@ internal sealed class PowerSupplyClassCollector(CollectorContext context, PowerS
 
     /// <summary>An integer attribute as procfs' ValueParser reads it (base prefix allowed); null if absent or
     /// unreadable; a value that is not an integer fails the collector, as it fails procfs' PowerSupplyClass().</summary>
-    private static long? ReadInt64(string dir, string file)
-    {
-        var path = Path.Join(dir, file);
-        if (KernelFile.ReadAll(path) is not { } raw)
-        {
-            return null;
-        }
-
-        return SysfsValue.TryParseInt64(SysfsValue.Attribute(raw), out var value)
-            ? value
-            : throw new InvalidDataException($"{path}: not an integer");
-    }
 }

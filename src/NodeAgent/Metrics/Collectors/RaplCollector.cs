@@ -46,7 +46,7 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
 
             // procfs reads max_energy_range_uj while listing zones and energy_uj per zone; node_exporter reports
             // either one missing or unreadable (energy_uj is root-only since Linux 5.10) as "no data".
-            if (ReadMicrojoules(dir, "max_energy_range_uj") is null || ReadMicrojoules(dir, "energy_uj") is not { } microjoules)
+            if (KernelFile.ReadUInt64Attribute(dir, "max_energy_range_uj") is null || KernelFile.ReadUInt64Attribute(dir, "energy_uj") is not { } microjoules)
             {
                 return CollectResult.NoData;
             }
@@ -97,18 +97,5 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
         {
             writer.Sample(joules, "index", zone.Index.ToString(CultureInfo.InvariantCulture), "path", path, "rapl_zone", zone.Name);
         }
-    }
-
-    private static ulong? ReadMicrojoules(string dir, string file)
-    {
-        var path = Path.Join(dir, file);
-        if (KernelFile.ReadAll(path) is not { } raw)
-        {
-            return null;
-        }
-
-        return SysfsValue.TryParseDecimalUInt64(SysfsValue.Attribute(raw), out var value)
-            ? value
-            : throw new InvalidDataException($"{path}: not an unsigned integer");
     }
 }

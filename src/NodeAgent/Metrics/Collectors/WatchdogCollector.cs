@@ -41,7 +41,7 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
             var numbers = new long?[Numeric.Length];
             for (var i = 0; i < Numeric.Length; i++)
             {
-                numbers[i] = ReadInt64(dir, Numeric[i].File);
+                numbers[i] = KernelFile.ReadInt64Attribute(dir, Numeric[i].File);
             }
 
             var texts = new string[Text.Length];
@@ -86,16 +86,4 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
 
     /// <summary>procfs' ValueParser (base prefix allowed); null when the driver has no such attribute. procfs fails
     /// the whole class on a read error other than "does not exist"; an unreadable attribute is left out here.</summary>
-    private static long? ReadInt64(string dir, string file)
-    {
-        var path = Path.Join(dir, file);
-        if (KernelFile.ReadAll(path) is not { } raw)
-        {
-            return null;
-        }
-
-        return SysfsValue.TryParseInt64(SysfsValue.Attribute(raw), out var value)
-            ? value
-            : throw new InvalidDataException($"{path}: not an integer");
-    }
 }
