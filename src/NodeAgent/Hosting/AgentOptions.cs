@@ -54,7 +54,22 @@ internal sealed record LogsOptions(
     IReadOnlyList<string> Include,
     IReadOnlyList<string> Exclude,
     string StatePath,
-    bool ReadFromHead);
+    bool ReadFromHead)
+{
+    public int MaxLineBytes { get; init; } = 1 << 20;
+
+    public int MaxMessageBytes { get; init; } = 1 << 20;
+
+    public TimeSpan PartialFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int MaxOpenFiles { get; init; } = 1024;
+
+    public long MaxBufferedBytes { get; init; } = 16L << 20;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan CheckpointExpiry { get; init; } = TimeSpan.FromHours(24);
+}
 
 internal sealed record ElasticsearchOptions(
     IReadOnlyList<Uri> Urls,

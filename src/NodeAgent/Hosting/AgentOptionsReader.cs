@@ -43,7 +43,16 @@ internal sealed class AgentOptionsReader
         var listen = ParseReference("Http:ListenAddress", ConfigValues.ParseListenAddress, ConfigValues.ListenExpected) ?? new IPEndPoint(IPAddress.Any, 9100);
         var paths = new NodePaths(PathValue("Host:ProcPath")!, PathValue("Host:SysPath")!, PathValue("Host:RootPath")!);
         var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout")) { Filters = ReadFilters() };
-        var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"));
+        var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"))
+        {
+            MaxLineBytes = (int)Math.Min(Size("Logs:MaxLineBytes"), int.MaxValue),
+            MaxMessageBytes = (int)Math.Min(Size("Logs:MaxMessageBytes"), int.MaxValue),
+            PartialFlushTimeout = Duration("Logs:PartialFlushTimeout"),
+            MaxOpenFiles = (int)Math.Min(Size("Logs:MaxOpenFiles"), int.MaxValue),
+            MaxBufferedBytes = Size("Logs:MaxBufferedBytes"),
+            PollInterval = Duration("Logs:PollInterval"),
+            CheckpointExpiry = Duration("Logs:CheckpointExpiry"),
+        };
         var elasticsearch = ReadElasticsearch();
         var output = Text("Output:Type") is { } type
             ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
@@ -162,6 +171,32 @@ internal sealed class AgentOptionsReader
         if (es.Index is null && string.IsNullOrWhiteSpace(es.DataStream))
         {
             Error("Elasticsearch:DataStream", "is empty (expected a data stream name, or set Elasticsearch:Index)");
+        }
+
+        var logs = options.Logs;
+        if (logs.MaxLineBytes < 1024)
+        {
+            Error("Logs:MaxLineBytes", $"is {logs.MaxLineBytes} bytes (expected at least 1KiB)");
+        }
+
+        if (logs.MaxMessageBytes < logs.MaxLineBytes)
+        {
+            Error("Logs:MaxMessageBytes", $"is smaller than Logs:MaxLineBytes (expected at least {ConfigValues.FormatSize(logs.MaxLineBytes)})");
+        }
+
+        if (logs.MaxOpenFiles < 1)
+        {
+            Error("Logs:MaxOpenFiles", "is 0 (expected at least 1)");
+        }
+
+        if (logs.MaxBufferedBytes < 2L * logs.MaxLineBytes)
+        {
+            Error("Logs:MaxBufferedBytes", $"is below twice Logs:MaxLineBytes (expected at least {ConfigValues.FormatSize(2L * logs.MaxLineBytes)})");
+        }
+
+        if (logs.PollInterval <= TimeSpan.Zero || logs.PartialFlushTimeout <= TimeSpan.Zero)
+        {
+            Error(logs.PollInterval <= TimeSpan.Zero ? "Logs:PollInterval" : "Logs:PartialFlushTimeout", "is zero (expected a positive duration)");
         }
 
         if (es.MaxBatchBytes < 1024)

@@ -1,0 +1,39 @@
+namespace NodeAgent.Parsing;
+
+internal enum LogStream
+{
+    Stdout,
+    Stderr,
+}
+
+/// <summary>What happened to a message on its way from the file; shipped as <c>log.flags</c> (as Filebeat does).</summary>
+[Flags]
+internal enum LogFlags
+{
+    None = 0,
+
+    /// <summary>Cut at <c>Logs:MaxMessageBytes</c>, or a physical line longer than <c>Logs:MaxLineBytes</c> split.</summary>
+    Truncated = 1,
+
+    /// <summary>A CRI <c>P</c> or docker piece whose end never came: flushed after the partial timeout.</summary>
+    PartialFlushed = 2,
+
+    /// <summary>Bytes that are not UTF-8, shipped escaped.</summary>
+    InvalidUtf8 = 4,
+
+    /// <summary>The line does not follow the file's format; shipped whole as the message.</summary>
+    Malformed = 8,
+
+    /// <summary>The message holds NUL bytes.</summary>
+    ContainsNul = 16,
+}
+
+/// <summary>
+/// One complete log message, ready to become one document: partial lines joined, with where its bytes lie in the
+/// file (DELIVERY.md rule 2: the watermark cannot pass <see cref="StartOffset"/> until this record is acknowledged).
+/// </summary>
+/// <param name="Timestamp">The runtime's timestamp text (RFC 3339 with its nanoseconds), as written in the file.</param>
+/// <param name="Message">The message bytes, without the trailing newline; may hold invalid UTF-8 (see flags).</param>
+/// <param name="StartOffset">Offset of the first byte of the first physical line of the message.</param>
+/// <param name="EndOffset">Offset just past the last byte (newline included) of the last physical line.</param>
+internal sealed record LogRecord(string Timestamp, LogStream Stream, ReadOnlyMemory<byte> Message, long StartOffset, long EndOffset, LogFlags Flags);
