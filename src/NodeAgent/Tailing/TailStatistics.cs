@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using NodeAgent.Parsing;
+
+namespace NodeAgent.Tailing;
+
+/// <summary>Counters of the log pipeline, read at scrape time. Written by the one reading loop; read by scrapes
+/// (a torn read of a counter is one scrape off, never wrong for long).</summary>
+internal sealed class TailStatistics
+{
+    private readonly ConcurrentDictionary<string, long> _lostBytes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LogFlags, long> _flagged = new();
+
+    public long BytesRead { get; set; }
+
+    public long LinesRead { get; private set; }
+
+    public long FilesOpened { get; set; }
+
+    public long Rotations { get; set; }
+
+    public long Truncations { get; set; }
+
+    public long BackpressurePauses { get; set; }
+
+    public IReadOnlyDictionary<string, long> Lost => _lostBytes;
+
+    public IReadOnlyDictionary<LogFlags, long> Flagged => _flagged;
+
+    public void Count(LogRecord record)
+    {
+        LinesRead++;
+        if (record.Flags == LogFlags.None)
+        {
+            return;
+        }
+
+        foreach (var flag in Enum.GetValues<LogFlags>())
+        {
+            if (flag != LogFlags.None && record.Flags.HasFlag(flag))
+            {
+                _flagged.AddOrUpdate(flag, 1, (_, n) => n + 1);
+            }
+        }
+    }
+
+    public void LostBytes(string reason, long bytes) => _lostBytes.AddOrUpdate(reason, bytes, (_, n) => n + bytes);
+}
