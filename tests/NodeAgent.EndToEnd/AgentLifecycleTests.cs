@@ -96,7 +96,7 @@ public sealed class AgentLifecycleTests
         var exitCode = await agent.WaitForExitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(0, exitCode);
-        Assert.Contains(agent.Stdout, l => l.Contains("\"event\":\"Stopped\"", StringComparison.Ordinal));
+        Assert.Contains(agent.Logs, l => l.Contains("\"event\":\"Stopped\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -113,8 +113,8 @@ public sealed class AgentLifecycleTests
         agent.Signal(AgentProcess.SigTerm);
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
-        Assert.NotEmpty(agent.Stdout);
-        foreach (var line in agent.Stdout)
+        Assert.NotEmpty(agent.Logs);
+        foreach (var line in agent.Logs)
         {
             using var doc = JsonDocument.Parse(line);
             Assert.True(doc.RootElement.TryGetProperty("time", out _), line);
@@ -123,7 +123,7 @@ public sealed class AgentLifecycleTests
             Assert.DoesNotContain("/metrics", doc.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
-        var events = agent.Stdout.Select(l => JsonDocument.Parse(l).RootElement.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
+        var events = agent.Logs.Select(l => JsonDocument.Parse(l).RootElement.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
         Assert.Equal(["Started", "Stopping", "Stopped"], events.Where(e => e is "Started" or "Stopping" or "Stopped"));
     }
 
@@ -135,7 +135,7 @@ public sealed class AgentLifecycleTests
         agent.Signal(AgentProcess.SigTerm);
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
-        var started = Assert.Single(agent.Stdout, l => l.Contains("started on node", StringComparison.Ordinal));
+        var started = Assert.Single(agent.Logs, l => l.Contains("started on node", StringComparison.Ordinal));
         Assert.DoesNotContain("{\"time\"", started, StringComparison.Ordinal);
         Assert.Contains("info:", started, StringComparison.Ordinal);
     }
@@ -165,10 +165,10 @@ public sealed class AgentLifecycleTests
     {
         using var config = new AgentConfig();
         await using var first = await config.StartAgentAsync();
-        var (exitCode, stdout, _) = await AgentProcess.RunToExitAsync("--config", config.FilePath);
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains(stdout, l => l.Contains($"Http:ListenAddress 127.0.0.1:{config.Port} cannot be used", StringComparison.Ordinal));
+        Assert.Contains(stdout.Concat(stderr), l => l.Contains($"Http:ListenAddress 127.0.0.1:{config.Port} cannot be used", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class CheckConfigTests
         agent.Signal(AgentProcess.SigTerm);
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
-        Assert.NotEmpty(agent.Stdout);
+        Assert.NotEmpty(agent.Logs);
         var everything = check.Stdout.Concat(check.Stderr).Concat(agent.Stdout).Concat(agent.Stderr).Concat(pages);
         Assert.DoesNotContain(everything, text => text.Contains(Password, StringComparison.Ordinal));
     }

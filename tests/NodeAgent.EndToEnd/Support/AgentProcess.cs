@@ -30,6 +30,10 @@ internal sealed partial class AgentProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Stderr => [.. _stderr];
 
+    /// <summary>The agent's own log lines, wherever they went: stdout, or stderr when the console output owns stdout
+    /// (document lines, which carry "@timestamp", are left out).</summary>
+    public IReadOnlyList<string> Logs => [.. _stdout.Concat(_stderr).Where(l => !l.Contains("\"@timestamp\"", StringComparison.Ordinal))];
+
     public int Id => _process.Id;
 
     public static AgentProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
