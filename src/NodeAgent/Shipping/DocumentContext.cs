@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.Text.Json;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Shipping;
+
+/// <summary>
+/// An Elasticsearch data stream name split into its parts, as the data stream naming scheme defines it:
+/// <c>&lt;type&gt;-&lt;dataset&gt;-&lt;namespace&gt;</c>, where no part may hold '-' (so the split is unambiguous).
+/// </summary>
+internal readonly record struct DataStreamName(string Type, string Dataset, string Namespace)
+{
+    public static DataStreamName Default { get; } = new("logs", "kubernetes.container_logs", "default");
+
+    public static bool TryParse(string? name, out DataStreamName dataStream)
+    {
+        dataStream = default;
+        var parts = name?.Split('-');
+        if (parts is not { Length: 3 } || parts.Any(string.IsNullOrEmpty))
+        {
+            return false;
+        }
+
+        dataStream = new DataStreamName(parts[0], parts[1], parts[2]);
+        return true;
+    }
+
+    public override string ToString() => $"{Type}-{Dataset}-{Namespace}";
+}
+
+/// <summary>
+/// Everything a document holds besides its <see cref="NodeAgent.Parsing.LogRecord"/>: one per tailed file. The fields
+/// that do not change from line to line are encoded to JSON once, here, so that a document costs only its record's
+/// fields (see <see cref="EcsDocumentWriter"/>).
+/// </summary>
+/// <remarks>
+/// The properties have no setters on purpose: a <c>with</c> expression copies fields without rerunning the encoding,
+/// so allowing one would let <see cref="EncodedTail"/> go stale. Build a new context instead.
+/// </remarks>
+internal sealed record DocumentContext
+{
+    /// <summary>The ECS version the field set follows (ECS 8.11 field reference).</summary>
+    public const string EcsVersion = "8.11.0";
+
+    public const string AgentType = "node-agent";
+
+    private readonly byte[] _tail;
+
+    /// <param name="filePath">The path as found under <c>Logs:Include</c> (the link, not its target): <c>log.file.path</c>.</param>
+    /// <param name="pod">What the path says about the pod; <see langword="null"/> for a file outside Kubernetes' layout.</param>
+    /// <param name="containerRuntime"><c>container.runtime</c> (for example <c>containerd</c>), when known.</param>
+    public DocumentContext(string nodeName, string filePath, PodLogInfo? pod, DataStreamName dataStream, string agentVersion, string? containerRuntime = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        ArgumentException.ThrowIfNullOrEmpty(dataStream.Type, nameof(dataStream));
+        ArgumentException.ThrowIfNullOrEmpty(dataStream.Dataset, nameof(dataStream));
+        ArgumentException.ThrowIfNullOrEmpty(dataStream.Namespace, nameof(dataStream));
+        ArgumentException.ThrowIfNullOrEmpty(agentVersion);
+        NodeName = nodeName;
+        FilePath = filePath;
+        Pod = pod;
+        DataStream = dataStream;
+        AgentVersion = agentVersion;
+        ContainerRuntime = string.IsNullOrEmpty(containerRuntime) ? null : containerRuntime;
+        _tail = EncodeTail();
+    }
+
+    /// <summary>A context with the default data stream and this build's version unless told otherwise.</summary>
+    public static DocumentContext Create(string nodeName, string filePath, PodLogInfo? pod, DataStreamName? dataStream = null, string? containerRuntime = null) =>
+        new(nodeName, filePath, pod, dataStream ?? DataStreamName.Default, Hosting.AgentVersion.Current, containerRuntime);
+
+    public string NodeName { get; }
+
+    public string FilePath { get; }
+
+    public PodLogInfo? Pod { get; }
+
+    public DataStreamName DataStream { get; }
+
+    public string AgentVersion { get; }
+
+    public string? ContainerRuntime { get; }
+
+    /// <summary>
+    /// The constant end of every document of this file, starting inside the <c>log</c> object just after
+    /// <c>log.offset</c> (or <c>log.flags</c>): <c>,"file":{"path":...}},"kubernetes":{...},...}</c>, closing brace
+    /// included. Encoded with the writer's own options, so it is byte for byte what the writer would have produced.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodedTail => _tail;
+
+    public bool Equals(DocumentContext? other) =>
+        other is not null
+        && string.Equals(NodeName, other.NodeName, StringComparison.Ordinal)
+        && string.Equals(FilePath, other.FilePath, StringComparison.Ordinal)
+        && Equals(Pod, other.Pod)
+        && DataStream.Equals(other.DataStream)
+        && string.Equals(AgentVersion, other.AgentVersion, StringComparison.Ordinal)
+        && string.Equals(ContainerRuntime, other.ContainerRuntime, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime);
+
+    private byte[] EncodeTail()
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using var json = new Utf8JsonWriter(buffer, EcsDocumentWriter.Options);
+
+        // A throw-away prefix puts the writer where the per-document part ends, so that it emits the separating comma
+        // and keeps its nesting checks; the prefix is cut off below.
+        json.WriteStartObject();
+        json.WriteStartObject("log");
+        json.WriteNumber("offset", 0);
+        json.Flush();
+        var prefixLength = buffer.WrittenCount;
+
+        json.WriteStartObject("file");
+        json.WriteString("path", FilePath);
+        json.WriteEndObject();
+        json.WriteEndObject();
+
+        json.WriteStartObject("kubernetes");
+        if (Pod is not null)
+        {
+            json.WriteString("namespace", Pod.Namespace);
+            json.WriteStartObject("pod");
+            json.WriteString("name", Pod.PodName);
+            if (Pod.PodUid is not null)
+            {
+                json.WriteString("uid", Pod.PodUid);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("container");
+            json.WriteString("name", Pod.ContainerName);
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject("node");
+        json.WriteString("name", NodeName);
+        json.WriteEndObject();
+        json.WriteEndObject();
+
+        if (Pod?.ContainerId is not null || ContainerRuntime is not null)
+        {
+            json.WriteStartObject("container");
+            if (Pod?.ContainerId is { } id)
+            {
+                json.WriteString("id", id);
+            }
+
+            if (ContainerRuntime is not null)
+            {
+                json.WriteString("runtime", ContainerRuntime);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject("host");
+        json.WriteString("name", NodeName);
+        json.WriteEndObject();
+
+        json.WriteStartObject("data_stream");
+        json.WriteString("type", DataStream.Type);
+        json.WriteString("dataset", DataStream.Dataset);
+        json.WriteString("namespace", DataStream.Namespace);
+        json.WriteEndObject();
+
+        // event.dataset mirrors data_stream.dataset, as the ECS data_stream field set asks.
+        json.WriteStartObject("event");
+        json.WriteString("dataset", DataStream.Dataset);
+        json.WriteEndObject();
+
+        json.WriteStartObject("agent");
+        json.WriteString("type", AgentType);
+        json.WriteString("version", AgentVersion);
+        json.WriteEndObject();
+
+        json.WriteStartObject("ecs");
+        json.WriteString("version", EcsVersion);
+        json.WriteEndObject();
+
+        json.WriteEndObject();
+        json.Flush();
+        return buffer.WrittenSpan[prefixLength..].ToArray();
+    }
+}
