@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using NodeAgent.Metrics;
+using NodeAgent.Tailing;
 
 namespace NodeAgent.Hosting;
 
@@ -22,7 +23,7 @@ internal static partial class AgentHost
         // Type=notify under systemd (READY=1 once started, STOPPING=1 on SIGTERM); a no-op anywhere else.
         builder.Host.UseSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
-        ConfigureLogging(builder.Logging, builder.Services, options.Logging);
+        ConfigureLogging(builder.Logging, builder.Services, options.Logging, toStderr: options.Logs.Enabled && options.Output == OutputKind.Console);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -32,11 +33,12 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentHealth>();
-        builder.Services.AddSingleton(_ => new ProcessMetrics(NodePaths.SelfProc, Path.GetDirectoryName(NodePaths.SelfProc)!));
+        builder.Services.AddSingleton<IAgentMetrics>(_ => new ProcessMetrics(NodePaths.SelfProc, Path.GetDirectoryName(NodePaths.SelfProc)!));
         builder.Services.AddSingleton(sp => new CollectorContext(options.Paths, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => CollectorRegistry.Create(sp.GetRequiredService<CollectorContext>(), options.Metrics));
         builder.Services.AddSingleton(sp => new CollectorRunner(options.Metrics.CollectorTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CollectorRunner>>()));
         builder.Services.AddSingleton<ScrapeHandler>();
+        LogPipeline.Register(builder.Services, options);
 
         await using var app = builder.Build();
         Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options);
@@ -45,6 +47,11 @@ internal static partial class AgentHost
         foreach (var warning in warnings)
         {
             Log.ConfigurationWarning(logger, warning);
+        }
+
+        if (options.Logs.Enabled && options.Output == OutputKind.Elasticsearch)
+        {
+            Log.ElasticsearchNotYet(logger);
         }
 
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
@@ -70,7 +77,9 @@ internal static partial class AgentHost
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services, LoggingOptions options)
+    /// <param name="toStderr">The console output owns stdout (one document per line): the agent's own logs then go
+    /// to stderr.</param>
+    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services, LoggingOptions options, bool toStderr)
     {
         logging.ClearProviders();
         logging.SetMinimumLevel(options.Level);
@@ -78,6 +87,7 @@ internal static partial class AgentHost
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("System", LogLevel.Warning);
+        services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = toStderr ? LogLevel.Trace : LogLevel.None);
         if (options.Format == LogFormat.Json)
         {
             services.AddSingleton<ConsoleFormatter, JsonLineFormatter>();
@@ -110,6 +120,9 @@ internal static partial class AgentHost
 
         [LoggerMessage(6, LogLevel.Information, "Enabled collectors not implemented in this build (see README): {Collectors}", EventName = "CollectorsNotImplemented")]
         public static partial void CollectorsNotImplemented(ILogger logger, string collectors);
+
+        [LoggerMessage(7, LogLevel.Error, "Output:Type=elasticsearch is not part of this build yet: the log pipeline is off; use Output:Type=console", EventName = "ElasticsearchNotYet")]
+        public static partial void ElasticsearchNotYet(ILogger logger);
 
         [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
         public static partial void ListenFailed(ILogger logger, string address, string reason);

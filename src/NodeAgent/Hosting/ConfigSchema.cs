@@ -83,7 +83,7 @@ internal static class ConfigSchema
         new("Logs:Exclude", ConfigKind.List, null, "globs to skip", DefaultText: "`[]`"),
         new("Logs:StatePath", ConfigKind.Path, "/var/lib/node-agent", "directory for checkpoints and the dead-letter file"),
         new("Logs:ReadFromHead", ConfigKind.Bool, "true", "read files found at first start from their beginning"),
-        new("Logs:MaxLineBytes", ConfigKind.Size, "1MiB", "a physical line longer than this is split (flagged `truncated`), never a stalled file"),
+        new("Logs:MaxLineBytes", ConfigKind.Size, "1MiB", "a physical line longer than this is cut into parts that continue the same message, never a stalled file"),
         new("Logs:MaxMessageBytes", ConfigKind.Size, "1MiB", "cap of a message joined from partial lines; the excess is dropped and flagged"),
         new("Logs:PartialFlushTimeout", ConfigKind.Duration, "5s", "a partial message whose end never comes is shipped after this, flagged"),
         new("Logs:MaxOpenFiles", ConfigKind.Size, "1024", "most files held open at once; beyond it the rotated or deleted ones are closed and their unread bytes counted as lost"),

@@ -6,7 +6,7 @@ namespace NodeAgent.Metrics;
 /// The agent's own <c>process_*</c> families, named, typed and described as the Prometheus client libraries'
 /// process collector does, so the usual "process" dashboards work on the agent. Read at scrape time.
 /// </summary>
-internal sealed class ProcessMetrics(string selfProc, string procRoot)
+internal sealed class ProcessMetrics(string selfProc, string procRoot) : IAgentMetrics
 {
     // Boot time does not change while the agent runs: read it once, not on every scrape.
     private readonly Lazy<ulong?> _bootTime = new(() =>

@@ -7,7 +7,7 @@ namespace NodeAgent.Metrics;
 
 /// <summary>GET /metrics: negotiates the exposition format and gzip, selects collectors (<c>collect[]</c>,
 /// <c>exclude[]</c>), and writes every family collected now.</summary>
-internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, ProcessMetrics process) : IDisposable
+internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, IEnumerable<IAgentMetrics> agentMetrics) : IDisposable
 {
     // The exposition buffer is kept between scrapes (scrapes are serialized anyway): a full node scrape is ~100 KiB,
     // and allocating it each time would put a large-object allocation on every scrape.
@@ -47,7 +47,11 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
         var writer = new MetricWriter(buffer, format);
         await runner.WriteAsync(selection.Collectors, writer, context.RequestAborted);
         WriteBuildInfo(writer);
-        process.Write(writer);
+        foreach (var metrics in agentMetrics)
+        {
+            metrics.Write(writer);
+        }
+
         writer.Finish();
 
         response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;

@@ -1,0 +1,7 @@
+namespace NodeAgent.Metrics;
+
+/// <summary>The agent's own families (process, log pipeline), written after the node collectors on every scrape.</summary>
+internal interface IAgentMetrics
+{
+    void Write(MetricWriter writer);
+}

@@ -1,0 +1,32 @@
+namespace NodeAgent.Parsing;
+
+/// <summary>The container log formats kubelet reads (kubernetes pkg/kubelet/kuberuntime/logs): a closed set.</summary>
+internal enum LogFormat
+{
+    /// <summary>Not known yet: no line of the file has matched either format.</summary>
+    Unknown,
+
+    /// <summary>CRI: containerd, CRI-O (<see cref="CriParser"/>).</summary>
+    Cri,
+
+    /// <summary>Docker's json-file driver, as dockershim and cri-dockerd leave it (<see cref="DockerJsonParser"/>).</summary>
+    DockerJson,
+}
+
+internal static class LogFormatDetection
+{
+    /// <summary>
+    /// The format of a file, from one of its lines, as kubelet decides it (try CRI, then docker JSON). A file is
+    /// written by one runtime, so the decoder asks once, on the first line that matches either format, and keeps the
+    /// answer. A CRI line never starts with '{' and a docker line always does, so the order does not matter.
+    /// </summary>
+    public static LogFormat Detect(ReadOnlySpan<byte> line)
+    {
+        if (CriParser.TryParse(line, out _))
+        {
+            return LogFormat.Cri;
+        }
+
+        return DockerJsonParser.TryParse(line, message: null, out _) ? LogFormat.DockerJson : LogFormat.Unknown;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Buffers;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Shipping;
+
+/// <summary>
+/// <c>Output:Type=console</c>: every document as one line of NDJSON on stdout, acknowledged once written and flushed
+/// (the agent's own logs go to stderr in this mode, so stdout is a clean stream of documents).
+/// </summary>
+internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgements) : ILogOutput, IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    public async ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
+    {
+        await _writing.WaitAsync(cancellation);
+        try
+        {
+            _buffer.ResetWrittenCount();
+            foreach (var record in batch.Records)
+            {
+                EcsDocumentWriter.Write(_buffer, record, batch.Tail.Context);
+                _buffer.Write("\n"u8);
+            }
+
+            await stdout.WriteAsync(_buffer.WrittenMemory, cancellation);
+            await stdout.FlushAsync(cancellation);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+
+        foreach (var record in batch.Records)
+        {
+            acknowledgements.Delivered(batch.Tail, record);
+        }
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
+
+    public void Dispose() => _writing.Dispose();
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace NodeAgent.Tailing;
+
+/// <summary>
+/// Turns acknowledgement watermarks into saved checkpoints (DELIVERY.md rule 2: from what is acknowledged, never from
+/// what was read), at most once a second and at shutdown, and answers where a file found again resumes.
+/// Closed (drained) files keep their last checkpoint until it expires, so a restart does not read them again.
+/// </summary>
+internal sealed partial class Checkpointer
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefreshAfter = TimeSpan.FromHours(1);
+
+    private readonly CheckpointStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<FileIdentity, Checkpoint> _known = [];
+    private readonly Lock _lock = new();
+    private DateTimeOffset _nextSave;
+
+    public Checkpointer(CheckpointStore store, TimeProvider time, ILogger<Checkpointer> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        // The store reports a file it had to set aside itself.
+        var load = store.Load();
+        foreach (var checkpoint in load.Checkpoints)
+        {
+            _known[checkpoint.Identity] = checkpoint;
+        }
+    }
+
+    /// <summary>Where an opened file resumes: its checkpoint, if it is the same file and the bytes before the offset
+    /// are unchanged; otherwise null (read it as new). The checkpoint's identity, not a fresh one, keeps naming the
+    /// file: a fingerprint taken while the file was short must not change its document ids (DELIVERY.md rule 3).</summary>
+    public Checkpoint? Find(FileIdentity identity, SafeFileHandle handle)
+    {
+        lock (_lock)
+        {
+            foreach (var checkpoint in _known.Values)
+            {
+                if (checkpoint.Identity.Device == identity.Device && checkpoint.Identity.Inode == identity.Inode
+                    && FileIdentity.Matches(checkpoint.Identity, handle))
+                {
+                    if (CheckpointStore.TailMatches(checkpoint, handle))
+                    {
+                        return checkpoint;
+                    }
+
+                    Log.Rewritten(_logger, checkpoint.Path, checkpoint.Offset);
+                    return null;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Checkpoints no open file claims: files rotated (or gone) while the agent was not running.</summary>
+    public IReadOnlyList<Checkpoint> Unclaimed(IEnumerable<FileTail> tails)
+    {
+        lock (_lock)
+        {
+            var open = tails.Select(t => t.Identity).ToHashSet();
+            return [.. _known.Values.Where(c => !open.Contains(c.Identity))];
+        }
+    }
+
+    /// <summary>A file is closed: keep its final checkpoint.</summary>
+    public void Retire(FileTail tail) => Capture(tail);
+
+    public void MaybeSave(IReadOnlyList<FileTail> tails, DateTimeOffset now)
+    {
+        if (now < _nextSave)
+        {
+            return;
+        }
+
+        _nextSave = now + Interval;
+        Save(tails);
+    }
+
+    public void Save(IReadOnlyList<FileTail> tails)
+    {
+        foreach (var tail in tails)
+        {
+            Capture(tail);
+        }
+
+        List<Checkpoint> all;
+        lock (_lock)
+        {
+            all = [.. _known.Values];
+        }
+
+        try
+        {
+            _store.Save(all);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a read-only state directory must not stop the pipeline: lines keep flowing, and after a
+            // restart documents keep their ids, so a stale checkpoint means re-reading, not duplicates.
+            Log.SaveFailed(_logger, _store.FilePath, e.Message);
+        }
+    }
+
+    private void Capture(FileTail tail)
+    {
+        var committed = tail.Acks.Committed;
+        lock (_lock)
+        {
+            // Unchanged and recently refreshed: nothing to write. An idle but live file is still refreshed now and then,
+            // or its checkpoint would expire (Logs:CheckpointExpiry) while the file is open.
+            if (_known.TryGetValue(tail.Identity, out var previous) && previous.Offset == committed && previous.Path == tail.Path
+                && _time.GetUtcNow() - previous.UpdatedAt < RefreshAfter)
+            {
+                return;
+            }
+        }
+
+        if (Checkpoint.Capture(tail.Identity, tail.Path, tail.Handle, committed, _time.GetUtcNow()) is { } checkpoint)
+        {
+            lock (_lock)
+            {
+                _known[tail.Identity] = checkpoint;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(821, LogLevel.Warning, "{Path}: the bytes before the checkpoint at {Offset} changed (truncated and rewritten); reading it from 0", EventName = "CheckpointRewritten")]
+        public static partial void Rewritten(ILogger logger, string path, long offset);
+
+        [LoggerMessage(822, LogLevel.Error, "cannot save checkpoints to {Path}: {Reason}", EventName = "CheckpointSaveFailed")]
+        public static partial void SaveFailed(ILogger logger, string path, string reason);
+    }
+}

@@ -1,0 +1,296 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using NodeAgent.Hosting;
+using NodeAgent.Parsing;
+using NodeAgent.Shipping;
+
+namespace NodeAgent.Tailing;
+
+/// <summary>
+/// Keeps the set of open files in step with the filesystem, by identity (DELIVERY.md rule 1):
+/// a path that now leads to a new identity starts a new tail from 0 (or from its checkpoint after a restart); a tail
+/// whose path went away or leads elsewhere is marked rotated and drained through its handle; a file shorter than its
+/// read offset was truncated in place and is read again from 0; checkpointed files not reachable through the include
+/// globs (rotated while the agent was down) are looked for in their container's directory and drained
+/// (DELIVERY.md rule 4).
+/// </summary>
+internal sealed partial class Discovery
+{
+    private readonly LogsOptions _options;
+    private readonly string _nodeName;
+    private readonly Checkpointer _checkpointer;
+    private readonly TailStatistics _statistics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LogGlob[] _include;
+    private readonly LogGlob[] _exclude;
+    private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
+    private bool _firstRefresh = true;
+
+    public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _nodeName = nodeName;
+        _checkpointer = checkpointer;
+        _statistics = statistics;
+        _time = time;
+        _logger = logger;
+        _include = [.. options.Include.Select(g => new LogGlob(g))];
+        _exclude = [.. options.Exclude.Select(g => new LogGlob(g))];
+    }
+
+    public void Refresh(List<FileTail> tails, Lock tailsLock)
+    {
+        var seen = new HashSet<FileTail>();
+        foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
+        {
+            if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
+            {
+                continue;
+            }
+
+            // A file we hold open keeps its inode, so a path leading to an open tail's (device, inode) is that file:
+            // a stat, not an open and a fingerprint read, per known file and poll.
+            if (!FileStatus.TryOf(path, out var status))
+            {
+                continue;
+            }
+
+            var existing = tails.FirstOrDefault(t => t.Identity.Device == status.Device && t.Identity.Inode == status.Inode);
+            if (existing is not null && status.Size >= existing.ReadOffset)
+            {
+                existing.Path = path;
+                existing.Rotated = false;
+                seen.Add(existing);
+                continue;
+            }
+
+            if (existing is not null)
+            {
+                // Truncated in place (copytruncate): the content is new, so is the identity (its first bytes differ)
+                // and so are its document ids; the old tail is closed with its checkpoint.
+                Log.Truncated(_logger, path, existing.ReadOffset);
+                _statistics.Truncations++;
+                _checkpointer.Retire(existing);
+                lock (tailsLock)
+                {
+                    tails.Remove(existing);
+                }
+
+                existing.Dispose();
+            }
+
+            if (IsTooYoung(path, status.Size))
+            {
+                continue;
+            }
+
+            var handle = Open(path);
+            if (handle is null)
+            {
+                continue;
+            }
+
+            var identity = FileIdentity.Read(handle);
+            var tail = StartTail(path, handle, identity);
+            seen.Add(tail);
+            lock (tailsLock)
+            {
+                tails.Add(tail);
+            }
+        }
+
+        foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
+        {
+            tail.Rotated = true;
+            _statistics.Rotations++;
+            Log.Rotated(_logger, tail.Path, tail.Unread);
+        }
+
+        if (_firstRefresh)
+        {
+            _firstRefresh = false;
+            foreach (var tail in ResumeRotatedWhileDown(tails))
+            {
+                lock (tailsLock)
+                {
+                    tails.Add(tail);
+                }
+            }
+        }
+
+        EnforceOpenFileLimit(tails, tailsLock);
+    }
+
+    /// <summary>
+    /// A new file shorter than the fingerprint waits until it has <see cref="FileIdentity.FingerprintBytes"/> bytes or
+    /// has not grown for the partial timeout: its identity, and so its documents' ids, is fixed when it is opened, and
+    /// a fingerprint over a few bytes that keeps growing would name the same lines differently after a crash
+    /// (DELIVERY.md rules 1 and 3). Real CRI and docker lines are longer than 64 bytes, so this delays almost nothing.
+    /// </summary>
+    private bool IsTooYoung(string path, long size)
+    {
+        if (size >= FileIdentity.FingerprintBytes)
+        {
+            _young.Remove(path);
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        if (!_young.TryGetValue(path, out var seen) || seen.Size != size)
+        {
+            _young[path] = (size, now);
+            return size == 0 || _options.PartialFlushTimeout > TimeSpan.Zero;
+        }
+
+        if (size > 0 && now - seen.Since >= _options.PartialFlushTimeout)
+        {
+            _young.Remove(path);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Closes rotated files read to their end whose records are all acknowledged.</summary>
+    public void CloseDrained(List<FileTail> tails, Lock tailsLock)
+    {
+        foreach (var tail in tails.Where(t => t.Rotated && t.Unread == 0 && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        {
+            _checkpointer.Retire(tail);
+            lock (tailsLock)
+            {
+                tails.Remove(tail);
+            }
+
+            tail.Dispose();
+        }
+    }
+
+    private FileTail StartTail(string path, SafeFileHandle handle, FileIdentity identity)
+    {
+        long start;
+        if (_checkpointer.Find(identity, handle) is { } checkpoint)
+        {
+            start = checkpoint.Offset;
+            identity = checkpoint.Identity;
+        }
+        else if (_firstRefresh && !_options.ReadFromHead)
+        {
+            start = RandomAccess.GetLength(handle);
+        }
+        else
+        {
+            start = 0;
+        }
+
+        Log.Opened(_logger, path, start);
+        _statistics.FilesOpened++;
+        return new FileTail(path, handle, identity, start, Context(path), _options.MaxLineBytes,
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout));
+    }
+
+    private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails)
+    {
+        foreach (var checkpoint in _checkpointer.Unclaimed(tails))
+        {
+            var directory = Path.GetDirectoryName(ResolveLink(checkpoint.Path));
+            if (directory is null || !Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (var candidate in Directory.GetFiles(directory).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            {
+                var handle = Open(candidate);
+                if (handle is null)
+                {
+                    continue;
+                }
+
+                var identity = FileIdentity.Read(handle);
+                if (identity.Device == checkpoint.Identity.Device && identity.Inode == checkpoint.Identity.Inode
+                    && _checkpointer.Find(checkpoint.Identity, handle) is { } found)
+                {
+                    Log.ResumedRotated(_logger, candidate, found.Offset);
+                    var tail = new FileTail(checkpoint.Path, handle, found.Identity, found.Offset, Context(checkpoint.Path), _options.MaxLineBytes,
+                        new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = true };
+                    yield return tail;
+                    break;
+                }
+
+                handle.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Too many handles: close rotated files first, the most read first, and count what is lost.</summary>
+    private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
+    {
+        var excess = tails.Count - _options.MaxOpenFiles;
+        foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.Unread).Take(Math.Max(0, excess)).ToList())
+        {
+            _statistics.LostBytes("max_open_files", tail.Unread);
+            Log.ForcedClose(_logger, tail.Path, tail.Unread);
+            _checkpointer.Retire(tail);
+            lock (tailsLock)
+            {
+                tails.Remove(tail);
+            }
+
+            tail.Dispose();
+        }
+    }
+
+    private DocumentContext Context(string path)
+    {
+        var pod = PodLogPath.TryParseSymlink(path, ResolveLink(path), out var info) || PodLogPath.TryParse(path, out info) ? info : null;
+        return DocumentContext.Create(_nodeName, path, pod);
+    }
+
+    private static string ResolveLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    private SafeFileHandle? Open(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.OpenFailed(_logger, path, e.Message);
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(801, LogLevel.Information, "tailing {Path} from offset {Offset}", EventName = "TailOpened")]
+        public static partial void Opened(ILogger logger, string path, long offset);
+
+        [LoggerMessage(802, LogLevel.Information, "{Path} was rotated; draining the {Unread} bytes left through the open handle", EventName = "TailRotated")]
+        public static partial void Rotated(ILogger logger, string path, long unread);
+
+        [LoggerMessage(803, LogLevel.Warning, "{Path} was truncated below offset {Offset}; reading it again from 0", EventName = "TailTruncated")]
+        public static partial void Truncated(ILogger logger, string path, long offset);
+
+        [LoggerMessage(804, LogLevel.Information, "found {Path}, rotated while the agent was down; resuming at its checkpoint {Offset}", EventName = "TailResumedRotated")]
+        public static partial void ResumedRotated(ILogger logger, string path, long offset);
+
+        [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes unread", EventName = "TailForcedClose")]
+        public static partial void ForcedClose(ILogger logger, string path, long unread);
+
+        [LoggerMessage(806, LogLevel.Warning, "cannot open {Path}: {Reason}", EventName = "TailOpenFailed")]
+        public static partial void OpenFailed(ILogger logger, string path, string reason);
+    }
+}

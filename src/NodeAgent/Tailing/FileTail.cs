@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Win32.SafeHandles;
+using NodeAgent.Parsing;
+using NodeAgent.Shipping;
+
+namespace NodeAgent.Tailing;
+
+/// <summary>
+/// One file being tailed, keyed by its identity (never its path): its open handle, its own <see cref="Pipe"/> filled
+/// from an explicit offset with <see cref="RandomAccess.Read(SafeFileHandle, Span{byte}, long)"/> (ARCHITECTURE.md: not
+/// PipeReader.Create(FileStream), whose end-of-file semantics differ between .NET versions), the framer and decoder of
+/// its lines, and the acknowledgement watermark of what it handed to the output. The handle stays open after the path
+/// is renamed or deleted, so the file is drained to its end through it (DELIVERY.md rule 4).
+/// </summary>
+internal sealed class FileTail : IDisposable
+{
+    private const int ReadChunk = 64 * 1024;
+
+    private readonly SafeFileHandle _handle;
+    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly LogDecoder _decoder;
+    private readonly int _maxLineBytes;
+    private readonly Queue<(long End, DateTimeOffset ReadAt)> _handedOut = new();
+
+    // File offset of the first byte still in the pipe (not yet framed into a line).
+    private long _framedOffset;
+
+    public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentContext context, int maxLineBytes, LogDecoder decoder)
+    {
+        Path = path;
+        _handle = handle;
+        Identity = identity;
+        ReadOffset = startOffset;
+        _framedOffset = startOffset;
+        Context = context;
+        _maxLineBytes = maxLineBytes;
+        _decoder = decoder;
+        Acks.Reading(null, startOffset);
+    }
+
+    /// <summary>The path it was last found under (log.file.path).</summary>
+    public string Path { get; set; }
+
+    public FileIdentity Identity { get; }
+
+    public DocumentContext Context { get; }
+
+    public AckWatermark Acks { get; } = new();
+
+    /// <summary>The next byte to read from the file.</summary>
+    public long ReadOffset { get; private set; }
+
+    /// <summary>Set when the path no longer leads to this file (renamed by rotation, or deleted): it is drained to its
+    /// end, then closed.</summary>
+    public bool Rotated { get; set; }
+
+    /// <summary>When its size was last seen to grow, or when it was opened.</summary>
+    public DateTimeOffset LastGrowth { get; private set; }
+
+    public SafeFileHandle Handle => _handle;
+
+    /// <summary>When the oldest line not yet acknowledged was read (the lag in seconds); null when all are.</summary>
+    public DateTimeOffset? OldestUnacknowledgedReadAt
+    {
+        get
+        {
+            lock (_handedOut)
+            {
+                var committed = Acks.Committed;
+                while (_handedOut.TryPeek(out var batch) && committed >= batch.End)
+                {
+                    _handedOut.Dequeue();
+                }
+
+                return _handedOut.TryPeek(out var oldest) ? oldest.ReadAt : null;
+            }
+        }
+    }
+
+    /// <summary>Notes when records (already registered with the watermark by <see cref="Pump"/>) went to the output.</summary>
+    public void HandOut(IReadOnlyList<LogRecord> records, DateTimeOffset now)
+    {
+        var end = records.Max(r => r.EndOffset);
+
+        lock (_handedOut)
+        {
+            _handedOut.Enqueue((end, now));
+        }
+    }
+
+    public long Length => RandomAccess.GetLength(_handle);
+
+    /// <summary>Bytes of the file not read yet.</summary>
+    public long Unread => Math.Max(0, Length - ReadOffset);
+
+    /// <summary>
+    /// Reads up to <paramref name="budget"/> bytes (the fairness quantum: a backlog in one file waits its turn) and
+    /// turns every complete line into records. Returns the number of bytes read; 0 at the end of the file.
+    /// </summary>
+    public int Pump(int budget, List<LogRecord> records, DateTimeOffset now)
+    {
+        var firstNew = records.Count;
+        var total = 0;
+        while (total < budget)
+        {
+            var memory = _pipe.Writer.GetMemory(ReadChunk);
+            var read = RandomAccess.Read(_handle, memory.Span[..Math.Min(memory.Length, budget - total)], ReadOffset);
+            if (read == 0)
+            {
+                break;
+            }
+
+            _pipe.Writer.Advance(read);
+            ReadOffset += read;
+            total += read;
+            // With no pause threshold the flush completes synchronously: the pipe only hands the bytes to the reader.
+            var flush = _pipe.Writer.FlushAsync();
+            if (!flush.IsCompleted)
+            {
+                flush.AsTask().GetAwaiter().GetResult();
+            }
+            Frame(records);
+        }
+
+        if (total > 0)
+        {
+            LastGrowth = now;
+        }
+
+        if (total < budget)
+        {
+            // At the end of the file: a partial message whose end has not come for the partial timeout is shipped
+            // (only here, so a P piece whose F is merely unread yet is never cut off). A rotated file will get no
+            // more lines, so what is pending is shipped now.
+            if (Rotated)
+            {
+                _decoder.FlushAll(records);
+            }
+            else
+            {
+                _decoder.FlushStale(now, records);
+            }
+        }
+
+        // Register before moving the framed position, so the watermark never passes a record not yet registered.
+        for (var i = firstNew; i < records.Count; i++)
+        {
+            Acks.Register(records[i].StartOffset, records[i].EndOffset);
+        }
+
+        Acks.Reading(_decoder.OldestPendingStart, _framedOffset);
+        return total;
+    }
+
+    private void Frame(List<LogRecord> records)
+    {
+        if (!_pipe.Reader.TryRead(out var result))
+        {
+            return;
+        }
+
+        var buffer = result.Buffer;
+        var consumed = buffer.Start;
+        try
+        {
+            while (LineFramer.TryReadLine(ref buffer, _maxLineBytes, out var line, out var split))
+            {
+                var start = _framedOffset;
+                var end = start + line.Length + (split ? 0 : 1);
+                _decoder.Decode(line, start, end, split, records);
+                _framedOffset = end;
+                consumed = buffer.Start;
+            }
+        }
+        finally
+        {
+            // Kestrel's contract: consume what was framed, mark everything examined so the next read waits for more.
+            _pipe.Reader.AdvanceTo(consumed, buffer.End);
+        }
+    }
+
+    public void Dispose()
+    {
+        _decoder.Dispose();
+        _pipe.Writer.Complete();
+        _pipe.Reader.Complete();
+        _handle.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+using NodeAgent.Parsing;
+
+namespace NodeAgent.Tailing;
+
+/// <summary>Records of one file handed to the output together; each is acknowledged on its own.</summary>
+internal sealed record LogBatch(FileTail Tail, IReadOnlyList<LogRecord> Records);
+
+/// <summary>
+/// Where documents go: the console (NDJSON on stdout) or Elasticsearch — two real implementations of one delivery
+/// contract (DELIVERY.md "What the output must do"): <see cref="SendAsync"/> may wait (that is the backpressure), and
+/// every record is later acknowledged through <see cref="Acknowledgements"/> once it is stored (or dead-lettered),
+/// in any order, never before.
+/// </summary>
+internal interface ILogOutput
+{
+    ValueTask SendAsync(LogBatch batch, CancellationToken cancellation);
+
+    /// <summary>Flushes what is buffered, as far as possible before the deadline (shutdown).</summary>
+    ValueTask FlushAsync(CancellationToken cancellation);
+}
+
+/// <summary>Marks records delivered: advances the file's watermark and frees their share of the buffer budget.</summary>
+internal sealed class Acknowledgements(BufferBudget budget)
+{
+    public void Delivered(FileTail tail, LogRecord record)
+    {
+        tail.Acks.Acknowledge(record.StartOffset);
+        budget.Release(record.Message.Length);
+    }
+}
+
+/// <summary>Bytes read but not yet acknowledged, across all files (<c>Logs:MaxBufferedBytes</c>): readers pause
+/// while it is full, so a slow or absent output leaves the lines on disk instead of in memory.</summary>
+internal sealed class BufferBudget(long limit)
+{
+    private long _used;
+
+    public long Used => Interlocked.Read(ref _used);
+
+    public long Limit => limit;
+
+    public bool IsFull => Used >= limit;
+
+    public void Take(long bytes) => Interlocked.Add(ref _used, bytes);
+
+    public void Release(long bytes) => Interlocked.Add(ref _used, -bytes);
+}
