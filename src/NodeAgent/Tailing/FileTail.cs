@@ -15,10 +15,11 @@ namespace NodeAgent.Tailing;
 /// </summary>
 internal sealed class FileTail : IDisposable
 {
-    private const int ReadChunk = 64 * 1024;
+    private const int ReadChunk = 16 * 1024;
 
     private readonly SafeFileHandle _handle;
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    // Small segments: a thousand files each keep at most a partial line and one segment between reads.
+    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false));
     private readonly LogDecoder _decoder;
     private readonly int _maxLineBytes;
     private readonly Queue<(long End, DateTimeOffset ReadAt)> _handedOut = new();
