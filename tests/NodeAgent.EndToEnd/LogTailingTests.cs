@@ -73,6 +73,13 @@ public sealed class LogTailingTests
         Assert.Equal(new string('a', 64), first.GetProperty("container").GetProperty("id").GetString());
         Assert.Equal("stderr", documents[100].GetProperty("stream").GetString());
         Assert.Equal(0, first.GetProperty("log").GetProperty("offset").GetInt64());
+
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var index = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains(app.Link, index, StringComparison.Ordinal);
+        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        Assert.Contains("nodeagent_log_lines_read_total 101\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_lag_bytes{container=\"nginx\",namespace=\"shop\",pod=\"web-7d4b9c-x2x9z\"} 0\n", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal static partial class AgentHost
         LogPipeline.Register(builder.Services, options);
 
         await using var app = builder.Build();
-        Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options);
+        Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options, app.Services.GetService<FileServer>());
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent");
         foreach (var warning in warnings)

@@ -2,19 +2,48 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using System.Globalization;
 using NodeAgent.Metrics;
+using NodeAgent.Tailing;
 
 namespace NodeAgent.Hosting;
 
 /// <summary>The HTTP surface of CONTRACT.md: /metrics, /healthz, /readyz and a small index page.</summary>
 internal static class Endpoints
 {
-    public static void Map(WebApplication app, ScrapeHandler scrape, AgentHealth health, AgentOptions options)
+    public static void Map(WebApplication app, ScrapeHandler scrape, AgentHealth health, AgentOptions options, FileServer? tails)
     {
         app.MapGet("/metrics", scrape.HandleAsync);
         app.MapGet("/healthz", context => WriteStatusAsync(context, health.StalledLoops()));
         app.MapGet("/readyz", context => WriteStatusAsync(context, health.NotReadyReasons()));
-        app.MapGet("/", context => WriteIndexAsync(context, options, health));
+        app.MapGet("/", context => WriteIndexAsync(context, options, health, tails));
+    }
+
+    /// <summary>Per-file tail status: where reading and acknowledgement stand, for a look without Prometheus.</summary>
+    private static string TailTable(FileServer? server)
+    {
+        if (server is null)
+        {
+            return "<p>Log pipeline off.</p>";
+        }
+
+        var rows = new System.Text.StringBuilder();
+        foreach (var tail in server.Tails.OrderBy(t => t.Path, StringComparer.Ordinal))
+        {
+            long size;
+            try
+            {
+                size = tail.Length;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                size = -1;
+            }
+
+            rows.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(tail.Path)}</td><td>{size}</td><td>{tail.ReadOffset}</td><td>{tail.Acks.Committed}</td><td>{(tail.Rotated ? "rotated, draining" : "live")}</td></tr>\n");
+        }
+
+        return $"<h2>Log files ({server.Tails.Count})</h2>\n<table border=\"1\"><tr><th>path</th><th>size</th><th>read</th><th>acknowledged</th><th>state</th></tr>\n{rows}</table>";
     }
 
     private static async Task WriteStatusAsync(HttpContext context, IReadOnlyList<string> problems)
@@ -46,7 +75,7 @@ internal static class Endpoints
         await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
-    private static Task WriteIndexAsync(HttpContext context, AgentOptions options, AgentHealth health)
+    private static Task WriteIndexAsync(HttpContext context, AgentOptions options, AgentHealth health, FileServer? tails)
     {
         var ready = health.NotReadyReasons();
         var status = ready.Count == 0 ? "ready" : "not ready: " + string.Join("; ", ready);
@@ -62,6 +91,7 @@ internal static class Endpoints
             <li><a href="/healthz">/healthz</a>: liveness</li>
             <li><a href="/readyz">/readyz</a>: readiness</li>
             </ul>
+            {TailTable(tails)}
             </body></html>
 
             """, context.RequestAborted);
