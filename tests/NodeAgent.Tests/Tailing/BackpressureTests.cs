@@ -1,0 +1,92 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Hosting;
+using NodeAgent.Tailing;
+using NodeAgent.Tests.TestSupport;
+
+namespace NodeAgent.Tests.Tailing;
+
+/// <summary>The real reading loop over real files with an output that stops acknowledging: reading pauses within the
+/// budget, nothing is dropped, and everything flows once the output recovers.</summary>
+public sealed class BackpressureTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Takes batches as Elasticsearch would while it is down: keeps them, acknowledges nothing until released.</summary>
+    private sealed class StalledOutput(Acknowledgements acknowledgements) : ILogOutput
+    {
+        private readonly ConcurrentQueue<LogBatch> _held = new();
+
+        public bool Stalled { get; set; } = true;
+
+        private int _delivered;
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
+        {
+            _held.Enqueue(batch);
+            if (!Stalled)
+            {
+                Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public void Release()
+        {
+            while (_held.TryDequeue(out var batch))
+            {
+                foreach (var record in batch.Records)
+                {
+                    acknowledgements.Delivered(batch.Tail, record);
+                    Interlocked.Increment(ref _delivered);
+                }
+            }
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_stalled_output_pauses_reading_within_the_budget_and_loses_nothing()
+    {
+        const int lines = 40_000;
+        var log = _dir.Write("pods/ns_pod_uid/app/0.log", string.Concat(Enumerable.Range(0, lines).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{i:000000000}Z stdout F message number {i:000000} with some padding to make it longer\n"))));
+        var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(),
+            [$"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:MaxLineBytes=16KiB",
+             "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms"]);
+        var options = AgentOptionsReader.Read(layers, errors, "node", "host").Options!;
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new StalledOutput(new Acknowledgements(budget));
+        var statistics = new TailStatistics();
+        var checkpointer = new Checkpointer(new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance), TimeProvider.System, NullLogger<Checkpointer>.Instance);
+        using var server = new FileServer(options, output, budget, checkpointer, statistics, new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+
+        await server.StartAsync(CancellationToken.None);
+        await Task.Delay(1500);
+
+        // One quantum (256 KiB) may be read past the budget before the loop sees it full; never more.
+        Assert.InRange(budget.Used, 1, budget.Limit + (256 * 1024));
+        Assert.True(statistics.BytesRead < new FileInfo(log).Length / 4, $"read {statistics.BytesRead} bytes while the output was stalled");
+        Assert.True(statistics.BackpressurePauses > 0);
+
+        output.Stalled = false;
+        output.Release();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (output.Delivered < lines && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await server.StopAsync(CancellationToken.None);
+        Assert.Equal(lines, output.Delivered);
+        Assert.Equal(0, budget.Used);
+    }
+}
