@@ -19,6 +19,7 @@ internal sealed partial class Checkpointer
     private readonly Dictionary<FileIdentity, Checkpoint> _known = [];
     private readonly Lock _lock = new();
     private DateTimeOffset _nextSave;
+    private string? _lastSaveError;
 
     public Checkpointer(CheckpointStore store, TimeProvider time, ILogger<Checkpointer> logger)
     {
@@ -99,12 +100,18 @@ internal sealed partial class Checkpointer
         try
         {
             _store.Save(all);
+            _lastSaveError = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A full disk or a read-only state directory must not stop the pipeline: lines keep flowing, and after a
-            // restart documents keep their ids, so a stale checkpoint means re-reading, not duplicates.
-            Log.SaveFailed(_logger, _store.FilePath, e.Message);
+            // restart documents keep their ids, so a stale checkpoint means re-reading, not duplicates. Said once per
+            // cause, not once a second.
+            if (e.Message != _lastSaveError)
+            {
+                _lastSaveError = e.Message;
+                Log.SaveFailed(_logger, _store.FilePath, e.Message);
+            }
         }
     }
 
