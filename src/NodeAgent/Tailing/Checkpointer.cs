@@ -41,7 +41,10 @@ internal sealed partial class Checkpointer
     {
         lock (_lock)
         {
-            foreach (var checkpoint in _known.Values)
+            // Several checkpoints may share a device and inode (a deleted file's inode reused by a new one) and even a
+            // fingerprint (files that begin alike): the one whose bytes before its offset are still there is this file.
+            Checkpoint? rewritten = null;
+            foreach (var checkpoint in _known.Values.OrderByDescending(c => c.UpdatedAt))
             {
                 if (checkpoint.Identity.Device == identity.Device && checkpoint.Identity.Inode == identity.Inode
                     && FileIdentity.Matches(checkpoint.Identity, handle))
@@ -51,12 +54,29 @@ internal sealed partial class Checkpointer
                         return checkpoint;
                     }
 
-                    Log.Rewritten(_logger, checkpoint.Path, checkpoint.Offset);
-                    return null;
+                    rewritten ??= checkpoint;
                 }
             }
 
+            if (rewritten is not null)
+            {
+                Log.Rewritten(_logger, rewritten.Path, rewritten.Offset);
+            }
+
             return null;
+        }
+    }
+
+    /// <summary>A new file was opened on this device and inode: any other checkpoint there belongs to a deleted file
+    /// (an inode is reused only once its file is gone) and is dropped, so it can never be mistaken for this one.</summary>
+    public void ForgetReusedInode(FileIdentity identity)
+    {
+        lock (_lock)
+        {
+            foreach (var stale in _known.Keys.Where(k => k.Device == identity.Device && k.Inode == identity.Inode && k != identity).ToList())
+            {
+                _known.Remove(stale);
+            }
         }
     }
 

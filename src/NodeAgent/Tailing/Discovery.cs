@@ -184,6 +184,8 @@ internal sealed partial class Discovery
             start = 0;
         }
 
+        _checkpointer.ForgetReusedInode(identity);
+
         Log.Opened(_logger, path, start);
         _statistics.FilesOpened++;
         return new FileTail(path, handle, identity, start, Context(path), _options.MaxLineBytes,
