@@ -1,8 +1,5 @@
-using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
-using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -59,15 +56,12 @@ public sealed class BackpressureTests : IDisposable
         const int lines = 40_000;
         var log = _dir.Write("pods/ns_pod_uid/app/0.log", string.Concat(Enumerable.Range(0, lines).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{i:000000000}Z stdout F message number {i:000000} with some padding to make it longer\n"))));
-        var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(),
-            [$"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:MaxLineBytes=16KiB",
-             "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms"]);
-        var options = AgentOptionsReader.Read(layers, errors, "node", "host").Options!;
+        var options = TailingHarness.Options($"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state",
+            "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new StalledOutput(new Acknowledgements(budget));
         var statistics = new TailStatistics();
-        var checkpointer = new Checkpointer(new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance), TimeProvider.System, NullLogger<Checkpointer>.Instance);
-        using var server = new FileServer(options, output, budget, checkpointer, statistics, new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+        using var server = TailingHarness.Server(options, output, budget, statistics);
 
         await server.StartAsync(CancellationToken.None);
         await Task.Delay(1500);

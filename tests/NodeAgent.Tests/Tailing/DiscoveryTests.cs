@@ -1,7 +1,4 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
-using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -41,13 +38,10 @@ public sealed class DiscoveryTests : IDisposable
         _dir.Write("pods/shop_web_1/nginx/0.log.20261128-101500", Line("rotated"));
         _dir.Write("pods/shop_web_1/nginx/0.log.20261128-091500.gz", "not text");
         _dir.Write("pods/kube-system_dns_2/coredns/0.log", Line("excluded"));
-        var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(),
-            [$"--Logs:Include:0={_dir.Path}/pods/**/*", $"--Logs:Exclude:0={_dir.Path}/pods/kube-system_*/**", $"--Logs:StatePath={_dir.Path}/state"]);
-        var options = AgentOptionsReader.Read(layers, errors, "node", "host").Options!;
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/**/*", $"--Logs:Exclude:0={_dir.Path}/pods/kube-system_*/**", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new CollectingOutput(new Acknowledgements(budget));
-        var checkpointer = new Checkpointer(new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance), TimeProvider.System, NullLogger<Checkpointer>.Instance);
-        using var server = new FileServer(options, output, budget, checkpointer, new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+        using var server = TailingHarness.Server(options, output, budget);
 
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -1,8 +1,6 @@
-using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -80,8 +78,7 @@ public sealed class TailingModelTests : IDisposable
             Budget = new BufferBudget(options.Logs.MaxBufferedBytes);
             Output = new ModelOutput(new Acknowledgements(Budget));
             Output.Delivered.AddRange(delivered);
-            var checkpointer = new Checkpointer(new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance), TimeProvider.System, NullLogger<Checkpointer>.Instance);
-            Server = new FileServer(options, Output, Budget, checkpointer, new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+            Server = TailingHarness.Server(options, Output, Budget);
         }
 
         public BufferBudget Budget { get; }
@@ -113,9 +110,7 @@ public sealed class TailingModelTests : IDisposable
         Directory.CreateDirectory(container);
         var live = Path.Combine(container, "0.log");
         await File.WriteAllTextAsync(live, "");
-        var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(),
-            [$"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s"]);
-        var options = AgentOptionsReader.Read(layers, errors, "node", "host").Options!;
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s");
 
         var written = new List<string>();
         var rotated = new List<(string Name, List<string> Messages)>();

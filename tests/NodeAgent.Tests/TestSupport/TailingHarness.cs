@@ -1,0 +1,26 @@
+using System.Collections;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Hosting;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Tests.TestSupport;
+
+/// <summary>The real reading loop over a test directory, wired as LogPipeline wires it, with the test's own output.</summary>
+internal static class TailingHarness
+{
+    /// <summary>Options as the agent would read them from these command-line arguments.</summary>
+    public static AgentOptions Options(params string[] arguments)
+    {
+        var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(), arguments);
+        var report = AgentOptionsReader.Read(layers, errors, "node", "host");
+        Assert.True(report.IsValid, string.Join("\n", report.Errors));
+        return report.Options!;
+    }
+
+    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null)
+    {
+        var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance);
+        var checkpointer = new Checkpointer(store, TimeProvider.System, NullLogger<Checkpointer>.Instance);
+        return new FileServer(options, output, budget, checkpointer, statistics ?? new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+    }
+}
