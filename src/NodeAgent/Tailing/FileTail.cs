@@ -147,6 +147,13 @@ internal sealed class FileTail : IDisposable
         // Register before moving the framed position, so the watermark never passes a record not yet registered.
         for (var i = firstNew; i < records.Count; i++)
         {
+            if (records[i].Timestamp.Length == 0)
+            {
+                // A malformed line before any good one has no runtime timestamp to borrow: it gets the time it was
+                // read, so the document still has a valid @timestamp (Elasticsearch rejects an empty one).
+                records[i] = records[i] with { Timestamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) };
+            }
+
             Acks.Register(records[i].StartOffset, records[i].EndOffset);
         }
 
