@@ -57,8 +57,12 @@ internal sealed partial class Discovery
             }
 
             var existing = tails.FirstOrDefault(t => t.Identity.Device == status.Device && t.Identity.Inode == status.Inode);
-            if (existing is not null && status.Size >= existing.ReadOffset)
+            // Truncated in place is seen two ways (DELIVERY.md rule 1): the file is shorter than what was read, or it
+            // grew back past that point with other first bytes (checked only when it has grown since the last look).
+            if (existing is not null && status.Size >= existing.ReadOffset && !existing.Truncated
+                && (status.Size == existing.LastSeenSize || FileIdentity.Matches(existing.Identity, existing.Handle)))
             {
+                existing.LastSeenSize = status.Size;
                 existing.Path = path;
                 existing.Rotated = false;
                 seen.Add(existing);

@@ -56,6 +56,13 @@ internal sealed class FileTail : IDisposable
     /// end, then closed.</summary>
     public bool Rotated { get; set; }
 
+    /// <summary>Set when the file turned out truncated in place and rewritten: discovery replaces it with a new tail
+    /// (a new identity, read from 0).</summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>The size discovery last saw, to check the first bytes again only when the file has changed.</summary>
+    public long LastSeenSize { get; set; } = -1;
+
     /// <summary>When its size was last seen to grow, or when it was opened.</summary>
     public DateTimeOffset LastGrowth { get; private set; }
 
@@ -103,12 +110,20 @@ internal sealed class FileTail : IDisposable
     {
         var firstNew = records.Count;
         var total = 0;
-        while (total < budget)
+        while (total < budget && !Truncated)
         {
             var memory = _pipe.Writer.GetMemory(ReadChunk);
             var read = RandomAccess.Read(_handle, memory.Span[..Math.Min(memory.Length, budget - total)], ReadOffset);
             if (read == 0)
             {
+                break;
+            }
+
+            // New bytes: are they still this file's? A file truncated in place and written again past our offset
+            // (copytruncate) has other first bytes; what was just read belongs to new content and is not framed here.
+            if (total == 0 && !FileIdentity.Matches(Identity, _handle))
+            {
+                Truncated = true;
                 break;
             }
 

@@ -152,9 +152,9 @@ public sealed class TailingModelTests : IDisposable
 
                         break;
                     case 8:
-                        var delivered = pipeline.Output.Delivered.ToList();
+                        var sent = pipeline.Output.Delivered.ToList();
                         await pipeline.DisposeAsync();
-                        pipeline = new Pipeline(options, delivered);
+                        pipeline = new Pipeline(options, sent);
                         await pipeline.Server.StartAsync(CancellationToken.None);
                         break;
                     default:
@@ -165,7 +165,7 @@ public sealed class TailingModelTests : IDisposable
 
             pipeline.Output.Stalled = false;
             pipeline.Output.Release();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (pipeline.Output.Count < written.Count && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
@@ -197,12 +197,13 @@ public sealed class TailingModelTests : IDisposable
             {
                 // A CRI partial line: P part then F part, as containerd writes a long line.
                 var cut = random.Next(1, message.Length - 1);
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.000000001Z {stream} P {message[..cut]}\n");
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.000000002Z {stream} F {message[cut..]}\n");
+                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{written.Count * 2:000000000}Z {stream} P {message[..cut]}\n");
+                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{(written.Count * 2) + 1:000000000}Z {stream} F {message[cut..]}\n");
             }
             else
             {
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.000000001Z {stream} F {message}\n");
+                // Every line has its own nanosecond timestamp, as from a runtime: files then differ in their first bytes.
+                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{written.Count * 2:000000000}Z {stream} F {message}\n");
             }
         }
 
@@ -217,7 +218,7 @@ public sealed class TailingModelTests : IDisposable
             return;
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline && !server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated))
         {
             await Task.Delay(20);
