@@ -41,15 +41,9 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
-        var path = context.Paths.ProcFile("stat");
-        if (KernelFile.ReadAll(path) is not { } content)
+        if (ProcStatFile.Read(context.Paths) is not { } stat)
         {
             return CollectResult.NoData;
-        }
-
-        if (!ProcStat.TryParse(content, out var stat, out var bad))
-        {
-            throw new InvalidDataException($"{path}: malformed line \"{bad}\"");
         }
 
         var times = _times.Update(stat.Cpus);

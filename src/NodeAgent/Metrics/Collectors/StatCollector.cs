@@ -26,15 +26,9 @@ internal sealed class StatCollector(CollectorContext context, StatOptions option
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
-        var path = context.Paths.ProcFile("stat");
-        if (KernelFile.ReadAll(path) is not { } content)
+        if (ProcStatFile.Read(context.Paths) is not { } stat)
         {
             return CollectResult.NoData;
-        }
-
-        if (!ProcStat.TryParse(content, out var stat, out var bad))
-        {
-            throw new InvalidDataException($"{path}: malformed line \"{bad}\"");
         }
 
         writer.Family("node_boot_time_seconds", MetricType.Gauge, "Node boot time, in unixtime.");
