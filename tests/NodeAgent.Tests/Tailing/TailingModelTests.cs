@@ -13,6 +13,7 @@ namespace NodeAgent.Tests.Tailing;
 /// (checkpoints saved at stop, unacknowledged batches lost with the old output), checked against the model — the list
 /// of messages written: every one is delivered, none twice.
 /// </summary>
+[Collection(TailingModelRunsAlone.Name)]
 public sealed class TailingModelTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -224,4 +225,12 @@ public sealed class TailingModelTests : IDisposable
             await Task.Delay(20);
         }
     }
+}
+
+/// <summary>The model test runs alone: its waits model kubelet's pace (a file is rotated only after the agent opened it),
+/// and under the full suite's parallel load seed 7 has once missed lines (see the issue 4 closing note: open finding).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TailingModelRunsAlone
+{
+    public const string Name = "tailing model";
 }
