@@ -28,11 +28,17 @@ internal sealed partial class Checkpointer
         _logger = logger;
         // The store reports a file it had to set aside itself.
         var load = store.Load();
+        HasState = load.FileExisted;
         foreach (var checkpoint in load.Checkpoints)
         {
             _known[checkpoint.Identity] = checkpoint;
         }
     }
+
+    /// <summary>Whether the agent has run on this node before (a checkpoint file existed, even one set aside as
+    /// corrupt). Only a first start may skip what files already hold (<c>Logs:ReadFromHead=false</c>): on any later
+    /// start a file without a checkpoint appeared while the agent was down, and all of it is new.</summary>
+    public bool HasState { get; }
 
     /// <summary>Where an opened file resumes: its checkpoint, if it is the same file and the bytes before the offset
     /// are unchanged; otherwise null (read it as new). The checkpoint's identity, not a fresh one, keeps naming the

@@ -179,7 +179,7 @@ internal sealed partial class Discovery
             start = checkpoint.Offset;
             identity = checkpoint.Identity;
         }
-        else if (_firstRefresh && !_options.ReadFromHead)
+        else if (_firstRefresh && !_options.ReadFromHead && !_checkpointer.HasState)
         {
             start = RandomAccess.GetLength(handle);
         }

@@ -57,4 +57,44 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log"), received.Path);
         Assert.StartsWith("live", received.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Without_read_from_head_only_the_first_start_skips_what_files_hold()
+    {
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("old history"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:ReadFromHead=false", "--Logs:PollInterval=50ms");
+
+        // First start on the node: the file's history is skipped; what is written afterwards is read.
+        var first = await RunUntilAsync(options, 1, () => File.AppendAllText(Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log"), Line("after start")));
+        Assert.Equal(["after start"], first.Select(m => m.Message.Split(" (")[0]));
+
+        // A later start: a container that appeared while the agent was down is new, every line of it.
+        _dir.Write("pods/shop_api_2/api/0.log", Line("while down 1") + Line("while down 2"));
+        var second = await RunUntilAsync(options, 2, () => { });
+        Assert.Equal(["while down 1", "while down 2"], second.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<List<(string Path, string Message)>> RunUntilAsync(NodeAgent.Hosting.AgentOptions options, int expected, Action afterStart)
+    {
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new CollectingOutput(new Acknowledgements(budget));
+        using var server = TailingHarness.Server(options, output, budget);
+        await server.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!server.Tails.Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        afterStart();
+        while (output.Received.Count < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        // Anything beyond what is expected would show up in this time.
+        await Task.Delay(300);
+        await server.StopAsync(CancellationToken.None);
+        return [.. output.Received];
+    }
 }
