@@ -127,6 +127,7 @@ internal sealed partial class Checkpointer
         {
             _store.Save(all);
             _lastSaveError = null;
+
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -42,6 +42,7 @@ internal sealed partial class Discovery
     public void Refresh(List<FileTail> tails, Lock tailsLock)
     {
         var seen = new HashSet<FileTail>();
+        var opened = false;
         foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
@@ -57,31 +58,21 @@ internal sealed partial class Discovery
             }
 
             var existing = tails.FirstOrDefault(t => t.Identity.Device == status.Device && t.Identity.Inode == status.Inode);
-            // Truncated in place is seen two ways (DELIVERY.md rule 1): the file is shorter than what was read, or it
-            // grew back past that point with other first bytes (checked only when it has grown since the last look).
-            if (existing is not null && status.Size >= existing.ReadOffset && !existing.Truncated
-                && (status.Size == existing.LastSeenSize || FileIdentity.Matches(existing.Identity, existing.Handle)))
+            if (existing is not null)
             {
+                // Truncated in place is seen two ways (DELIVERY.md rule 1): the file is shorter than what was read, or it
+                // grew back past that point with other first bytes (checked only when it has grown since the last look).
+                if (status.Size < existing.ReadOffset
+                    || (status.Size != existing.LastSeenSize && !existing.Truncated && !FileIdentity.Matches(existing.Identity, existing.Handle)))
+                {
+                    existing.MarkTruncated();
+                }
+
                 existing.LastSeenSize = status.Size;
                 existing.Path = path;
                 existing.Rotated = false;
                 seen.Add(existing);
                 continue;
-            }
-
-            if (existing is not null)
-            {
-                // Truncated in place (copytruncate): the content is new, so is the identity (its first bytes differ)
-                // and so are its document ids; the old tail is closed with its checkpoint.
-                Log.Truncated(_logger, path, existing.ReadOffset);
-                _statistics.Truncations++;
-                _checkpointer.Retire(existing);
-                lock (tailsLock)
-                {
-                    tails.Remove(existing);
-                }
-
-                existing.Dispose();
             }
 
             if (IsTooYoung(path, status.Size))
@@ -97,6 +88,7 @@ internal sealed partial class Discovery
 
             var identity = FileIdentity.Read(handle);
             var tail = StartTail(path, handle, identity);
+            opened = true;
             seen.Add(tail);
             lock (tailsLock)
             {
@@ -111,6 +103,10 @@ internal sealed partial class Discovery
             Log.Rotated(_logger, tail.Path, tail.Unread);
         }
 
+        // After the rotation check: a file truncated and then renamed (copytruncate, then a rotation soon after) is
+        // shorter than its offset, not drained.
+        opened |= ReplaceTruncated(tails, tailsLock);
+
         if (_firstRefresh)
         {
             _firstRefresh = false;
@@ -124,6 +120,51 @@ internal sealed partial class Discovery
         }
 
         EnforceOpenFileLimit(tails, tailsLock);
+        if (opened)
+        {
+            // Every file the agent has opened has a checkpoint on disk before any of its lines is shipped: a file
+            // rotated while the agent is down is found again only through its checkpoint (DELIVERY.md rule 4), and a
+            // short fingerprint, which names the file's documents, survives a crash only there (FileIdentity).
+            _checkpointer.Save(tails);
+        }
+    }
+
+    /// <summary>
+    /// Files truncated in place (copytruncate), found so by the reader or above, whether or not their path still
+    /// leads to them (a file truncated and then renamed or deleted is drained like any rotated file): the content is
+    /// new, so is the identity (its first bytes differ) and so are its document ids. The old tail is retired with its
+    /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
+    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
+    /// </summary>
+    private bool ReplaceTruncated(List<FileTail> tails, Lock tailsLock)
+    {
+        var replaced = false;
+        foreach (var old in tails.ToList())
+        {
+            if (old.Rotated && !old.Truncated && old.Length < old.ReadOffset)
+            {
+                old.MarkTruncated();
+            }
+
+            if (!old.Truncated || IsTooYoung(old.Path, old.Length))
+            {
+                continue;
+            }
+
+            Log.Truncated(_logger, old.Path, old.ReadOffset);
+            _statistics.Truncations++;
+            _checkpointer.Retire(old);
+            var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
+            old.Dispose();
+            lock (tailsLock)
+            {
+                tails[tails.IndexOf(old)] = tail;
+            }
+
+            replaced = true;
+        }
+
+        return replaced;
     }
 
     /// <summary>
@@ -156,10 +197,11 @@ internal sealed partial class Discovery
         return true;
     }
 
-    /// <summary>Closes rotated files read to their end whose records are all acknowledged.</summary>
+    /// <summary>Closes rotated files read exactly to their end (a file shorter than what was read is truncated, not
+    /// drained: <see cref="ReplaceTruncated"/> reads its new content) whose records are all acknowledged.</summary>
     public void CloseDrained(List<FileTail> tails, Lock tailsLock)
     {
-        foreach (var tail in tails.Where(t => t.Rotated && t.Unread == 0 && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        foreach (var tail in tails.Where(t => t.Rotated && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
         {
             _checkpointer.Retire(tail);
             lock (tailsLock)
@@ -171,7 +213,7 @@ internal sealed partial class Discovery
         }
     }
 
-    private FileTail StartTail(string path, SafeFileHandle handle, FileIdentity identity)
+    private FileTail StartTail(string path, SafeFileHandle handle, FileIdentity identity, bool rotated = false)
     {
         long start;
         if (_checkpointer.Find(identity, handle) is { } checkpoint)
@@ -193,7 +235,7 @@ internal sealed partial class Discovery
         Log.Opened(_logger, path, start);
         _statistics.FilesOpened++;
         return new FileTail(path, handle, identity, start, Context(path), _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout));
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = rotated };
     }
 
     private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails)

@@ -20,8 +20,8 @@ namespace NodeAgent.Tailing;
 /// and covers at least one whole line, whose RFC 3339 nanosecond timestamp (CRI and docker both start lines with
 /// one) makes it unique. What remains is a crash after documents of such a short-fingerprint file were shipped and
 /// before its first checkpoint was saved: after the restart the file, now longer, gets a full fingerprint and its
-/// first lines new ids. The checkpointer closes that by saving a checkpoint (at the start offset) for an identity
-/// that is not <see cref="IsComplete"/> before the first document carrying it is handed to the output.
+/// first lines new ids. Discovery closes that by saving the checkpoints (at the start offset) of the files it has just
+/// opened before any of their lines is read.
 /// </para>
 /// </summary>
 internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Fingerprint, int FingerprintLength)

@@ -18,6 +18,7 @@ internal sealed class FileTail : IDisposable
     private const int ReadChunk = 16 * 1024;
 
     private readonly SafeFileHandle _handle;
+    private bool _handleDetached;
     // Small segments: a thousand files each keep at most a partial line and one segment between reads.
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false));
     private readonly LogDecoder _decoder;
@@ -59,6 +60,18 @@ internal sealed class FileTail : IDisposable
     /// <summary>Set when the file turned out truncated in place and rewritten: discovery replaces it with a new tail
     /// (a new identity, read from 0).</summary>
     public bool Truncated { get; private set; }
+
+    /// <summary>The file was found truncated in place (shorter than what was read, or other first bytes): nothing more
+    /// is read through this tail.</summary>
+    public void MarkTruncated() => Truncated = true;
+
+    /// <summary>Hands the open handle to the tail that replaces this one (the same file with new content after a
+    /// truncation); <see cref="Dispose"/> then leaves it open.</summary>
+    public SafeFileHandle DetachHandle()
+    {
+        _handleDetached = true;
+        return _handle;
+    }
 
     /// <summary>The size discovery last saw, to check the first bytes again only when the file has changed.</summary>
     public long LastSeenSize { get; set; } = -1;
@@ -208,6 +221,9 @@ internal sealed class FileTail : IDisposable
         _decoder.Dispose();
         _pipe.Writer.Complete();
         _pipe.Reader.Complete();
-        _handle.Dispose();
+        if (!_handleDetached)
+        {
+            _handle.Dispose();
+        }
     }
 }

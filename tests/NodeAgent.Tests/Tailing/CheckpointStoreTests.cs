@@ -282,17 +282,4 @@ public sealed class CheckpointStoreTests : IDisposable
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<(int Id, LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((eventId.Id, logLevel, formatter(state, exception)));
-    }
 }

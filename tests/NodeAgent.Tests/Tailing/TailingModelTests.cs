@@ -1,6 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
+using CsCheck;
+using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -8,32 +10,421 @@ using NodeAgent.Tests.TestSupport;
 namespace NodeAgent.Tests.Tailing;
 
 /// <summary>
-/// A model-based test of the real reading loop over real files: random interleavings of writes (whole and CRI partial
-/// lines), kubelet-style rename rotations, deletion of old rotated files, output stalls and restarts of the pipeline
-/// (checkpoints saved at stop, unacknowledged batches lost with the old output), checked against the model — the list
-/// of messages written: every one is delivered, none twice.
+/// A model-based test of the real reading loop over real files (issue 4, point 9). CsCheck generates a sequence of
+/// steps — writes (whole lines and CRI partial lines, the two streams interleaved), kubelet's rotation (rename and a
+/// new file), kubelet's compression and deletion of older rotated files (also while the agent still drains them),
+/// copytruncate, deleting the file and creating a new one on the freed inode, output stalls, graceful restarts and
+/// crashes (the state directory as a kill -9 leaves it) — runs them, and checks the documents delivered against the
+/// model, the messages written:
+/// <list type="bullet">
+/// <item>every message is delivered, except only those copytruncate threw away unread (no agent can read them);</item>
+/// <item>nothing is delivered that was not written, and one message never gets two document ids (that would be a
+/// duplicate in Elasticsearch);</item>
+/// <item>without a crash, no document is delivered twice: exactly once; after a crash, what is delivered again
+/// carries the same id, which Elasticsearch's <c>create</c> answers with 409.</item>
+/// </list>
 /// </summary>
 [Collection(TailingModelRunsAlone.Name)]
-public sealed class TailingModelTests : IDisposable
+public sealed class TailingModelTests
 {
-    private readonly TempDirectory _dir = new();
+    private const string NodeName = "node";
 
-    public void Dispose() => _dir.Dispose();
-
-    /// <summary>An output that can stall; batches held while stalled are dropped unacknowledged at a restart, as a
-    /// crashed sender's would be.</summary>
-    private sealed class ModelOutput(Acknowledgements acknowledgements) : ILogOutput
+    private enum Kind
     {
-        private readonly ConcurrentQueue<LogBatch> _held = new();
-        private readonly Lock _lock = new();
+        Write,
+        Pause,
+        Rotate,
+        Compress,
+        DeleteOldest,
+        CopyTruncate,
+        Recreate,
+        ToggleStall,
+        Restart,
+        Crash,
+    }
 
-        public List<string> Delivered { get; } = [];
+    private readonly record struct Step(Kind Kind, int Seed);
+
+    private static readonly Gen<Step[]> Steps =
+        Gen.Select(
+            Gen.Frequency(
+                (10, Gen.Const(Kind.Write)), (5, Gen.Const(Kind.Pause)), (3, Gen.Const(Kind.Rotate)), (2, Gen.Const(Kind.Compress)),
+                (2, Gen.Const(Kind.DeleteOldest)), (1, Gen.Const(Kind.CopyTruncate)), (1, Gen.Const(Kind.Recreate)),
+                (2, Gen.Const(Kind.ToggleStall)), (1, Gen.Const(Kind.Restart)), (1, Gen.Const(Kind.Crash))),
+            Gen.Int[0, int.MaxValue],
+            (kind, seed) => new Step(kind, seed))
+        .Array[20, 60];
+
+    [Fact]
+    public Task Every_line_written_is_delivered_once_through_rotations_truncations_stalls_and_crashes() =>
+        Steps.SampleAsync(RunAsync, iter: 12, threads: 1, print: steps => string.Join(" ", steps.Select(s => s.Kind)));
+
+    private static async Task RunAsync(Step[] steps)
+    {
+        using var dir = new TempDirectory();
+        await using var model = new Model(dir.Path);
+        await model.StartAsync();
+        foreach (var step in steps)
+        {
+            await model.ApplyAsync(step);
+        }
+
+        await model.FinishAsync();
+    }
+
+    /// <summary>The files, what was written to them, and the running pipeline.</summary>
+    private sealed class Model(string root) : IAsyncDisposable
+    {
+        private readonly string _container = Path.Combine(root, "pods", "shop_web_0a1b", "app");
+        private readonly string _state = Path.Combine(root, "state");
+        private readonly List<string> _written = [];
+        private readonly HashSet<string> _mayBeLost = new(StringComparer.Ordinal);
+        // Lines of removed files the agent was still draining: a restart waits for them (see MayRemove).
+        private readonly List<RotatedFile> _rotated = [];
+        private readonly List<string> _draining = [];
+        private readonly Deliveries _deliveries = new();
+        private readonly ListLogger _log = new();
+        private readonly List<string> _history = [];
+        private List<string> _inLive = [];
+        private Pipeline? _pipeline;
+        private int _rotations;
+        private bool _crashed;
+
+        private string Live => Path.Combine(_container, "0.log");
+
+        private AgentOptions Options => TailingHarness.Options(
+            $"--Logs:Include:0={root}/pods/*/*/*.log", $"--Logs:StatePath={_state}", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s");
+
+        private Pipeline Running => _pipeline ?? throw new InvalidOperationException("not running");
+
+        public async Task StartAsync()
+        {
+            Directory.CreateDirectory(_container);
+            await File.WriteAllTextAsync(Live, "");
+            _pipeline = new Pipeline(Options, _deliveries, _log);
+            await _pipeline.Server.StartAsync(CancellationToken.None);
+        }
+
+        public async Task ApplyAsync(Step step)
+        {
+            var random = new Random(step.Seed);
+            _history.Add($"{step.Kind} (messages so far: {_written.Count})");
+            switch (step.Kind)
+            {
+                case Kind.Write:
+                    await AppendAsync(random);
+                    break;
+                case Kind.Pause:
+                    await Task.Delay(random.Next(10, 120));
+                    break;
+                case Kind.Rotate:
+                    // kubelet rotates a file it has been writing for a while: the agent has it open by then.
+                    await WaitUntilOpenAsync(Live);
+                    var name = RotatedName();
+                    File.Move(Live, name);
+                    _rotated.Add(new RotatedFile(name, _inLive));
+                    _inLive = [];
+                    await File.WriteAllTextAsync(Live, "");
+                    break;
+                case Kind.Compress:
+                    // kubelet compresses every rotated file but the newest: the uncompressed one is deleted, and
+                    // the agent keeps draining it through its open handle.
+                    if (_rotated.Take(_rotated.Count - 1).FirstOrDefault(r => !r.Compressed) is { } older && MayRemove(older))
+                    {
+                        await CompressAsync(older.Name);
+                        older.Compressed = true;
+                    }
+
+                    break;
+                case Kind.DeleteOldest:
+                    if (_rotated.Count > 0 && MayRemove(_rotated[0]))
+                    {
+                        File.Delete(_rotated[0].FileName);
+                        _rotated.RemoveAt(0);
+                    }
+
+                    break;
+                case Kind.CopyTruncate:
+                    // logrotate's copytruncate: lines the agent has not read when the file is emptied are gone (every
+                    // agent's limit with this method); nothing may come twice, and what follows is read whole.
+                    var copy = RotatedName();
+                    File.Copy(Live, copy);
+                    _mayBeLost.UnionWith(_inLive.Where(m => !_deliveries.Contains(m)));
+                    await using (File.Open(Live, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+                    {
+                    }
+
+                    _rotated.Add(new RotatedFile(copy, [.. _inLive.Where(m => !_mayBeLost.Contains(m))]));
+                    _inLive = [];
+                    break;
+                case Kind.Recreate:
+                    // The file is deleted once read and a new one takes its path, usually on the freed inode (ext4
+                    // reuses it at once): a new identity, read from 0, never mistaken for the old one's checkpoint.
+                    if (_inLive.All(_deliveries.Contains))
+                    {
+                        var inode = FileStatus.TryOf(Live, out var status) ? status.Inode : 0;
+                        File.Delete(Live);
+                        _inLive = [];
+                        await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), TimeSpan.FromSeconds(10));
+                        await File.WriteAllTextAsync(Live, "");
+                    }
+
+                    break;
+                case Kind.ToggleStall:
+                    Running.Output.Stalled = !Running.Output.Stalled;
+                    Running.Output.Release();
+                    break;
+                case Kind.Restart:
+                    await RestartAsync(crash: false);
+                    break;
+                case Kind.Crash:
+                    await RestartAsync(crash: true);
+                    break;
+            }
+        }
+
+        public async Task FinishAsync()
+        {
+            Running.Output.Stalled = false;
+            var expected = _written.Where(m => !_mayBeLost.Contains(m)).ToList();
+            await WaitUntilAsync(() => expected.All(_deliveries.Contains), TimeSpan.FromSeconds(60));
+            // Anything delivered twice would show up in this time.
+            await Task.Delay(300);
+
+            var problems = _deliveries.Problems(exactlyOnce: !_crashed);
+            var missing = expected.Where(m => !_deliveries.Contains(m)).ToList();
+            if (missing.Count > 0)
+            {
+                problems.Add($"{missing.Count} not delivered, first: {missing[0]}");
+                problems.Add($"live file: {(FileStatus.TryOf(Live, out var live) ? live.ToString() : "none")}");
+                problems.AddRange(Running.Server.Tails.Select(t =>
+                    $"open: {t.Path} {t.Identity} read {t.ReadOffset} committed {t.Acks.Committed} rotated {t.Rotated} truncated {t.Truncated}"));
+                problems.Add("steps: " + string.Join("; ", _history));
+                problems.AddRange(_log.Entries.Select(e => $"log {e.Id}: {e.Message}"));
+            }
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            Assert.Equal(expected.Order(StringComparer.Ordinal), _deliveries.Messages.Where(m => !_mayBeLost.Contains(m)).Order(StringComparer.Ordinal));
+            Assert.Empty(_deliveries.Messages.Except(_written, StringComparer.Ordinal));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_pipeline is not null)
+            {
+                await _pipeline.DisposeAsync();
+            }
+        }
+
+        /// <summary>kubelet removes rotated files on its own schedule. A file the agent has read and delivered may go;
+        /// so may one the agent holds open (it drains it through the handle), and then a restart waits for the
+        /// drain: removing unread lines while the agent is down loses them, the one loss no reader can avoid.</summary>
+        private bool MayRemove(RotatedFile file)
+        {
+            if (file.Messages.All(_deliveries.Contains))
+            {
+                return true;
+            }
+
+            if (!File.Exists(file.FileName) || !FileStatus.TryOf(file.FileName, out var status)
+                || !Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode))
+            {
+                return false;
+            }
+
+            _draining.AddRange(file.Messages);
+            return true;
+        }
+
+        private async Task RestartAsync(bool crash)
+        {
+            if (_draining.Any(m => !_deliveries.Contains(m)))
+            {
+                Running.Output.Stalled = false;
+                await WaitUntilAsync(() => _draining.All(_deliveries.Contains), TimeSpan.FromSeconds(20));
+            }
+
+            _draining.Clear();
+            // kill -9 leaves the checkpoint file as the last save wrote it (saves replace it whole, by rename).
+            var checkpoints = Path.Combine(_state, CheckpointStore.FileName);
+            var onDisk = File.Exists(checkpoints) ? await File.ReadAllBytesAsync(checkpoints) : null;
+            await Running.DisposeAsync();
+            _pipeline = null;
+            if (crash)
+            {
+                _crashed = true;
+                if (onDisk is null)
+                {
+                    File.Delete(checkpoints);
+                }
+                else
+                {
+                    await File.WriteAllBytesAsync(checkpoints, onDisk);
+                }
+            }
+
+            _pipeline = new Pipeline(Options, _deliveries, _log);
+            await _pipeline.Server.StartAsync(CancellationToken.None);
+        }
+
+        private async Task AppendAsync(Random random)
+        {
+            var text = new StringBuilder();
+            for (var i = random.Next(1, 20); i > 0; i--)
+            {
+                var message = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} {new string('x', random.Next(0, 200))}");
+                _written.Add(message);
+                _inLive.Add(message);
+                var stream = random.Next(2) == 0 ? "stdout" : "stderr";
+                if (random.Next(4) == 0 && message.Length > 10)
+                {
+                    // A CRI partial line, as containerd writes a long one: P part, maybe a line of the other stream
+                    // in between (partial lines join per stream), then the F part.
+                    var cut = random.Next(1, message.Length - 1);
+                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} P {message[..cut]}\n");
+                    if (random.Next(2) == 0)
+                    {
+                        var other = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} between");
+                        _written.Add(other);
+                        _inLive.Add(other);
+                        text.Append(CultureInfo.InvariantCulture, $"{Timestamp(1)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n");
+                    }
+
+                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(2)} {stream} F {message[cut..]}\n");
+                }
+                else
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} F {message}\n");
+                }
+            }
+
+            await File.AppendAllTextAsync(Live, text.ToString());
+        }
+
+        // Every line has its own nanosecond timestamp, as from a runtime: files then differ in their first bytes.
+        private string Timestamp(int part) => string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{(_written.Count * 3) + part:000000000}Z");
+
+        private string RotatedName() => $"{Live}.20261128-10{_rotations++:0000}";
+
+        private static async Task CompressAsync(string path)
+        {
+            await using (var source = File.OpenRead(path))
+            await using (var target = File.Create(path + ".gz"))
+            await using (var gzip = new GZipStream(target, CompressionLevel.Fastest))
+            {
+                await source.CopyToAsync(gzip);
+            }
+
+            File.Delete(path);
+        }
+
+        private async Task WaitUntilOpenAsync(string path)
+        {
+            if (FileStatus.TryOf(path, out var status) && status.Size > 0)
+            {
+                await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated), TimeSpan.FromSeconds(20));
+            }
+        }
+
+        private async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (!condition() && DateTime.UtcNow < deadline)
+            {
+                _pipeline?.Output.Release();
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private sealed class RotatedFile(string name, List<string> messages)
+    {
+        public string Name { get; } = name;
+
+        public List<string> Messages { get; } = messages;
+
+        public bool Compressed { get; set; }
+
+        public string FileName => Compressed ? Name + ".gz" : Name;
+    }
+
+    /// <summary>What the output received, as Elasticsearch would see it: documents by id.</summary>
+    private sealed class Deliveries
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, List<string>> _byId = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _idsOfMessage = new(StringComparer.Ordinal);
+
+        public IEnumerable<string> Messages
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _idsOfMessage.Keys];
+                }
+            }
+        }
+
+        public bool Contains(string message)
+        {
+            lock (_lock)
+            {
+                return _idsOfMessage.ContainsKey(message);
+            }
+        }
+
+        public void Add(string id, string message)
+        {
+            lock (_lock)
+            {
+                if (!_byId.TryGetValue(id, out var messages))
+                {
+                    _byId[id] = messages = [];
+                }
+
+                messages.Add(message);
+                if (!_idsOfMessage.TryGetValue(message, out var ids))
+                {
+                    _idsOfMessage[message] = ids = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ids.Add(id);
+            }
+        }
+
+        public List<string> Problems(bool exactlyOnce)
+        {
+            lock (_lock)
+            {
+                var problems = new List<string>();
+                problems.AddRange(_idsOfMessage.Where(m => m.Value.Count > 1).Select(m => $"stored twice under ids {string.Join(", ", m.Value)}: {m.Key}"));
+                problems.AddRange(_byId.Where(d => d.Value.Distinct().Count() > 1).Select(d => $"one id {d.Key} for different messages: {string.Join(" | ", d.Value.Distinct())}"));
+                if (exactlyOnce)
+                {
+                    problems.AddRange(_byId.Where(d => d.Value.Count > 1).Select(d => $"delivered {d.Value.Count} times (no crash happened): {d.Value[0]}"));
+                }
+
+                return problems;
+            }
+        }
+    }
+
+    /// <summary>An output that can stall; batches it holds while stalled are lost unacknowledged at a restart, as a
+    /// crashed sender's would be.</summary>
+    private sealed class ModelOutput(Acknowledgements acknowledgements, Deliveries deliveries) : ILogOutput
+    {
+        private readonly Queue<LogBatch> _held = new();
 
         public bool Stalled { get; set; }
 
         public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
         {
-            _held.Enqueue(batch);
+            lock (_held)
+            {
+                _held.Enqueue(batch);
+            }
+
             if (!Stalled)
             {
                 Release();
@@ -44,27 +435,21 @@ public sealed class TailingModelTests : IDisposable
 
         public void Release()
         {
-            while (_held.TryDequeue(out var batch))
+            while (!Stalled)
             {
+                LogBatch? batch;
+                lock (_held)
+                {
+                    if (!_held.TryDequeue(out batch))
+                    {
+                        return;
+                    }
+                }
+
                 foreach (var record in batch.Records)
                 {
-                    lock (_lock)
-                    {
-                        Delivered.Add(Encoding.UTF8.GetString(record.Message.Span));
-                    }
-
+                    deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, batch.Tail.Identity, record.StartOffset), Encoding.UTF8.GetString(record.Message.Span));
                     acknowledgements.Delivered(batch.Tail, record);
-                }
-            }
-        }
-
-        public int Count
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return Delivered.Count;
                 }
             }
         }
@@ -74,15 +459,15 @@ public sealed class TailingModelTests : IDisposable
 
     private sealed class Pipeline : IAsyncDisposable
     {
-        public Pipeline(AgentOptions options, List<string> delivered)
-        {
-            Budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-            Output = new ModelOutput(new Acknowledgements(Budget));
-            Output.Delivered.AddRange(delivered);
-            Server = TailingHarness.Server(options, Output, Budget);
-        }
+        private readonly ILoggerFactory _loggers;
 
-        public BufferBudget Budget { get; }
+        public Pipeline(AgentOptions options, Deliveries deliveries, ListLogger log)
+        {
+            var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+            Output = new ModelOutput(new Acknowledgements(budget), deliveries);
+            _loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+            Server = TailingHarness.Server(options, Output, budget, loggers: _loggers);
+        }
 
         public ModelOutput Output { get; }
 
@@ -92,143 +477,13 @@ public sealed class TailingModelTests : IDisposable
         {
             await Server.StopAsync(CancellationToken.None);
             Server.Dispose();
-        }
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    public async Task Every_line_written_is_delivered_exactly_once(int seed)
-    {
-        var random = new Random(seed);
-        var container = Path.Combine(_dir.Path, "pods", "shop_web_0a1b", "app");
-        Directory.CreateDirectory(container);
-        var live = Path.Combine(container, "0.log");
-        await File.WriteAllTextAsync(live, "");
-        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s");
-
-        var written = new List<string>();
-        var rotated = new List<(string Name, List<string> Messages)>();
-        var inLive = new List<string>();
-        var rotations = 0;
-        var pipeline = new Pipeline(options, []);
-        await pipeline.Server.StartAsync(CancellationToken.None);
-        try
-        {
-            for (var step = 0; step < 60; step++)
-            {
-                switch (random.Next(10))
-                {
-                    case < 5:
-                        inLive.AddRange(await AppendAsync(live, random, written));
-                        break;
-                    case 5:
-                        // kubelet rotates a file it has been writing for a while: wait until the agent has it open.
-                        await WaitUntilOpenAsync(pipeline.Server, live);
-                        var name = $"{live}.20261128-10{rotations++:0000}";
-                        File.Move(live, name);
-                        rotated.Add((name, inLive));
-                        inLive = [];
-                        await File.WriteAllTextAsync(live, "");
-                        break;
-                    case 6 when rotated.Count > 2 && rotated[0].Messages.All(pipeline.Output.Delivered.ToList().Contains):
-                        // kubelet deletes the oldest rotated file (beyond its count) once newer ones exist; a reader
-                        // that keeps up has shipped it. (Deleting what was never read while the agent is down is
-                        // the one real loss, counted in nodeagent_log_bytes_lost_total; not modelled here.)
-                        File.Delete(rotated[0].Name);
-                        rotated.RemoveAt(0);
-                        break;
-                    case 7:
-                        pipeline.Output.Stalled = !pipeline.Output.Stalled;
-                        if (!pipeline.Output.Stalled)
-                        {
-                            pipeline.Output.Release();
-                        }
-
-                        break;
-                    case 8:
-                        var sent = pipeline.Output.Delivered.ToList();
-                        await pipeline.DisposeAsync();
-                        pipeline = new Pipeline(options, sent);
-                        await pipeline.Server.StartAsync(CancellationToken.None);
-                        break;
-                    default:
-                        await Task.Delay(random.Next(10, 120));
-                        break;
-                }
-            }
-
-            pipeline.Output.Stalled = false;
-            pipeline.Output.Release();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (pipeline.Output.Count < written.Count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-                pipeline.Output.Release();
-            }
-
-            await Task.Delay(300);
-            pipeline.Output.Release();
-            var got = pipeline.Output.Delivered.ToList();
-            Assert.Equal(written.Order(StringComparer.Ordinal), got.Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            await pipeline.DisposeAsync();
-        }
-    }
-
-    private static async Task<List<string>> AppendAsync(string path, Random random, List<string> written)
-    {
-        var added = new List<string>();
-        var text = new StringBuilder();
-        for (var i = random.Next(1, 20); i > 0; i--)
-        {
-            var message = string.Create(CultureInfo.InvariantCulture, $"message {written.Count:000000} {new string('x', random.Next(0, 200))}");
-            written.Add(message);
-            added.Add(message);
-            var stream = random.Next(2) == 0 ? "stdout" : "stderr";
-            if (random.Next(4) == 0 && message.Length > 10)
-            {
-                // A CRI partial line: P part then F part, as containerd writes a long line.
-                var cut = random.Next(1, message.Length - 1);
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{written.Count * 2:000000000}Z {stream} P {message[..cut]}\n");
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{(written.Count * 2) + 1:000000000}Z {stream} F {message[cut..]}\n");
-            }
-            else
-            {
-                // Every line has its own nanosecond timestamp, as from a runtime: files then differ in their first bytes.
-                text.Append(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{written.Count * 2:000000000}Z {stream} F {message}\n");
-            }
-        }
-
-        await File.AppendAllTextAsync(path, text.ToString());
-        return added;
-    }
-
-    private static async Task WaitUntilOpenAsync(FileServer server, string path)
-    {
-        if (!FileStatus.TryOf(path, out var status) || status.Size == 0)
-        {
-            return;
-        }
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && !server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated))
-        {
-            await Task.Delay(20);
+            _loggers.Dispose();
         }
     }
 }
 
-/// <summary>The model test runs alone: its waits model kubelet's pace (a file is rotated only after the agent opened it),
-/// and under the full suite's parallel load seed 7 has once missed lines (see the issue 4 closing note: open finding).</summary>
+/// <summary>The model test runs alone: its waits model kubelet's pace (a file is rotated only after the agent opened
+/// it), which a machine loaded by the rest of the suite would stretch.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TailingModelRunsAlone
 {

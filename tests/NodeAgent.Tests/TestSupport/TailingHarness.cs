@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
@@ -17,10 +18,11 @@ internal static class TailingHarness
         return report.Options!;
     }
 
-    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null)
+    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null)
     {
-        var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), NullLogger.Instance);
-        var checkpointer = new Checkpointer(store, TimeProvider.System, NullLogger<Checkpointer>.Instance);
-        return new FileServer(options, output, budget, checkpointer, statistics ?? new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, NullLogger<FileServer>.Instance);
+        loggers ??= NullLoggerFactory.Instance;
+        var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), loggers.CreateLogger<CheckpointStore>());
+        var checkpointer = new Checkpointer(store, TimeProvider.System, loggers.CreateLogger<Checkpointer>());
+        return new FileServer(options, output, budget, checkpointer, statistics ?? new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, loggers.CreateLogger<FileServer>());
     }
 }
