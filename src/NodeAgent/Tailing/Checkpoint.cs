@@ -58,7 +58,8 @@ internal sealed record Checkpoint(FileIdentity Identity, string Path, long Offse
 }
 
 /// <summary>
-/// The checkpoint file's format, version 1: <c>{"version":1,"checkpoints":[{...}]}</c>, one object per file with
+/// The checkpoint file's format, version 1: <c>{"version":1,"discovered_at":"...","checkpoints":[{...}]}</c>
+/// (<c>discovered_at</c>, optional, is when the agent last looked for files), one object per file with
 /// <c>device</c>, <c>inode</c>, <c>fingerprint</c> (16 hex digits), <c>fingerprint_length</c>, <c>path</c>,
 /// <c>offset</c>, <c>tail_hash</c> (16 hex digits), <c>tail_length</c> and <c>updated_at</c> (RFC 3339, UTC). The
 /// 64-bit hashes are strings so that tools reading JSON numbers as doubles (jq, JavaScript) do not round them. Unknown
@@ -67,10 +68,15 @@ internal sealed record Checkpoint(FileIdentity Identity, string Path, long Offse
 /// </summary>
 internal static class CheckpointJson
 {
-    public static void Write(Utf8JsonWriter writer, IEnumerable<Checkpoint> checkpoints)
+    public static void Write(Utf8JsonWriter writer, IEnumerable<Checkpoint> checkpoints, DateTimeOffset? discoveredAt = null)
     {
         writer.WriteStartObject();
         writer.WriteNumber("version", CheckpointStore.CurrentVersion);
+        if (discoveredAt is { } at)
+        {
+            writer.WriteString("discovered_at", at.ToUniversalTime());
+        }
+
         writer.WriteStartArray("checkpoints");
         foreach (var checkpoint in checkpoints)
         {
@@ -94,8 +100,13 @@ internal static class CheckpointJson
     /// <summary>The checkpoints of a version-1 file, one per identity; <see cref="JsonException"/> for text that is
     /// not JSON, <see cref="InvalidDataException"/> (the message says what is wrong) for JSON that is not a checkpoint
     /// file of this version.</summary>
-    public static List<Checkpoint> Parse(byte[] content)
+    public static List<Checkpoint> Parse(byte[] content) => Parse(content, out _);
+
+    /// <summary><see cref="Parse(byte[])"/>, and the optional top-level <c>discovered_at</c> (null when absent or not
+    /// a time: it only widens what a restart looks at, see <see cref="Checkpointer.PreviousDiscovery"/>).</summary>
+    public static List<Checkpoint> Parse(byte[] content, out DateTimeOffset? discoveredAt)
     {
+        discoveredAt = null;
         using var document = JsonDocument.Parse(content);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -111,6 +122,12 @@ internal static class CheckpointJson
         if (number != CheckpointStore.CurrentVersion)
         {
             throw new InvalidDataException($"is of version {number}, which this build does not read (it reads version {CheckpointStore.CurrentVersion})");
+        }
+
+        if (root.TryGetProperty("discovered_at", out var discovered) && discovered.ValueKind == JsonValueKind.String
+            && discovered.TryGetDateTimeOffset(out var at))
+        {
+            discoveredAt = at;
         }
 
         if (!root.TryGetProperty("checkpoints", out var entries) || entries.ValueKind != JsonValueKind.Array)

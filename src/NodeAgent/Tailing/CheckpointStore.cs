@@ -12,7 +12,9 @@ namespace NodeAgent.Tailing;
 /// <c>Logs:ReadFromHead=false</c> may start files at their end. A file set aside counts as existing.</param>
 /// <param name="Problem">Why the file could not be used and where it was set aside, for /healthz and the status page;
 /// null when it was fine or absent. Already logged by the store.</param>
-internal sealed record CheckpointLoad(IReadOnlyList<Checkpoint> Checkpoints, bool FileExisted, string? Problem);
+/// <param name="DiscoveredAt">When the agent that saved the file last looked for files (see
+/// <see cref="Checkpointer.PreviousDiscovery"/>); null when unknown.</param>
+internal sealed record CheckpointLoad(IReadOnlyList<Checkpoint> Checkpoints, bool FileExisted, string? Problem, DateTimeOffset? DiscoveredAt = null);
 
 /// <summary>
 /// The checkpoint file, <c>checkpoints.json</c> under <c>Logs:StatePath</c> (house rule 6): versioned JSON, written to
@@ -57,9 +59,9 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
 
             try
             {
-                var checkpoints = CheckpointJson.Parse(content);
+                var checkpoints = CheckpointJson.Parse(content, out var discoveredAt);
                 Log.Loaded(logger, checkpoints.Count, FilePath);
-                return new CheckpointLoad(checkpoints, FileExisted: true, Problem: null);
+                return new CheckpointLoad(checkpoints, FileExisted: true, Problem: null, discoveredAt);
             }
             catch (JsonException e)
             {
@@ -76,7 +78,7 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
     /// given twice, all but the latest). Returns how many were written. Throws <see cref="IOException"/> or
     /// <see cref="UnauthorizedAccessException"/> (disk full, read-only or unwritable state directory) with the old file
     /// intact: the caller logs it and tries again at the next save.</summary>
-    public int Save(IEnumerable<Checkpoint> checkpoints)
+    public int Save(IEnumerable<Checkpoint> checkpoints, DateTimeOffset? discoveredAt = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         lock (_gate)
@@ -105,7 +107,7 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
                 {
                     using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                     {
-                        CheckpointJson.Write(writer, kept);
+                        CheckpointJson.Write(writer, kept, discoveredAt);
                     }
 
                     // fsync(2) before the rename: otherwise the rename can reach the disk before the data does, and

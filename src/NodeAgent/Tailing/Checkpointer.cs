@@ -29,6 +29,7 @@ internal sealed partial class Checkpointer
         // The store reports a file it had to set aside itself.
         var load = store.Load();
         HasState = load.FileExisted;
+        PreviousDiscovery = load.DiscoveredAt;
         foreach (var checkpoint in load.Checkpoints)
         {
             _known[checkpoint.Identity] = checkpoint;
@@ -39,6 +40,24 @@ internal sealed partial class Checkpointer
     /// corrupt). Only a first start may skip what files already hold (<c>Logs:ReadFromHead=false</c>): on any later
     /// start a file without a checkpoint appeared while the agent was down, and all of it is new.</summary>
     public bool HasState { get; }
+
+    /// <summary>When the agent that wrote the checkpoint file last looked for files: a rotated file with no checkpoint
+    /// written to since then (less a margin) may hold lines no one has read, and a restart reads it.</summary>
+    public DateTimeOffset? PreviousDiscovery { get; }
+
+    /// <summary>Whether a checkpoint of a file on another inode has the same first bytes: <paramref name="identity"/> is
+    /// then a copy of a file already read (logrotate's copytruncate copies it aside before truncating it).</summary>
+    public bool IsCopyOfKnownFile(FileIdentity identity)
+    {
+        lock (_lock)
+        {
+            return _known.Keys.Any(k => k.Fingerprint == identity.Fingerprint && k.FingerprintLength == identity.FingerprintLength
+                && (k.Device != identity.Device || k.Inode != identity.Inode));
+        }
+    }
+
+    /// <summary>When discovery last went over the files; saved with the checkpoints.</summary>
+    public DateTimeOffset? LastDiscovery { get; set; }
 
     /// <summary>Where an opened file resumes: its checkpoint, if it is the same file and the bytes before the offset
     /// are unchanged; otherwise null (read it as new). The checkpoint's identity, not a fresh one, keeps naming the
@@ -70,19 +89,6 @@ internal sealed partial class Checkpointer
             }
 
             return null;
-        }
-    }
-
-    /// <summary>A new file was opened on this device and inode: any other checkpoint there belongs to a deleted file
-    /// (an inode is reused only once its file is gone) and is dropped, so it can never be mistaken for this one.</summary>
-    public void ForgetReusedInode(FileIdentity identity)
-    {
-        lock (_lock)
-        {
-            foreach (var stale in _known.Keys.Where(k => k.Device == identity.Device && k.Inode == identity.Inode && k != identity).ToList())
-            {
-                _known.Remove(stale);
-            }
         }
     }
 
@@ -125,7 +131,7 @@ internal sealed partial class Checkpointer
 
         try
         {
-            _store.Save(all);
+            _store.Save(all, LastDiscovery);
             _lastSaveError = null;
 
         }

@@ -41,6 +41,7 @@ internal sealed partial class Discovery
 
     public void Refresh(List<FileTail> tails, Lock tailsLock)
     {
+        var started = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
         var opened = false;
         foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
@@ -110,14 +111,17 @@ internal sealed partial class Discovery
         if (_firstRefresh)
         {
             _firstRefresh = false;
-            foreach (var tail in ResumeRotatedWhileDown(tails))
+            foreach (var tail in ResumeRotatedWhileDown(tails).ToList())
             {
+                opened = true;
                 lock (tailsLock)
                 {
                     tails.Add(tail);
                 }
             }
         }
+
+        _checkpointer.LastDiscovery = started;
 
         EnforceOpenFileLimit(tails, tailsLock);
         if (opened)
@@ -230,25 +234,36 @@ internal sealed partial class Discovery
             start = 0;
         }
 
-        _checkpointer.ForgetReusedInode(identity);
+        // An older checkpoint on this inode (a deleted file's, or the content before a truncation in place) stays until
+        // it expires: Find never takes it for this file (other first bytes, other tail), and it is how a restart tells
+        // logrotate's copy of truncated content from a file never read (Checkpointer.IsCopyOfKnownFile).
 
-        Log.Opened(_logger, path, start);
+        Log.Opened(_logger, path, start, identity.Inode, identity.FingerprintLength);
         _statistics.FilesOpened++;
-        return new FileTail(path, handle, identity, start, Context(path), _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = rotated };
+        return NewTail(path, handle, identity, start, rotated);
     }
 
+    /// <summary>
+    /// At start, in the container directories of the files found and of the checkpoints, the files no open tail holds
+    /// and not compressed (DELIVERY.md rule 4): one a checkpoint recognises was rotated while the agent was down and is
+    /// drained from its checkpoint; a rotated one no checkpoint knows was never opened — created, or truncated and
+    /// rewritten, after the agent last looked (every file the agent opens has a checkpoint) — and is read from 0 if
+    /// it was written to since then, unless it begins as a checkpointed file does (a copytruncate copy of a file read
+    /// before). Older unknown rotated files were read before and their checkpoints expired.
+    /// </summary>
     private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails)
     {
-        foreach (var checkpoint in _checkpointer.Unclaimed(tails))
+        var unclaimed = _checkpointer.Unclaimed(tails);
+        var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path))
+            .Select(path => (Directory: Path.GetDirectoryName(ResolveLink(path)), Path: path))
+            .Where(c => c.Directory is not null && Directory.Exists(c.Directory))
+            .DistinctBy(c => c.Directory, StringComparer.Ordinal)
+            .ToList();
+        var margin = _options.PartialFlushTimeout + (2 * _options.PollInterval) + TimeSpan.FromSeconds(2);
+        var writtenSince = _checkpointer.PreviousDiscovery - margin;
+        foreach (var (directory, livePath) in containers)
         {
-            var directory = Path.GetDirectoryName(ResolveLink(checkpoint.Path));
-            if (directory is null || !Directory.Exists(directory))
-            {
-                continue;
-            }
-
-            foreach (var candidate in Directory.GetFiles(directory).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            foreach (var candidate in Directory.GetFiles(directory!).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
                 var handle = Open(candidate);
                 if (handle is null)
@@ -257,20 +272,38 @@ internal sealed partial class Discovery
                 }
 
                 var identity = FileIdentity.Read(handle);
-                if (identity.Device == checkpoint.Identity.Device && identity.Inode == checkpoint.Identity.Inode
-                    && _checkpointer.Find(checkpoint.Identity, handle) is { } found)
+                if (tails.Any(t => t.Identity.Device == identity.Device && t.Identity.Inode == identity.Inode))
                 {
-                    Log.ResumedRotated(_logger, candidate, found.Offset);
-                    var tail = new FileTail(checkpoint.Path, handle, found.Identity, found.Offset, Context(checkpoint.Path), _options.MaxLineBytes,
-                        new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = true };
-                    yield return tail;
-                    break;
+                    handle.Dispose();
+                    continue;
+                }
+
+                if (_checkpointer.Find(identity, handle) is { } found)
+                {
+                    if (unclaimed.Any(c => c.Identity == found.Identity))
+                    {
+                        Log.ResumedRotated(_logger, candidate, found.Offset);
+                        yield return NewTail(found.Path, handle, found.Identity, found.Offset, rotated: true);
+                        continue;
+                    }
+                }
+                else if (RotatedName.IsRotated(candidate) && identity.FingerprintLength > 0 && !_checkpointer.IsCopyOfKnownFile(identity)
+                    && writtenSince is { } since && File.GetLastWriteTimeUtc(handle) >= since.UtcDateTime)
+                {
+                    Log.FoundUnread(_logger, candidate);
+                    _statistics.FilesOpened++;
+                    yield return NewTail(livePath, handle, identity, 0, rotated: true);
+                    continue;
                 }
 
                 handle.Dispose();
             }
         }
     }
+
+    private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
+        new(path, handle, identity, start, Context(path), _options.MaxLineBytes,
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = rotated };
 
     /// <summary>Too many handles: close rotated files first, the most read first, and count what is lost.</summary>
     private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
@@ -323,8 +356,8 @@ internal sealed partial class Discovery
 
     private static partial class Log
     {
-        [LoggerMessage(801, LogLevel.Information, "tailing {Path} from offset {Offset}", EventName = "TailOpened")]
-        public static partial void Opened(ILogger logger, string path, long offset);
+        [LoggerMessage(801, LogLevel.Information, "tailing {Path} from offset {Offset} (inode {Inode}, fingerprint over {FingerprintBytes} bytes)", EventName = "TailOpened")]
+        public static partial void Opened(ILogger logger, string path, long offset, ulong inode, int fingerprintBytes);
 
         [LoggerMessage(802, LogLevel.Information, "{Path} was rotated; draining the {Unread} bytes left through the open handle", EventName = "TailRotated")]
         public static partial void Rotated(ILogger logger, string path, long unread);
@@ -334,6 +367,9 @@ internal sealed partial class Discovery
 
         [LoggerMessage(804, LogLevel.Information, "found {Path}, rotated while the agent was down; resuming at its checkpoint {Offset}", EventName = "TailResumedRotated")]
         public static partial void ResumedRotated(ILogger logger, string path, long offset);
+
+        [LoggerMessage(808, LogLevel.Warning, "found {Path}, rotated while the agent was down and never read; reading it from the start", EventName = "TailFoundUnread")]
+        public static partial void FoundUnread(ILogger logger, string path);
 
         [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes unread", EventName = "TailForcedClose")]
         public static partial void ForcedClose(ILogger logger, string path, long unread);

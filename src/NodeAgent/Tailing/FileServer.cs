@@ -67,45 +67,66 @@ internal sealed partial class FileServer(
         {
             var now = time.GetUtcNow();
             health.Beat("logs", TimeSpan.FromSeconds(60));
-            if (now >= nextPoll)
+            bool progressed;
+            try
             {
-                discovery.Refresh(_tails, _tailsLock);
-                nextPoll = now + logs.PollInterval;
-            }
-
-            var progressed = false;
-            foreach (var tail in Tails)
-            {
-                if (budget.IsFull)
+                if (now >= nextPoll)
                 {
-                    statistics.BackpressurePauses++;
-                    break;
+                    discovery.Refresh(_tails, _tailsLock);
+                    nextPoll = now + logs.PollInterval;
                 }
 
-                records.Clear();
-                var read = tail.Pump(Quantum, records, now);
-                statistics.BytesRead += read;
-                progressed |= read > 0;
-                if (records.Count > 0)
-                {
-                    tail.HandOut(records, now);
-                    foreach (var record in records)
-                    {
-                        budget.Take(record.Message.Length);
-                        statistics.Count(record);
-                    }
-
-                    await output.SendAsync(new LogBatch(tail, [.. records]), stoppingToken);
-                }
+                progressed = await ReadTurnAsync(records, now, stoppingToken);
+                discovery.CloseDrained(_tails, _tailsLock);
+                checkpointer.MaybeSave(Tails, now);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug or an unexpected filesystem error must not end the log pipeline for good (a BackgroundService
+                // that throws just stops): say so, wait a moment, go on. Nothing read in the failed turn was
+                // acknowledged, so checkpoints stay behind it: at worst lines are read again, never lost.
+                Log.TurnFailed(logger, e);
+                progressed = false;
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
-            discovery.CloseDrained(_tails, _tailsLock);
-            checkpointer.MaybeSave(Tails, now);
             if (!progressed)
             {
                 await _wakeUp.WaitAsync(IdleWait, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>Every open file gets one quantum of reading; its records go to the output. True when anything was read.</summary>
+    private async Task<bool> ReadTurnAsync(List<LogRecord> records, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        var progressed = false;
+        foreach (var tail in Tails)
+        {
+            if (budget.IsFull)
+            {
+                statistics.BackpressurePauses++;
+                break;
+            }
+
+            records.Clear();
+            var read = tail.Pump(Quantum, records, now);
+            statistics.BytesRead += read;
+            progressed |= read > 0;
+            if (records.Count > 0)
+            {
+                tail.HandOut(records, now);
+                foreach (var record in records)
+                {
+                    budget.Take(record.Message.Length);
+                    statistics.Count(record);
+                }
+
+                await output.SendAsync(new LogBatch(tail, [.. records]), stoppingToken);
+            }
+        }
+
+        return progressed;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -136,5 +157,8 @@ internal sealed partial class FileServer(
     {
         [LoggerMessage(800, LogLevel.Information, "log pipeline stopped with {Files} files open; checkpoints saved", EventName = "TailStopped")]
         public static partial void Stopped(ILogger logger, int files);
+
+        [LoggerMessage(807, LogLevel.Error, "the log reading loop failed; it goes on in a second", EventName = "TailLoopFailed")]
+        public static partial void TurnFailed(ILogger logger, Exception exception);
     }
 }

@@ -28,7 +28,16 @@ internal sealed class ListLogger : ILogger, ILoggerProvider
     {
         lock (_entries)
         {
-            _entries.Add((eventId.Id, logLevel, formatter(state, exception)));
+            _entries.Add((eventId.Id, logLevel, exception is null ? formatter(state, exception) : $"{formatter(state, exception)}: {exception}"));
+        }
+    }
+
+    /// <summary>A line of the test's own, in order with the entries (id 0).</summary>
+    public void Note(string text)
+    {
+        lock (_entries)
+        {
+            _entries.Add((0, LogLevel.Information, text));
         }
     }
 
