@@ -9,6 +9,11 @@ namespace NodeAgent.Shipping;
 /// </summary>
 internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgements) : ILogOutput, IDisposable
 {
+    // Documents are written out whenever this much is buffered, not once per batch: a batch is up to a 256 KiB
+    // quantum of lines, whose documents took a buffer of several MiB that stayed allocated. Acknowledging still waits
+    // for the whole batch to be written and flushed, so delivery is unchanged.
+    private const int WriteThreshold = 32 * 1024;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly SemaphoreSlim _writing = new(1, 1);
 
@@ -22,6 +27,11 @@ internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgem
             {
                 EcsDocumentWriter.Write(_buffer, record, batch.Tail.Context);
                 _buffer.Write("\n"u8);
+                if (_buffer.WrittenCount >= WriteThreshold)
+                {
+                    await stdout.WriteAsync(_buffer.WrittenMemory, cancellation);
+                    _buffer.ResetWrittenCount();
+                }
             }
 
             await stdout.WriteAsync(_buffer.WrittenMemory, cancellation);

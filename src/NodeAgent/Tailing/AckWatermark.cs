@@ -27,7 +27,9 @@ internal sealed class AckWatermark
     private readonly Lock _lock = new();
 
     // Entries [_head, _tail) sorted by start; acknowledged ones stay until everything before them is acknowledged.
-    private Entry[] _entries = new Entry[16];
+    private const int InitialCapacity = 16;
+
+    private Entry[] _entries = new Entry[InitialCapacity];
     private int _head;
     private int _tail;
     private int _unacknowledged;
@@ -169,6 +171,14 @@ internal sealed class AckWatermark
 
             _pendingStart = oldestPendingStart;
             _framedUpTo = framedUpTo;
+
+            // Nothing in flight: give back an array grown for a burst (a backlog hands out hundreds of records per
+            // turn), which an idle file would otherwise keep: 8 KiB a file, 8 MiB with a thousand files. A busy file
+            // always has records in flight here (they were just registered), so it keeps its array.
+            if (_head == _tail && _entries.Length > InitialCapacity)
+            {
+                _entries = new Entry[InitialCapacity];
+            }
         }
     }
 

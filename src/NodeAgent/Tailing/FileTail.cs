@@ -123,10 +123,15 @@ internal sealed class FileTail : IDisposable
     {
         var firstNew = records.Count;
         var total = 0;
-        while (total < budget && !Truncated)
+        // Read only what the file holds now (one fstat, instead of a last read that finds the end): asking the pipe for
+        // memory rents a segment that stays rented until bytes are written into it, so a read at the end of the file
+        // would leave every idle file holding a 16 KiB buffer (16 MiB with a thousand files).
+        var available = Math.Min(budget, Length - ReadOffset);
+        while (total < available && !Truncated)
         {
-            var memory = _pipe.Writer.GetMemory(ReadChunk);
-            var read = RandomAccess.Read(_handle, memory.Span[..Math.Min(memory.Length, budget - total)], ReadOffset);
+            var wanted = (int)Math.Min(ReadChunk, available - total);
+            var memory = _pipe.Writer.GetMemory(wanted);
+            var read = RandomAccess.Read(_handle, memory.Span[..Math.Min(memory.Length, (int)(available - total))], ReadOffset);
             if (read == 0)
             {
                 break;

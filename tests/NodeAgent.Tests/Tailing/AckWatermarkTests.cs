@@ -40,6 +40,37 @@ public sealed class AckWatermarkTests
     }
 
     [Fact]
+    public void A_watermark_emptied_after_a_burst_keeps_working()
+    {
+        // A burst grows the entries array; once everything is acknowledged, Reading gives it back (an idle file keeps
+        // no burst-sized array) and later records are tracked as before.
+        var acks = new AckWatermark();
+        for (var i = 0; i < 500; i++)
+        {
+            acks.Register(i * 10, (i + 1) * 10);
+        }
+
+        acks.Reading(null, 5000);
+        for (var i = 499; i >= 0; i--)
+        {
+            Assert.True(acks.Acknowledge(i * 10));
+        }
+
+        acks.Reading(null, 5000);
+        Assert.Equal(5000, acks.Committed);
+
+        acks.Register(5000, 5010);
+        acks.Register(5010, 5020);
+        acks.Reading(null, 5020);
+        Assert.Equal(5000, acks.Committed);
+        Assert.True(acks.Acknowledge(5010));
+        Assert.Equal(5000, acks.Committed);
+        Assert.True(acks.Acknowledge(5000));
+        Assert.Equal(5020, acks.Committed);
+        Assert.Equal(0, acks.Unacknowledged);
+    }
+
+    [Fact]
     public void A_joined_partial_message_holds_the_watermark_at_its_first_piece()
     {
         // stdout P at 0, stderr F at 30, stdout F at 60: the stderr line is emitted first, the joined stdout message
