@@ -38,9 +38,12 @@ internal sealed class LogDecoder : IDisposable
 
     public LogDecoder(int maxMessageBytes, TimeSpan partialTimeout)
     {
-        _merger = new PartialLineMerger(maxMessageBytes, partialTimeout);
-        _malformed = new PartialLineMerger(maxMessageBytes, partialTimeout);
+        _merger = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
+        _malformed = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
     }
+
+    /// <summary>Where the records' bytes live; the reader resets it before each turn (see <see cref="RecordArena"/>).</summary>
+    public RecordArena Arena { get; } = new();
 
     public LogDecoder(int maxMessageBytes)
         : this(maxMessageBytes, PartialLineMerger.DefaultPartialTimeout)
@@ -144,6 +147,7 @@ internal sealed class LogDecoder : IDisposable
     {
         _merger.Dispose();
         _malformed.Dispose();
+        Arena.Dispose();
     }
 
     private ReadOnlySpan<byte> LastTimestamp => _lastTimestamp.AsSpan(0, _lastTimestampLength);

@@ -21,8 +21,8 @@ namespace NodeAgent.Parsing;
 /// latest piece, and flushed by a later call once <c>partialTimeout</c> has passed on the caller's clock. The flush
 /// can come late by one call interval, never early, and the caller's clock (a test's included) is the only one.</item>
 /// <item>A pending message lives in one pooled buffer, rented at its first piece and returned when it is emitted;
-/// a message that is whole in one piece goes straight to its record. The only allocations are the record, its
-/// message copy and its timestamp string.</item>
+/// a message that is whole in one piece goes straight to its record, whose bytes are copied into the file's
+/// <see cref="RecordArena"/>: nothing is allocated per line.</item>
 /// </list>
 /// </summary>
 internal sealed class PartialLineMerger : IDisposable
@@ -35,13 +35,18 @@ internal sealed class PartialLineMerger : IDisposable
     private readonly int _maxMessageBytes;
     private readonly TimeSpan _partialTimeout;
     private readonly Slot[] _slots = [new(), new()]; // indexed by LogStream
+    private readonly RecordArena _arena;
+    private readonly bool _ownsArena;
 
-    public PartialLineMerger(int maxMessageBytes, TimeSpan partialTimeout)
+    /// <param name="arena">Where records' bytes go (the file's, shared by its mergers); null: one of its own.</param>
+    public PartialLineMerger(int maxMessageBytes, TimeSpan partialTimeout, RecordArena? arena = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(partialTimeout, TimeSpan.Zero);
         _maxMessageBytes = maxMessageBytes;
         _partialTimeout = partialTimeout;
+        _ownsArena = arena is null;
+        _arena = arena ?? new RecordArena();
     }
 
     /// <summary>The start offset of the oldest message still waiting for pieces, or null when none is.</summary>
@@ -140,6 +145,11 @@ internal sealed class PartialLineMerger : IDisposable
         {
             slot.Reset();
         }
+
+        if (_ownsArena)
+        {
+            _arena.Dispose();
+        }
     }
 
     // The pending streams, the one with the older first piece first, so records come out in file order.
@@ -175,7 +185,7 @@ internal sealed class PartialLineMerger : IDisposable
         slot.Reset();
     }
 
-    private static LogRecord Record(ReadOnlySpan<byte> timestamp, LogStream stream, ReadOnlySpan<byte> message, long start, long end, LogFlags flags)
+    private LogRecord Record(ReadOnlySpan<byte> timestamp, LogStream stream, ReadOnlySpan<byte> message, long start, long end, LogFlags flags)
     {
         if (message.Contains((byte)0))
         {
@@ -188,7 +198,7 @@ internal sealed class PartialLineMerger : IDisposable
         }
 
         // The timestamp was checked to be ASCII (CriParser.IsTimestamp) or is empty.
-        return new LogRecord(Encoding.ASCII.GetString(timestamp), stream, message.ToArray(), start, end, flags);
+        return new LogRecord(_arena.Copy(timestamp), stream, _arena.Copy(message), start, end, flags);
     }
 
     /// <summary>The length of <paramref name="text"/> without a UTF-8 sequence cut short at its end (what a cap in the

@@ -66,7 +66,6 @@ internal static class EcsDocumentWriter
     public static void Write(IBufferWriter<byte> output, LogRecord record, DocumentContext context)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(context);
 
         var message = record.Message.Span;
@@ -95,7 +94,7 @@ internal static class EcsDocumentWriter
         try
         {
             json.WriteStartObject();
-            json.WriteString(Timestamp, record.Timestamp);
+            json.WriteString(Timestamp, record.Timestamp.Span);
             if (valid)
             {
                 json.WriteString(Message, message);

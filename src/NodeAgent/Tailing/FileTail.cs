@@ -123,6 +123,8 @@ internal sealed class FileTail : IDisposable
     {
         var firstNew = records.Count;
         var total = 0;
+        // The records of the previous turn have been sent (the server awaits the output): their bytes can go.
+        _decoder.Arena.Reset();
         // Read only what the file holds now (one fstat, instead of a last read that finds the end): asking the pipe for
         // memory rents a segment that stays rented until bytes are written into it, so a read at the end of the file
         // would leave every idle file holding a 16 KiB buffer (16 MiB with a thousand files).
@@ -178,13 +180,15 @@ internal sealed class FileTail : IDisposable
         }
 
         // Register before moving the framed position, so the watermark never passes a record not yet registered.
+        Span<byte> readAt = stackalloc byte[32];
         for (var i = firstNew; i < records.Count; i++)
         {
             if (records[i].Timestamp.Length == 0)
             {
                 // A malformed line before any good one has no runtime timestamp to borrow: it gets the time it was
                 // read, so the document still has a valid @timestamp (Elasticsearch rejects an empty one).
-                records[i] = records[i] with { Timestamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) };
+                now.UtcDateTime.TryFormat(readAt, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                records[i] = records[i] with { Timestamp = _decoder.Arena.Copy(readAt[..written]) };
             }
 
             Acks.Register(records[i].StartOffset, records[i].EndOffset);

@@ -9,7 +9,9 @@ internal sealed record LogBatch(FileTail Tail, IReadOnlyList<LogRecord> Records)
 /// Where documents go: the console (NDJSON on stdout) or Elasticsearch — two real implementations of one delivery
 /// contract (DELIVERY.md "What the output must do"): <see cref="SendAsync"/> may wait (that is the backpressure), and
 /// every record is later acknowledged through <see cref="Acknowledgements"/> once it is stored (or dead-lettered),
-/// in any order, never before.
+/// in any order, never before. The records' bytes (<see cref="LogRecord.Message"/>, <see cref="LogRecord.Timestamp"/>)
+/// are valid only until <see cref="SendAsync"/> completes: the file's next turn of reading reuses them
+/// (<see cref="RecordArena"/>), so an output encodes or copies what it keeps; offsets and lengths stay valid.
 /// </summary>
 internal interface ILogOutput
 {

@@ -12,7 +12,7 @@ namespace NodeAgent.Tests.Parsing;
 internal readonly record struct ExpectedRecord(string Timestamp, LogStream Stream, string Message, long Start, long End, LogFlags Flags)
 {
     public static ExpectedRecord From(LogRecord record) =>
-        new(record.Timestamp, record.Stream, Show(record.Message.Span), record.StartOffset, record.EndOffset, record.Flags);
+        new(record.TimestampText, record.Stream, Show(record.Message.Span), record.StartOffset, record.EndOffset, record.Flags);
 
     public static string Show(ReadOnlySpan<byte> message) =>
         Utf8.IsValid(message) ? Encoding.UTF8.GetString(message) : "base64:" + Convert.ToBase64String(message);

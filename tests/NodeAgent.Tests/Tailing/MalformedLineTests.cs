@@ -19,7 +19,8 @@ public sealed class MalformedLineTests : IDisposable
         {
             foreach (var record in batch.Records)
             {
-                Records.Enqueue(record);
+                // The bytes are the reader's until SendAsync returns (ILogOutput): keep a copy.
+                Records.Enqueue(record with { Timestamp = record.Timestamp.ToArray(), Message = record.Message.ToArray() });
                 acknowledgements.Delivered(batch.Tail, record);
             }
 
@@ -53,7 +54,7 @@ public sealed class MalformedLineTests : IDisposable
         Assert.Equal(2, records.Count);
         Assert.True(records[0].Flags.HasFlag(LogFlags.Malformed));
         Assert.StartsWith("this is not a CRI line", System.Text.Encoding.UTF8.GetString(records[0].Message.Span), StringComparison.Ordinal);
-        Assert.InRange(DateTimeOffset.Parse(records[0].Timestamp, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.AddSeconds(1));
-        Assert.Equal("2026-11-28T10:15:00.123456789Z", records[1].Timestamp);
+        Assert.InRange(DateTimeOffset.Parse(records[0].TimestampText, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal("2026-11-28T10:15:00.123456789Z", records[1].TimestampText);
     }
 }

@@ -419,15 +419,17 @@ public sealed class TailingModelTests
     /// crashed sender's would be.</summary>
     private sealed class ModelOutput(Acknowledgements acknowledgements, Deliveries deliveries) : ILogOutput
     {
-        private readonly Queue<LogBatch> _held = new();
+        private readonly Queue<(LogBatch Batch, string[] Messages)> _held = new();
 
         public bool Stalled { get; set; }
 
         public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
         {
+            // The bytes are the reader's until SendAsync returns (ILogOutput): read them now, as a real output encodes.
+            var messages = batch.Records.Select(r => Encoding.UTF8.GetString(r.Message.Span)).ToArray();
             lock (_held)
             {
-                _held.Enqueue(batch);
+                _held.Enqueue((batch, messages));
             }
 
             if (!Stalled)
@@ -442,19 +444,20 @@ public sealed class TailingModelTests
         {
             while (!Stalled)
             {
-                LogBatch? batch;
+                (LogBatch Batch, string[] Messages) held;
                 lock (_held)
                 {
-                    if (!_held.TryDequeue(out batch))
+                    if (!_held.TryDequeue(out held))
                     {
                         return;
                     }
                 }
 
-                foreach (var record in batch.Records)
+                for (var i = 0; i < held.Batch.Records.Count; i++)
                 {
-                    deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, batch.Tail.Identity, record.StartOffset), Encoding.UTF8.GetString(record.Message.Span));
-                    acknowledgements.Delivered(batch.Tail, record);
+                    var record = held.Batch.Records[i];
+                    deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, held.Batch.Tail.Identity, record.StartOffset), held.Messages[i]);
+                    acknowledgements.Delivered(held.Batch.Tail, record);
                 }
             }
         }
