@@ -74,6 +74,28 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(["while down 1", "while down 2"], second.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_restart_reads_a_file_created_and_rotated_while_down_but_not_a_copy_of_one_already_read()
+    {
+        var container = Path.Combine(_dir.Path, "pods/shop_web_1/nginx");
+        var live = Path.Combine(container, "0.log");
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("a1") + Line("a2"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        var first = await RunUntilAsync(options, 2, () => { });
+        Assert.Equal(["a1", "a2"], first.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+
+        // While the agent is down: logrotate copies the read file aside (copytruncate's copy), kubelet rotates it, a
+        // new file is written and rotated too (the agent never saw it under its live name), and another one begins.
+        File.Copy(live, live + ".20261128-101500");
+        File.Move(live, live + ".20261128-101600");
+        File.WriteAllText(live, Line("b1") + Line("b2"));
+        File.Move(live, live + ".20261128-101700");
+        File.WriteAllText(live, Line("c1"));
+
+        var second = await RunUntilAsync(options, 3, () => { });
+        Assert.Equal(["b1", "b2", "c1"], second.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
     private static async Task<List<(string Path, string Message)>> RunUntilAsync(NodeAgent.Hosting.AgentOptions options, int expected, Action afterStart)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
