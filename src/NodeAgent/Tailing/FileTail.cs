@@ -110,6 +110,10 @@ internal sealed class FileTail : IDisposable
         }
     }
 
+    /// <summary>The output has consumed the last turn's records (ILogOutput.SendAsync completed): their bytes go back
+    /// to the pool.</summary>
+    public void RecordsSent() => _decoder.Arena.Reset();
+
     public long Length => RandomAccess.GetLength(_handle);
 
     /// <summary>Bytes of the file not read yet.</summary>
@@ -123,7 +127,8 @@ internal sealed class FileTail : IDisposable
     {
         var firstNew = records.Count;
         var total = 0;
-        // The records of the previous turn have been sent (the server awaits the output): their bytes can go.
+        // The records of the previous turn have been sent (the server awaits the output): their bytes can go, if
+        // RecordsSent has not already let them.
         _decoder.Arena.Reset();
         // Read only what the file holds now (one fstat, instead of a last read that finds the end): asking the pipe for
         // memory rents a segment that stays rented until bytes are written into it, so a read at the end of the file
