@@ -49,11 +49,6 @@ internal static partial class AgentHost
             Log.ConfigurationWarning(logger, warning);
         }
 
-        if (options.Logs.Enabled && options.Output == OutputKind.Elasticsearch)
-        {
-            Log.ElasticsearchNotYet(logger);
-        }
-
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         if (registry.NotImplemented.Count > 0)
         {
@@ -120,9 +115,6 @@ internal static partial class AgentHost
 
         [LoggerMessage(6, LogLevel.Information, "Enabled collectors not implemented in this build (see README): {Collectors}", EventName = "CollectorsNotImplemented")]
         public static partial void CollectorsNotImplemented(ILogger logger, string collectors);
-
-        [LoggerMessage(7, LogLevel.Error, "Output:Type=elasticsearch is not part of this build yet: the log pipeline is off; use Output:Type=console", EventName = "ElasticsearchNotYet")]
-        public static partial void ElasticsearchNotYet(ILogger logger);
 
         [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
         public static partial void ListenFailed(ILogger logger, string address, string reason);

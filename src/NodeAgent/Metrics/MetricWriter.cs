@@ -8,6 +8,7 @@ internal enum MetricType
     Counter,
     Gauge,
     Untyped,
+    Histogram,
 }
 
 internal enum ExpositionFormat
@@ -62,12 +63,17 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
         {
             MetricType.Counter => " counter\n",
             MetricType.Gauge => " gauge\n",
+            MetricType.Histogram => " histogram\n",
             _ => format == ExpositionFormat.OpenMetrics ? " unknown\n" : " untyped\n",
         });
     }
 
     /// <summary>One sample of the current family; labels alternate name, value.</summary>
-    public void Sample(double value, params ReadOnlySpan<string> labels)
+    public void Sample(double value, params ReadOnlySpan<string> labels) => Sample("", value, labels);
+
+    /// <summary>One sample whose name is the family's plus <paramref name="suffix"/> (a histogram's <c>_bucket</c>,
+    /// <c>_sum</c>, <c>_count</c>).</summary>
+    public void Sample(string suffix, double value, params ReadOnlySpan<string> labels)
     {
         if (_pending is not null)
         {
@@ -75,6 +81,11 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
         }
 
         Write(_sampleName);
+        if (suffix.Length > 0)
+        {
+            Write(suffix);
+        }
+
         if (labels.Length > 0)
         {
             Write("{");

@@ -19,6 +19,7 @@ internal sealed class FileTail : IDisposable
 
     private readonly SafeFileHandle _handle;
     private bool _handleDetached;
+    private DocumentIdKey? _idKey;
     // Small segments: a thousand files each keep at most a partial line and one segment between reads.
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false));
     private readonly LogDecoder _decoder;
@@ -47,6 +48,9 @@ internal sealed class FileTail : IDisposable
     public FileIdentity Identity { get; }
 
     public DocumentContext Context { get; }
+
+    /// <summary>The key this file's document ids derive from (node name and identity), computed once.</summary>
+    public DocumentIdKey IdKey => _idKey ??= DocumentId.Key(Context.NodeName, Identity);
 
     public AckWatermark Acks { get; } = new();
 

@@ -24,10 +24,14 @@ internal interface ILogOutput
 /// <summary>Marks records delivered: advances the file's watermark and frees their share of the buffer budget.</summary>
 internal sealed class Acknowledgements(BufferBudget budget)
 {
-    public void Delivered(FileTail tail, LogRecord record)
+    public void Delivered(FileTail tail, LogRecord record) => Delivered(tail, record.StartOffset, record.Message.Length);
+
+    /// <summary>The record that starts at <paramref name="startOffset"/> and held <paramref name="messageBytes"/>
+    /// bytes of the budget (an output that keeps records past SendAsync keeps just these).</summary>
+    public void Delivered(FileTail tail, long startOffset, int messageBytes)
     {
-        tail.Acks.Acknowledge(record.StartOffset);
-        budget.Release(record.Message.Length);
+        tail.Acks.Acknowledge(startOffset);
+        budget.Release(messageBytes);
     }
 }
 

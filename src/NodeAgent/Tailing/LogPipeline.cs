@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
 using NodeAgent.Metrics;
 using NodeAgent.Shipping;
+using NodeAgent.Shipping.Elasticsearch;
 
 namespace NodeAgent.Tailing;
 
@@ -12,9 +13,7 @@ internal static class LogPipeline
 {
     public static void Register(IServiceCollection services, AgentOptions options)
     {
-        // The Elasticsearch output is issue 5: until it lands, a configuration that asks for it runs the metrics half
-        // only, and says so at start (AgentHost), rather than writing documents somewhere the user did not ask for.
-        if (!options.Logs.Enabled || options.Output != OutputKind.Console)
+        if (!options.Logs.Enabled)
         {
             return;
         }
@@ -24,7 +23,22 @@ internal static class LogPipeline
         services.AddSingleton<TailStatistics>();
         services.AddSingleton(sp => new CheckpointStore(options.Logs.StatePath, sp.GetRequiredService<TimeProvider>(), options.Logs.CheckpointExpiry, sp.GetRequiredService<ILogger<CheckpointStore>>()));
         services.AddSingleton<Checkpointer>();
-        services.AddSingleton<ILogOutput>(sp => new ConsoleOutput(Console.OpenStandardOutput(), sp.GetRequiredService<Acknowledgements>()));
+        if (options.Output == OutputKind.Elasticsearch)
+        {
+            services.AddSingleton(sp => new ElasticsearchClient(options.Elasticsearch, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<ElasticsearchStatistics>();
+            services.AddSingleton<IAgentMetrics>(sp => sp.GetRequiredService<ElasticsearchStatistics>());
+            services.AddSingleton<ElasticsearchOutput>();
+            services.AddSingleton<ILogOutput>(sp => sp.GetRequiredService<ElasticsearchOutput>());
+            // Registered before the reading loop, so it is stopped after it: the loop's last batches are flushed
+            // into a running output.
+            services.AddHostedService(sp => sp.GetRequiredService<ElasticsearchOutput>());
+        }
+        else
+        {
+            services.AddSingleton<ILogOutput>(sp => new ConsoleOutput(Console.OpenStandardOutput(), sp.GetRequiredService<Acknowledgements>()));
+        }
+
         services.AddSingleton<FileServer>();
         services.AddHostedService(sp => sp.GetRequiredService<FileServer>());
         services.AddSingleton<IAgentMetrics, TailMetrics>();

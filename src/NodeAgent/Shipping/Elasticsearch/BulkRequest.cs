@@ -1,0 +1,67 @@
+using System.Buffers;
+using NodeAgent.Parsing;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary>One document of a bulk request: whose line it is (to acknowledge it) and where its two NDJSON lines lie
+/// in the body (to send it again, alone, when Elasticsearch asks for a retry of that item, or to dead-letter it).</summary>
+internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int MessageBytes, int BodyStart, int BodyLength);
+
+/// <summary>
+/// A <c>_bulk</c> body being built: for each record a <c>create</c> action with its deterministic <c>_id</c>
+/// (DELIVERY.md rule 3: a replay is answered 409, never stored twice) and its ECS document, written straight into one
+/// growing buffer (<see cref="EcsDocumentWriter"/>, no string per document). The records' own bytes are valid only
+/// during <see cref="ILogOutput.SendAsync"/>; the body keeps everything a retry needs.
+/// </summary>
+internal sealed class BulkRequest
+{
+    private static readonly byte[] ActionStart = "{\"create\":{\"_id\":\""u8.ToArray();
+    private static readonly byte[] ActionEnd = "\"}}\n"u8.ToArray();
+
+    private readonly ArrayBufferWriter<byte> _body;
+    private readonly List<BulkItem> _items = [];
+
+    public BulkRequest(int initialCapacity = 64 * 1024) => _body = new ArrayBufferWriter<byte>(initialCapacity);
+
+    public IReadOnlyList<BulkItem> Items => _items;
+
+    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+
+    public int Bytes => _body.WrittenCount;
+
+    /// <summary>When the first item was added: the batch goes out <c>Elasticsearch:FlushInterval</c> later at the latest.</summary>
+    public DateTimeOffset FirstAddedAt { get; private set; }
+
+    public int Count => _items.Count;
+
+    public void Add(FileTail tail, LogRecord record, DateTimeOffset now)
+    {
+        if (_items.Count == 0)
+        {
+            FirstAddedAt = now;
+        }
+
+        var start = _body.WrittenCount;
+        _body.Write(ActionStart);
+        tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
+        _body.Advance(DocumentId.Length);
+        _body.Write(ActionEnd);
+        EcsDocumentWriter.Write(_body, record, tail.Context);
+        _body.Write("\n"u8);
+        _items.Add(new BulkItem(tail, record.StartOffset, record.Message.Length, start, _body.WrittenCount - start));
+    }
+
+    /// <summary>Copies an item of an earlier request (its action and document lines, unchanged: same <c>_id</c>).</summary>
+    public void AddAgain(BulkItem item, ReadOnlySpan<byte> previousBody, DateTimeOffset now)
+    {
+        if (_items.Count == 0)
+        {
+            FirstAddedAt = now;
+        }
+
+        var start = _body.WrittenCount;
+        _body.Write(previousBody.Slice(item.BodyStart, item.BodyLength));
+        _items.Add(item with { BodyStart = start });
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary>What Elasticsearch said about one item: its status and, for a failure, the error's type and reason.</summary>
+internal readonly record struct BulkItemResult(int Status, string? ErrorType, string? ErrorReason)
+{
+    /// <summary>Stored now (200, 201), or already stored by an earlier attempt: a 409 on our <c>create</c> is a replay
+    /// (DELIVERY.md: counts as delivered).</summary>
+    public bool Delivered => Status is >= 200 and < 300 || Status == 409;
+
+    /// <summary>Worth sending again: the cluster was busy (429) or failing (5xx), not the document.</summary>
+    public bool Retryable => Status == 429 || Status >= 500;
+}
+
+/// <summary>
+/// Reads a <c>_bulk</c> response without trusting its HTTP 200: every item, in request order (Elasticsearch answers
+/// items in the order of the actions). Only failures allocate (their error type and reason).
+/// </summary>
+internal static class BulkResponse
+{
+    /// <summary>The items' results; <see cref="JsonException"/> or <see cref="InvalidDataException"/> when the body is
+    /// not a bulk response of <paramref name="expected"/> items (then the whole request is retried).</summary>
+    public static BulkItemResult[] Parse(ReadOnlySpan<byte> json, int expected)
+    {
+        var results = new BulkItemResult[expected];
+        var count = 0;
+        var reader = new Utf8JsonReader(json);
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("items"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            Expect(ref reader, JsonTokenType.StartArray);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                // { "<action>": { ... "status": 201, "error": { "type": ..., "reason": ... } } }
+                Expect(ref reader, JsonTokenType.PropertyName);
+                Expect(ref reader, JsonTokenType.StartObject);
+                var result = ReadItem(ref reader);
+                Expect(ref reader, JsonTokenType.EndObject);
+                if (count == expected)
+                {
+                    throw new InvalidDataException($"the bulk response has more items than the {expected} sent");
+                }
+
+                results[count++] = result;
+            }
+        }
+
+        return count == expected ? results
+            : throw new InvalidDataException($"the bulk response has {count} items for the {expected} sent");
+    }
+
+    private static BulkItemResult ReadItem(ref Utf8JsonReader reader)
+    {
+        var status = 0;
+        string? type = null;
+        string? reason = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                status = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    (type, reason) = ReadError(ref reader);
+                }
+                else
+                {
+                    reason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return status != 0 ? new BulkItemResult(status, type, reason)
+            : throw new InvalidDataException("a bulk response item has no status");
+    }
+
+    private static (string? Type, string? Reason) ReadError(ref Utf8JsonReader reader)
+    {
+        string? type = null;
+        string? reason = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("reason"u8))
+            {
+                reader.Read();
+                reason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return (type, reason);
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token)
+    {
+        if (!reader.Read() || reader.TokenType != token)
+        {
+            throw new InvalidDataException($"the bulk response is not as expected: {token} wanted, {reader.TokenType} found");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary><c>Elasticsearch:CaFile</c>: the cluster's certificate must chain to that CA (and only to it); the host
+/// name must still match. What Elasticsearch's own setup produces (a self-signed http_ca.crt) needs exactly this.</summary>
+internal static class CertificateTrust
+{
+    public static bool IsTrusted(X509Certificate2 authority, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(authority);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (chain is not null)
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = new X509Certificate2(certificate);
+        return custom.Build(leaf);
+    }
+}

@@ -1,0 +1,184 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using NodeAgent.Hosting;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary>What one HTTP exchange with the cluster gave: a status and body, or a transport failure.</summary>
+internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpan? RetryAfter, string? Failure, string Url);
+
+/// <summary>
+/// The HTTP side: one <see cref="HttpClient"/> over a <see cref="SocketsHttpHandler"/> (pooled keep-alive connections,
+/// recycled every few minutes so DNS changes are seen), no retry handler (ARCHITECTURE.md: a resilience handler
+/// retrying a POST would resend a bulk body the output is already retrying item by item), basic or API-key auth
+/// (secrets read from their files at each request, so a rotated Secret is picked up), TLS trust from a CA file, gzip
+/// bodies, and failover: requests go round-robin over <c>Elasticsearch:Urls</c>, and a URL that failed is skipped for a
+/// while.
+/// </summary>
+internal sealed class ElasticsearchClient : IDisposable
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SkipFailedFor = TimeSpan.FromSeconds(10);
+
+    private readonly ElasticsearchOptions _options;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly string _target;
+    private readonly DateTimeOffset[] _failedUntil;
+    private int _next;
+
+    public ElasticsearchClient(ElasticsearchOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _target = Uri.EscapeDataString(options.Index ?? options.DataStream);
+        _failedUntil = new DateTimeOffset[options.Urls.Count];
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.GZip,
+        };
+        if (options.InsecureSkipVerify)
+        {
+            // Asked for explicitly (Elasticsearch:InsecureSkipVerify, documented as for tests only).
+#pragma warning disable CA5359
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (options.CaFile is { } caFile)
+        {
+            var authority = X509CertificateLoader.LoadCertificateFromFile(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                CertificateTrust.IsTrusted(authority, certificate, chain, errors);
+        }
+
+        _http = new HttpClient(handler) { Timeout = RequestTimeout };
+    }
+
+    /// <summary>The data stream or index documents go to.</summary>
+    public string Target => Uri.UnescapeDataString(_target);
+
+    /// <summary>Who the cluster is asked as, for messages (never a secret).</summary>
+    public string Principal => _options.Username is { } user ? $"user '{user}'" : _options.ApiKey is not null || _options.ApiKeyFile is not null ? "the API key" : "anonymous";
+
+    /// <summary>GET / on the first URL that answers: the cluster's version and whether it says it is Elasticsearch.</summary>
+    public async Task<BulkExchange> InfoAsync(CancellationToken cancellation)
+    {
+        var url = PickUrl();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/"));
+        return await ExchangeAsync(request, url, cancellation);
+    }
+
+    public async Task<BulkExchange> BulkAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellation)
+    {
+        var url = PickUrl();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, $"/{_target}/_bulk"));
+        HttpContent content;
+        if (_options.Gzip)
+        {
+            var compressed = new MemoryStream(ndjson.Length / 4);
+            await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await gzip.WriteAsync(ndjson, cancellation);
+            }
+
+            content = new ByteArrayContent(compressed.GetBuffer(), 0, (int)compressed.Length);
+            content.Headers.ContentEncoding.Add("gzip");
+            BytesSentCompressed += compressed.Length;
+        }
+        else
+        {
+            content = new ReadOnlyMemoryContent(ndjson);
+            BytesSentCompressed += ndjson.Length;
+        }
+
+        BytesSent += ndjson.Length;
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        request.Content = content;
+        return await ExchangeAsync(request, url, cancellation);
+    }
+
+    /// <summary>Uncompressed bulk bytes sent (what <c>Elasticsearch:MaxBatchBytes</c> caps).</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>Bytes on the wire (gzip when on).</summary>
+    public long BytesSentCompressed { get; private set; }
+
+    private async Task<BulkExchange> ExchangeAsync(HttpRequestMessage request, Uri url, CancellationToken cancellation)
+    {
+        Authorize(request);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellation);
+            var retryAfter = response.Headers.RetryAfter is { } after
+                ? after.Delta ?? (after.Date is { } date ? date - _time.GetUtcNow() : null)
+                : null;
+            if ((int)response.StatusCode >= 500)
+            {
+                MarkFailed(url);
+            }
+
+            return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
+        {
+            MarkFailed(url);
+            var reason = e is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : e.Message;
+            return new BulkExchange(null, [], null, reason, url.GetLeftPart(UriPartial.Authority));
+        }
+    }
+
+    private void Authorize(HttpRequestMessage request)
+    {
+        if (_options.Username is { } user)
+        {
+            var password = _options.PasswordFile is { } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : _options.Password ?? "";
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+        else if ((_options.ApiKeyFile is { } keyFile ? File.ReadAllText(keyFile).Trim() : _options.ApiKey) is { Length: > 0 } key)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", key);
+        }
+    }
+
+    private Uri PickUrl()
+    {
+        var now = _time.GetUtcNow();
+        lock (_failedUntil)
+        {
+            for (var tried = 0; tried < _options.Urls.Count; tried++)
+            {
+                var index = _next++ % _options.Urls.Count;
+                if (_failedUntil[index] <= now)
+                {
+                    return _options.Urls[index];
+                }
+            }
+
+            // All failed recently: try them in turn anyway; the caller backs off between attempts.
+            return _options.Urls[_next++ % _options.Urls.Count];
+        }
+    }
+
+    private void MarkFailed(Uri url)
+    {
+        lock (_failedUntil)
+        {
+            for (var i = 0; i < _options.Urls.Count; i++)
+            {
+                if (_options.Urls[i] == url)
+                {
+                    _failedUntil[i] = _time.GetUtcNow() + SkipFailedFor;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

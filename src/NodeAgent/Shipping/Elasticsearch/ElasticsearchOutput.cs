@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Hosting;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary>
+/// <c>Output:Type=elasticsearch</c> (issue 5): documents go to the <c>_bulk</c> API, and a record is acknowledged only
+/// once Elasticsearch has answered for it (DELIVERY.md "What the output must do"):
+/// <list type="bullet">
+/// <item>Records are encoded during <see cref="SendAsync"/> into the bulk body being built; a body goes out when it
+/// reaches <c>Elasticsearch:MaxBatchBytes</c> or its first document is <c>Elasticsearch:FlushInterval</c> old. At most
+/// <see cref="MaxInFlight"/> requests are in flight and one more waits: then SendAsync waits, the reader pauses, and
+/// the lines stay on disk (bounded memory).</item>
+/// <item>HTTP 200 is never trusted: every item is read. 2xx and 409 (our <c>create</c> replayed) are delivered;
+/// 429 and 5xx items are sent again, only they, with exponential backoff and full jitter; other 4xx items are
+/// written to the dead-letter file with their error and then acknowledged, so they neither loop nor vanish.</item>
+/// <item>A request that gets no answer, a 5xx, a 429 or a 401/403 for the whole request is sent again, as long as it
+/// takes, with backoff (honouring Retry-After, clamped); meanwhile /readyz says why.</item>
+/// </list>
+/// Nothing is acknowledged on shutdown that was not answered for: unanswered lines are read again after the restart
+/// and their <c>_id</c>s make the replay harmless.
+/// </summary>
+internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutput
+{
+    public const int MaxInFlight = 2;
+    private const string Component = "elasticsearch";
+    private static readonly TimeSpan FlushCheck = TimeSpan.FromMilliseconds(100);
+
+    private readonly ElasticsearchOptions _options;
+    private readonly ElasticsearchClient _client;
+    private readonly Acknowledgements _acknowledgements;
+    private readonly DeadLetterFile _deadLetters;
+    private readonly ElasticsearchStatistics _statistics;
+    private readonly AgentHealth _health;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<BulkRequest> _ready = Channel.CreateBounded<BulkRequest>(new BoundedChannelOptions(1) { SingleWriter = false });
+    private readonly Lock _lock = new();
+    private BulkRequest _building = new();
+    private int _inFlight;
+    private string? _lastProblem;
+
+    public ElasticsearchOutput(AgentOptions options, ElasticsearchClient client, Acknowledgements acknowledgements, ElasticsearchStatistics statistics,
+        AgentHealth health, TimeProvider time, ILogger<ElasticsearchOutput> logger)
+    {
+        _options = options.Elasticsearch;
+        _client = client;
+        _acknowledgements = acknowledgements;
+        _deadLetters = new DeadLetterFile(options.Logs.StatePath, time);
+        _statistics = statistics;
+        _health = health;
+        _time = time;
+        _logger = logger;
+        _health.NotReady(Component, "not connected to Elasticsearch yet");
+    }
+
+    public async ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
+    {
+        List<BulkRequest>? full = null;
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            // Encoded now: the records' bytes are the reader's again once this returns (ILogOutput).
+            foreach (var record in batch.Records)
+            {
+                var before = _building.Bytes;
+                _building.Add(batch.Tail, record, now);
+                _statistics.QueueBytes(_building.Bytes - before);
+                if (_building.Bytes >= _options.MaxBatchBytes)
+                {
+                    (full ??= []).Add(_building);
+                    _building = new BulkRequest();
+                }
+            }
+        }
+
+        foreach (var request in full ?? [])
+        {
+            await _ready.Writer.WriteAsync(request, cancellation);
+        }
+    }
+
+    /// <summary>At shutdown: what is built goes out, and in-flight requests get until the deadline to be answered.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellation)
+    {
+        await PushBuildingAsync(force: true, cancellation);
+        while ((_ready.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0) && !cancellation.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await ConnectAsync(stoppingToken);
+        var workers = Enumerable.Range(0, MaxInFlight).Select(_ => WorkAsync(stoppingToken)).ToList();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(FlushCheck, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await PushBuildingAsync(force: false, stoppingToken).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        await Task.WhenAll(workers);
+    }
+
+    private async ValueTask PushBuildingAsync(bool force, CancellationToken cancellation)
+    {
+        BulkRequest? due = null;
+        lock (_lock)
+        {
+            if (_building.Count > 0 && (force || _time.GetUtcNow() - _building.FirstAddedAt >= _options.FlushInterval))
+            {
+                due = _building;
+                _building = new BulkRequest();
+            }
+        }
+
+        if (due is not null)
+        {
+            await _ready.Writer.WriteAsync(due, cancellation);
+        }
+    }
+
+    /// <summary>GET / until the cluster answers as Elasticsearch: a wrong URL, credentials or product is said clearly
+    /// at start, and retried with backoff rather than fatal.</summary>
+    private async Task ConnectAsync(CancellationToken cancellation)
+    {
+        for (var attempt = 0; !cancellation.IsCancellationRequested; attempt++)
+        {
+            var exchange = await _client.InfoAsync(cancellation);
+            var problem = exchange switch
+            {
+                { Failure: { } failure } => $"cannot reach {exchange.Url}: {failure}",
+                { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
+                    $"{exchange.Url} rejected the credentials of {_client.Principal} ({(int)exchange.Status!}): {ErrorReason(exchange.Body)}",
+                { Status: { } status } when (int)status >= 300 => $"{exchange.Url} answered GET / with {(int)status}: {ErrorReason(exchange.Body)}",
+                _ => null,
+            };
+            if (problem is null)
+            {
+                Log.Connected(_logger, exchange.Url, Version(exchange.Body), _client.Target);
+                _health.Ready(Component);
+                return;
+            }
+
+            Problem(problem);
+            await Task.Delay(Backoff.Delay(attempt), _time, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var request in _ready.Reader.ReadAllAsync(stoppingToken))
+            {
+                Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    await DeliverAsync(request, stoppingToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what was not answered for stays unacknowledged, to be read again after the restart.
+        }
+    }
+
+    /// <summary>Sends a request until Elasticsearch has answered for every item (or the agent stops).</summary>
+    private async Task DeliverAsync(BulkRequest request, CancellationToken stoppingToken)
+    {
+        var pending = request;
+        var queued = request.Bytes;
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var exchange = await _client.BulkAsync(pending.Body, stoppingToken);
+                var status = exchange.Status is { } s ? (int)s : 0;
+                _statistics.Request(status == 0 ? "error" : status.ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
+                if (RequestProblem(exchange, status) is { } problem)
+                {
+                    Problem(problem);
+                    await Task.Delay(Backoff.Delay(attempt, exchange.RetryAfter), _time, stoppingToken);
+                    continue;
+                }
+
+                BulkItemResult[] results;
+                try
+                {
+                    results = BulkResponse.Parse(exchange.Body, pending.Count);
+                }
+                catch (Exception e) when (e is JsonException or InvalidDataException)
+                {
+                    Problem($"{exchange.Url} answered a bulk request with something that is not a bulk response ({e.Message}); sending it again");
+                    await Task.Delay(Backoff.Delay(attempt), _time, stoppingToken);
+                    continue;
+                }
+
+                var retry = Settle(pending, results);
+                _lastProblem = null;
+                _health.Ready(Component);
+                if (retry is null)
+                {
+                    _statistics.Succeeded();
+                    return;
+                }
+
+                // Only the items Elasticsearch could not take now go again, with the same _id.
+                pending = retry;
+                await Task.Delay(Backoff.Delay(attempt), _time, stoppingToken);
+            }
+        }
+        finally
+        {
+            _statistics.QueueBytes(-queued);
+        }
+    }
+
+    private string? RequestProblem(BulkExchange exchange, int status) => status switch
+    {
+        0 => $"cannot reach {exchange.Url}: {exchange.Failure}; retrying",
+        401 or 403 => $"{exchange.Url} rejected the credentials of {_client.Principal} ({status}): {ErrorReason(exchange.Body)}; retrying",
+        429 => $"{exchange.Url} is overloaded (429); retrying",
+        >= 500 => $"{exchange.Url} failed the bulk request ({status}): {ErrorReason(exchange.Body)}; retrying",
+        413 => $"{exchange.Url} refused a bulk body of this size (413): lower Elasticsearch:MaxBatchBytes or raise http.max_content_length; retrying",
+        >= 300 and not 400 => $"{exchange.Url} answered the bulk request with {status}: {ErrorReason(exchange.Body)}; retrying",
+        400 => $"{exchange.Url} refused the whole bulk request (400): {ErrorReason(exchange.Body)}; retrying",
+        _ => null,
+    };
+
+    /// <summary>Acknowledges what is settled (stored, replayed, or dead-lettered) and returns what must go again.</summary>
+    private BulkRequest? Settle(BulkRequest request, BulkItemResult[] results)
+    {
+        BulkRequest? retry = null;
+        var now = _time.GetUtcNow();
+        for (var i = 0; i < results.Length; i++)
+        {
+            var item = request.Items[i];
+            var result = results[i];
+            if (result.Delivered)
+            {
+                _statistics.Documents(result.Status == 409 ? "duplicate" : "created");
+            }
+            else if (result.Retryable)
+            {
+                _statistics.Documents("retried");
+                (retry ??= new BulkRequest()).AddAgain(item, request.Body.Span, now);
+                continue;
+            }
+            else
+            {
+                DeadLetter(request, item, result);
+            }
+
+            _acknowledgements.Delivered(item.Tail, item.StartOffset, item.MessageBytes);
+        }
+
+        return retry;
+    }
+
+    private void DeadLetter(BulkRequest request, BulkItem item, BulkItemResult result)
+    {
+        var lines = request.Body.Span.Slice(item.BodyStart, item.BodyLength);
+        var document = lines[(lines.IndexOf((byte)'\n') + 1)..].TrimEnd((byte)'\n');
+        try
+        {
+            _deadLetters.Write(document, result, _client.Target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.DeadLetterFailed(_logger, _deadLetters.FilePath, e.Message);
+        }
+
+        _statistics.Documents("dead_lettered");
+        Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset);
+    }
+
+    private void Problem(string problem)
+    {
+        _health.NotReady(Component, problem);
+        // Said once per cause while it lasts, not once per retry.
+        if (problem != _lastProblem)
+        {
+            _lastProblem = problem;
+            Log.Problem(_logger, problem);
+        }
+    }
+
+    private static string ErrorReason(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.TryGetProperty("error", out var error))
+            {
+                return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : error.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page): show its start.
+        }
+
+        var text = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)));
+        return text.Length == 0 ? "(empty body)" : text;
+    }
+
+    private static string Version(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("version", out var version) && version.TryGetProperty("number", out var number) ? number.GetString() ?? "?" : "?";
+        }
+        catch (JsonException)
+        {
+            return "?";
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(900, LogLevel.Information, "connected to Elasticsearch {Version} at {Url}; documents go to {Target}", EventName = "ElasticsearchConnected")]
+        public static partial void Connected(ILogger logger, string url, string version, string target);
+
+        [LoggerMessage(901, LogLevel.Error, "{Problem}", EventName = "ElasticsearchProblem")]
+        public static partial void Problem(ILogger logger, string problem);
+
+        [LoggerMessage(902, LogLevel.Warning, "Elasticsearch refused a document ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; written to the dead-letter file", EventName = "DocumentDeadLettered")]
+        public static partial void DeadLettered(ILogger logger, int status, string type, string reason, string path, long offset);
+
+        [LoggerMessage(903, LogLevel.Error, "cannot write the dead-letter file {Path}: {Reason}", EventName = "DeadLetterFailed")]
+        public static partial void DeadLetterFailed(ILogger logger, string path, string reason);
+    }
+}
