@@ -1,0 +1,53 @@
+using System.Text;
+using NodeAgent.Shipping.Elasticsearch;
+
+namespace NodeAgent.Tests.Shipping.Elasticsearch;
+
+/// <summary>Every item of a bulk answer is read, whatever the HTTP status said (issue 5, point 4).</summary>
+public sealed class BulkResponseTests
+{
+    // The shape Elasticsearch 8 answers with: created, replayed create (409), rejected (429), mapping error (400).
+    private const string Mixed = """
+        {"took":3,"errors":true,"items":[
+          {"create":{"_index":".ds-logs-kubernetes.container_logs-default-2026.11.28-000001","_id":"a","_version":1,"result":"created","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":201}},
+          {"create":{"_index":".ds-logs-kubernetes.container_logs-default-2026.11.28-000001","_id":"b","status":409,"error":{"type":"version_conflict_engine_exception","reason":"[b]: version conflict, document already exists (current version [1])","index_uuid":"x","shard":"0","index":".ds-x"}}},
+          {"create":{"_index":".ds-x","_id":"c","status":429,"error":{"type":"es_rejected_execution_exception","reason":"rejected execution of coordinating operation"}}},
+          {"create":{"_index":".ds-x","_id":"d","status":400,"error":{"type":"document_parsing_exception","reason":"[1:15] failed to parse field [level] of type [long]","caused_by":{"type":"illegal_argument_exception","reason":"For input string: \"warn\""}}}},
+          {"create":{"_index":".ds-x","_id":"e","status":503,"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"}}}
+        ]}
+        """;
+
+    [Fact]
+    public void Each_item_is_classified_by_its_own_status()
+    {
+        var results = BulkResponse.Parse(Encoding.UTF8.GetBytes(Mixed), 5);
+
+        Assert.Equal([201, 409, 429, 400, 503], results.Select(r => r.Status));
+        Assert.Equal([true, true, false, false, false], results.Select(r => r.Delivered));
+        Assert.Equal([false, false, true, false, true], results.Select(r => r.Retryable));
+        Assert.Equal("document_parsing_exception", results[3].ErrorType);
+        Assert.StartsWith("[1:15] failed to parse field [level]", results[3].ErrorReason, StringComparison.Ordinal);
+        Assert.Null(results[0].ErrorType);
+    }
+
+    [Theory]
+    [InlineData("""{"took":1,"errors":false,"items":[{"create":{"status":201}}]}""", 2)]
+    [InlineData("""{"took":1,"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}""", 1)]
+    [InlineData("""{"took":1,"errors":false,"items":[{"create":{"_id":"a"}}]}""", 1)]
+    [InlineData("""{"error":{"type":"illegal_argument_exception","reason":"x"},"status":400}""", 1)]
+    public void An_answer_that_does_not_match_the_request_is_refused(string json, int sent)
+    {
+        Assert.ThrowsAny<Exception>(() => BulkResponse.Parse(Encoding.UTF8.GetBytes(json), sent));
+    }
+
+    [Fact]
+    public void Fields_it_does_not_know_are_skipped()
+    {
+        var json = """{"took":1,"ingest_took":0,"errors":false,"items":[{"create":{"status":201,"get":{"found":true,"_source":{"a":[1,{"b":2}]}},"error":"odd"}}],"extra":{"x":[1]}}""";
+
+        var result = Assert.Single(BulkResponse.Parse(Encoding.UTF8.GetBytes(json), 1));
+
+        Assert.Equal(201, result.Status);
+        Assert.Equal("odd", result.ErrorReason);
+    }
+}
