@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace NodeAgent.ElasticsearchEmulation;
+
+/// <summary>The JSON form of <see cref="FaultSettings"/> on the control surface, snake_case like Elasticsearch's own
+/// APIs. A POST changes only the fields it names; an unknown field is an error, so a typo cannot silently do nothing.</summary>
+internal static class FaultsJson
+{
+    public static FaultSettings Merge(FaultSettings current, JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("faults must be a JSON object");
+        }
+
+        foreach (var property in json.EnumerateObject())
+        {
+            var value = property.Value;
+            current = property.Name switch
+            {
+                "item_rejection_ratio" => current with { ItemRejectionRatio = Ratio(value) },
+                "request_rejection_ratio" => current with { RequestRejectionRatio = Ratio(value) },
+                "request_unavailable_ratio" => current with { RequestUnavailableRatio = Ratio(value) },
+                "drop_ratio" => current with { DropRatio = Ratio(value) },
+                "latency_ms" => current with { Latency = TimeSpan.FromMilliseconds(value.GetDouble()) },
+                "retry_after_seconds" => current with
+                {
+                    RetryAfter = value.ValueKind == JsonValueKind.Null ? null : TimeSpan.FromSeconds(value.GetDouble()),
+                },
+                "outage" => current with
+                {
+                    Outage = value.GetString() switch
+                    {
+                        "none" => OutageMode.None,
+                        "unavailable" => OutageMode.Unavailable,
+                        "reset_connections" => OutageMode.ResetConnections,
+                        var other => throw new FormatException($"outage [{other}]: expected none, unavailable or reset_connections"),
+                    },
+                },
+                "mapping_error" => current with
+                {
+                    MappingError = value.ValueKind == JsonValueKind.Null ? null
+                        : MappingErrorRule.WhenFieldContains(value.GetProperty("field").GetString()!, value.GetProperty("contains").GetString()!),
+                },
+                var other => throw new FormatException($"unknown fault [{other}]"),
+            };
+        }
+
+        return current;
+    }
+
+    public static void Write(Utf8JsonWriter w, FaultSettings faults)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("item_rejection_ratio", faults.ItemRejectionRatio);
+        w.WriteNumber("request_rejection_ratio", faults.RequestRejectionRatio);
+        w.WriteNumber("request_unavailable_ratio", faults.RequestUnavailableRatio);
+        w.WriteNumber("drop_ratio", faults.DropRatio);
+        w.WriteNumber("latency_ms", faults.Latency.TotalMilliseconds);
+        if (faults.RetryAfter is { } retryAfter)
+        {
+            w.WriteNumber("retry_after_seconds", retryAfter.TotalSeconds);
+        }
+        else
+        {
+            w.WriteNull("retry_after_seconds");
+        }
+
+        w.WriteString("outage", faults.Outage switch
+        {
+            OutageMode.Unavailable => "unavailable",
+            OutageMode.ResetConnections => "reset_connections",
+            _ => "none",
+        });
+        if (faults.MappingError is { } rule)
+        {
+            w.WriteStartObject("mapping_error");
+            w.WriteString("field", rule.Field);
+            // A rule given as a C# predicate has no JSON form: only its field is shown.
+            if (rule.Contains is not null)
+            {
+                w.WriteString("contains", rule.Contains);
+            }
+
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("mapping_error");
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static double Ratio(JsonElement value)
+    {
+        var ratio = value.GetDouble();
+        return ratio is >= 0 and <= 1 ? ratio : throw new FormatException($"ratio {ratio} is outside [0, 1]");
+    }
+}

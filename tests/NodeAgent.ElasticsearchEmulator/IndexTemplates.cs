@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace NodeAgent.ElasticsearchEmulation;
+
+/// <summary>Composable index templates, kept as sent. They matter for one decision: whether a new target becomes a
+/// data stream (the highest-priority matching template has <c>data_stream</c>).</summary>
+internal sealed class IndexTemplates
+{
+    // Elasticsearch 8 installs these with the stack templates (priority 100), which is why logs-*-* names become
+    // data streams on a fresh cluster without any template of ours.
+    private static readonly IndexTemplate[] BuiltIn =
+    [
+        new("logs", [], ["logs-*-*"], 100, true),
+        new("metrics", [], ["metrics-*-*"], 100, true),
+        new("synthetics", [], ["synthetics-*-*"], 100, true),
+    ];
+
+    private readonly ConcurrentDictionary<string, IndexTemplate> _templates = new(StringComparer.Ordinal);
+
+    public IEnumerable<IndexTemplate> All => _templates.Values.OrderBy(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>Null when stored, else the validation error Elasticsearch would give.</summary>
+    public string? Put(string name, byte[] body, bool createOnly)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return "request body is required";
+        }
+
+        var patterns = new List<string>();
+        if (root.TryGetProperty("index_patterns", out var list))
+        {
+            if (list.ValueKind == JsonValueKind.String)
+            {
+                patterns.Add(list.GetString()!);
+            }
+            else if (list.ValueKind == JsonValueKind.Array)
+            {
+                patterns.AddRange(list.EnumerateArray().Select(p => p.GetString() ?? ""));
+            }
+        }
+
+        if (patterns.Count == 0)
+        {
+            return "Validation Failed: 1: index patterns are missing;";
+        }
+
+        var priority = root.TryGetProperty("priority", out var p) && p.TryGetInt64(out var value) ? value : 0;
+        var template = new IndexTemplate(name, body, patterns, priority, root.TryGetProperty("data_stream", out _));
+        if (createOnly && !_templates.TryAdd(name, template))
+        {
+            return $"index template [{name}] already exists";
+        }
+
+        _templates[name] = template;
+        return null;
+    }
+
+    public IndexTemplate? Get(string name) => _templates.TryGetValue(name, out var template) ? template : null;
+
+    public bool IsDataStream(string index)
+    {
+        var match = _templates.Values.Concat(BuiltIn)
+            .Where(t => t.Patterns.Any(pattern => Glob.Matches(pattern, index)))
+            .OrderByDescending(t => t.Priority)
+            .FirstOrDefault();
+        return match?.DataStream ?? false;
+    }
+
+    public void Clear() => _templates.Clear();
+}
+
+internal sealed record IndexTemplate(string Name, byte[] Body, IReadOnlyList<string> Patterns, long Priority, bool DataStream);
+
+/// <summary>Elasticsearch's simple wildcard match: <c>*</c> stands for any run of characters, nothing else is special.</summary>
+internal static class Glob
+{
+    public static bool Matches(string pattern, string text)
+    {
+        var star = pattern.IndexOf('*', StringComparison.Ordinal);
+        if (star < 0)
+        {
+            return pattern == text;
+        }
+
+        var parts = pattern.Split('*');
+        if (!text.StartsWith(parts[0], StringComparison.Ordinal) || !text.EndsWith(parts[^1], StringComparison.Ordinal)
+            || text.Length < parts[0].Length + parts[^1].Length)
+        {
+            return false;
+        }
+
+        var position = parts[0].Length;
+        var end = text.Length - parts[^1].Length;
+        for (var i = 1; i < parts.Length - 1; i++)
+        {
+            var found = text.IndexOf(parts[i], position, end - position, StringComparison.Ordinal);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            position = found + parts[i].Length;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using System.Text.Json;
+
+namespace NodeAgent.ElasticsearchEmulation;
+
+/// <summary>What the emulator needs to know about a document source without mapping it: is it one JSON object, does
+/// it carry the data stream timestamp, and where a field's value sits (for the "[line:column]" of parse errors).</summary>
+internal static class SourceInspector
+{
+    private static ReadOnlySpan<byte> Timestamp => "@timestamp"u8;
+
+    /// <summary>Reads the whole source; false with a reason and 1-based column when it is not a single JSON object.</summary>
+    public static bool TryInspect(ReadOnlySpan<byte> source, out bool hasTimestamp, out long column, out string? error)
+    {
+        hasTimestamp = false;
+        column = 0;
+        error = null;
+        var reader = new Utf8JsonReader(source, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                column = reader.TokenStartIndex + 1;
+                error = "failed to parse: expected a JSON object as the document source";
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                // Depth 1 is a top-level property: "@timestamp" written flat or as a dotted object root counts.
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(Timestamp))
+                {
+                    hasTimestamp = true;
+                }
+            }
+
+            column = source.Length;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            column = (e.BytePositionInLine ?? 0) + 1;
+            error = "failed to parse: " + Brief(e);
+            return false;
+        }
+    }
+
+    /// <summary>A (dotted) field's value as text: strings unquoted, anything else as raw JSON; null when absent.
+    /// Elasticsearch treats <c>{"a":{"b":1}}</c> and <c>{"a.b":1}</c> alike, so both spellings are found.</summary>
+    public static string? FieldText(JsonElement element, string dottedPath)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (element.TryGetProperty(dottedPath, out var whole))
+        {
+            return whole.ValueKind == JsonValueKind.String ? whole.GetString() : whole.GetRawText();
+        }
+
+        for (var dot = dottedPath.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = dottedPath.IndexOf('.', dot + 1))
+        {
+            if (element.TryGetProperty(dottedPath[..dot], out var child) && FieldText(child, dottedPath[(dot + 1)..]) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>1-based column of the value of a (dotted) field, or 2 (just inside the object) when it is not found.</summary>
+    public static long FieldColumn(ReadOnlySpan<byte> source, string dottedPath)
+    {
+        var reader = new Utf8JsonReader(source);
+        var path = new List<string?>();
+        string? pending = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        pending = reader.GetString();
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        if (pending is not null && Joined(path, pending) == dottedPath)
+                        {
+                            return reader.TokenStartIndex + 1;
+                        }
+
+                        path.Add(pending);
+                        pending = null;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        if (path.Count > 0)
+                        {
+                            path.RemoveAt(path.Count - 1);
+                        }
+
+                        break;
+                    default:
+                        if (pending is not null && Joined(path, pending) == dottedPath)
+                        {
+                            return reader.TokenStartIndex + 1;
+                        }
+
+                        pending = null;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The source was validated before; a failure here only loses the precise column.
+        }
+
+        return 2;
+    }
+
+    /// <summary>The reader's message without its own " LineNumber: 0 | BytePositionInLine: n." suffix: the
+    /// "[line:column]" prefix already says where.</summary>
+    public static string Brief(JsonException e)
+    {
+        var message = e.Message;
+        var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return suffix > 0 ? message[..suffix] : message;
+    }
+
+    private static string Joined(List<string?> path, string last)
+    {
+        var builder = new StringBuilder();
+        foreach (var segment in path)
+        {
+            if (segment is not null)
+            {
+                builder.Append(segment).Append('.');
+            }
+        }
+
+        return builder.Append(last).ToString();
+    }
+}
