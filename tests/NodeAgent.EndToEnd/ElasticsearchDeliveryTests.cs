@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using NodeAgent.ElasticsearchEmulation;
+using NodeAgent.EndToEnd.Support;
+
+namespace NodeAgent.EndToEnd;
+
+/// <summary>
+/// The real agent ships to the Elasticsearch emulator (issue 5, point 6): with item rejections and failing requests,
+/// and across kill -9, the emulator ends up holding exactly one document per line written, with its fields; a
+/// document Elasticsearch refuses is dead-lettered alone.
+/// </summary>
+public sealed class ElasticsearchDeliveryTests
+{
+    private const string Target = "logs-kubernetes.container_logs-default";
+
+    private static string LogPath(AgentConfig config) => Path.Combine(config.Root, "pods", "shop_web-0_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "app", "0.log");
+
+    private static void Write(string path, int from, int count, Func<int, string>? message = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        using var writer = new StreamWriter(stream);
+        for (var i = from; i < from + count; i++)
+        {
+            var text = message?.Invoke(i) ?? string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test");
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:{i / 60 % 60:00}:{i % 60:00}.{i:000000000}Z {(i % 7 == 0 ? "stderr" : "stdout")} F {text}\n"));
+        }
+    }
+
+    private static Task<AgentProcess> StartAsync(AgentConfig config, ElasticsearchEmulator emulator) =>
+        config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}", "--Elasticsearch:FlushInterval=200ms");
+
+    private static async Task WaitForCountAsync(ElasticsearchEmulator emulator, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && emulator.Count(Target) < count)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    private static List<string> Expected(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test"))];
+
+    private static List<string> Messages(ElasticsearchEmulator emulator) =>
+        [.. emulator.Documents(Target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task Every_line_is_stored_once_with_its_fields()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        Write(LogPath(config), 0, 300);
+        await using var agent = await StartAsync(config, emulator);
+
+        await WaitForCountAsync(emulator, 300, TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+
+        Assert.Equal(Expected(300), Messages(emulator));
+        var first = emulator.Documents(Target).Single(d => d.GetProperty("message").GetString() == "line 000001 of the test");
+        Assert.Equal("2026-11-28T10:00:01.000000001Z", first.GetProperty("@timestamp").GetString());
+        Assert.Equal("stdout", first.GetProperty("stream").GetString());
+        Assert.Equal("shop", first.GetProperty("kubernetes").GetProperty("namespace").GetString());
+        Assert.Equal("web-0", first.GetProperty("kubernetes").GetProperty("pod").GetProperty("name").GetString());
+        Assert.Equal("app", first.GetProperty("kubernetes").GetProperty("container").GetProperty("name").GetString());
+        Assert.True(emulator.IsDataStream(Target));
+    }
+
+    [Fact]
+    public async Task Rejected_items_and_failing_requests_lose_nothing_and_store_nothing_twice()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        emulator.UpdateFaults(f => f with { ItemRejectionRatio = 0.3, RequestUnavailableRatio = 0.1 });
+        var live = LogPath(config);
+        Write(live, 0, 1000);
+        await using var agent = await StartAsync(config, emulator);
+        await Task.Delay(300);
+        // kubelet's rotation while lines are being written and shipped.
+        File.Move(live, live + ".20261128-101500");
+        Write(live, 1000, 1000);
+
+        await WaitForCountAsync(emulator, 2000, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+
+        Assert.Equal(Expected(2000), Messages(emulator));
+        Assert.Equal(2000, emulator.Ids(Target).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Killed_three_times_the_cluster_still_holds_each_line_once()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        var random = new Random(5);
+        var written = 0;
+        for (var kill = 0; kill < 3; kill++)
+        {
+            await using var agent = await StartAsync(config, emulator);
+            Write(LogPath(config), written, 500);
+            written += 500;
+            await Task.Delay(random.Next(100, 1500));
+            agent.Signal(AgentProcess.SigKill);
+            await agent.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await using var last = await StartAsync(config, emulator);
+        await WaitForCountAsync(emulator, written, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+
+        Assert.Equal(Expected(written), Messages(emulator));
+    }
+
+    [Fact]
+    public async Task A_document_the_cluster_refuses_is_dead_lettered_alone()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        emulator.UpdateFaults(f => f with { MappingError = MappingErrorRule.WhenFieldContains("message", "poison") });
+        Write(LogPath(config), 0, 50, i => i == 20 ? "poison pill" : string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test"));
+        await using var agent = await StartAsync(config, emulator);
+
+        await WaitForCountAsync(emulator, 49, TimeSpan.FromSeconds(30));
+        var deadLetters = Path.Combine(config.Root, "state", "dead-letter.ndjson");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!File.Exists(deadLetters) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(49, emulator.Count(Target));
+        var letter = JsonDocument.Parse(Assert.Single(File.ReadAllLines(deadLetters))).RootElement;
+        Assert.Equal(400, letter.GetProperty("status").GetInt32());
+        Assert.Equal("poison pill", letter.GetProperty("document").GetProperty("message").GetString());
+    }
+}
