@@ -134,4 +134,67 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Equal(400, letter.GetProperty("status").GetInt32());
         Assert.Equal("poison pill", letter.GetProperty("document").GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task A_cluster_down_for_a_minute_mid_run_loses_nothing_and_readyz_says_why()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        var live = LogPath(config);
+        Write(live, 0, 500);
+        await using var agent = await StartAsync(config, emulator);
+        await WaitForCountAsync(emulator, 500, TimeSpan.FromSeconds(30));
+
+        emulator.UpdateFaults(f => f with { Outage = OutageMode.ResetConnections });
+        Write(live, 500, 500);
+        File.Move(live, live + ".20261128-101500");
+        Write(live, 1000, 500);
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string? notReady = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+            if (ready.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                notReady ??= await ready.Content.ReadAsStringAsync();
+            }
+
+            await Task.Delay(1000);
+        }
+
+        Assert.Equal(500, emulator.Count(Target));
+        emulator.UpdateFaults(f => f with { Outage = OutageMode.None });
+        await WaitForCountAsync(emulator, 1500, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+
+        Assert.Equal(Expected(1500), Messages(emulator));
+        Assert.NotNull(notReady);
+        Assert.Contains("cannot reach", notReady, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rejected_credentials_are_named_on_readyz_and_the_password_is_never_shown()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync(new EmulatorOptions { Users = new Dictionary<string, string> { ["shipper"] = "right-password" } });
+        Write(LogPath(config), 0, 10);
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:Username=shipper", "--Elasticsearch:Password=wrong-password");
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var body = "";
+        while (DateTime.UtcNow < deadline && !body.Contains("rejected the credentials", StringComparison.Ordinal))
+        {
+            using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+            // The reasons as text (the JSON escapes quotes).
+            body = string.Join("\n", JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("rejected the credentials of user 'shipper' (401)", body, StringComparison.Ordinal);
+        Assert.Equal(0, emulator.Count(Target));
+        Assert.DoesNotContain(agent.Logs, l => l.Contains("wrong-password", StringComparison.Ordinal));
+        Assert.Contains(agent.Logs, l => l.Contains("rejected the credentials of user 'shipper'", StringComparison.Ordinal));
+    }
 }

@@ -8,7 +8,8 @@ using NodeAgent.Hosting;
 namespace NodeAgent.Shipping.Elasticsearch;
 
 /// <summary>What one HTTP exchange with the cluster gave: a status and body, or a transport failure.</summary>
-internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpan? RetryAfter, string? Failure, string Url);
+/// <param name="Product">The <c>X-Elastic-Product</c> header (Elasticsearch 7.14 and later send "Elasticsearch").</param>
+internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpan? RetryAfter, string? Failure, string Url, string? Product = null);
 
 /// <summary>
 /// The HTTP side: one <see cref="HttpClient"/> over a <see cref="SocketsHttpHandler"/> (pooled keep-alive connections,
@@ -124,7 +125,8 @@ internal sealed class ElasticsearchClient : IDisposable
                 MarkFailed(url);
             }
 
-            return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority));
+            var product = response.Headers.TryGetValues("X-Elastic-Product", out var values) ? values.FirstOrDefault() : null;
+            return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority), product);
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
         {

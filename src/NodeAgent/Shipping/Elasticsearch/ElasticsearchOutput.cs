@@ -141,6 +141,8 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
                     $"{exchange.Url} rejected the credentials of {_client.Principal} ({(int)exchange.Status!}): {ErrorReason(exchange.Body)}",
                 { Status: { } status } when (int)status >= 300 => $"{exchange.Url} answered GET / with {(int)status}: {ErrorReason(exchange.Body)}",
+                { Product: not "Elasticsearch" } =>
+                    $"{exchange.Url} answers but not as Elasticsearch 7.14 or later (no X-Elastic-Product: Elasticsearch header): check Elasticsearch:Urls",
                 _ => null,
             };
             if (problem is null)
@@ -286,6 +288,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         }
 
         _statistics.Documents("dead_lettered");
+        _statistics.DeadLettered(result.ErrorType ?? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset);
     }
 

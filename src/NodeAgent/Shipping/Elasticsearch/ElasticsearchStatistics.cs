@@ -11,6 +11,7 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
 
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _documents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _deadLetters = new(StringComparer.Ordinal);
     private readonly long[] _durationCounts = new long[Buckets.Length + 1];
     private readonly Lock _durationLock = new();
     private double _durationSum;
@@ -30,6 +31,9 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
 
     public void Documents(string result, long count = 1) => _documents.AddOrUpdate(result, count, (_, n) => n + count);
 
+    /// <summary>A document dead-lettered, by Elasticsearch's error type (e.g. document_parsing_exception).</summary>
+    public void DeadLettered(string reason) => _deadLetters.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
     public void Succeeded() => Interlocked.Exchange(ref _lastSuccess, time.GetUtcNow().ToUnixTimeMilliseconds());
 
     public void QueueBytes(long delta) => Interlocked.Add(ref _queueBytes, delta);
@@ -48,6 +52,12 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
         foreach (var result in new[] { "created", "duplicate", "retried", "dead_lettered" })
         {
             writer.Sample(DocumentCount(result), "result", result);
+        }
+
+        writer.Family("nodeagent_elasticsearch_dead_letters_total", MetricType.Counter, "Documents Elasticsearch refused for good, written to the dead-letter file, by error type.");
+        foreach (var (reason, count) in _deadLetters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(count, "reason", reason);
         }
 
         writer.Family("nodeagent_elasticsearch_request_duration_seconds", MetricType.Histogram, "Time from sending a bulk request to its whole answer.");
