@@ -46,25 +46,38 @@ public sealed class ElasticsearchDeliveryTests
     private static List<string> Messages(ElasticsearchEmulator emulator) =>
         [.. emulator.Documents(Target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
 
+    private static Task<AgentProcess> StartAsync(AgentConfig config, ElasticsearchUnderTest cluster) =>
+        config.StartAgentAsync([$"--Logs:Include:0={config.Root}/pods/*/*/*.log", "--Elasticsearch:FlushInterval=200ms", .. cluster.AgentArguments()]);
+
+    private static async Task<List<string>> WaitForMessagesAsync(ElasticsearchUnderTest cluster, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && await cluster.CountAsync() < count)
+        {
+            await Task.Delay(200);
+        }
+
+        // Anything stored twice would show up in this time.
+        await Task.Delay(1000);
+        return [.. (await cluster.DocumentsAsync()).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
+    }
+
     [Fact]
     public async Task Every_line_is_stored_once_with_its_fields()
     {
         using var config = new AgentConfig();
-        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        await using var cluster = await ElasticsearchUnderTest.StartAsync();
         Write(LogPath(config), 0, 300);
-        await using var agent = await StartAsync(config, emulator);
+        await using var agent = await StartAsync(config, cluster);
 
-        await WaitForCountAsync(emulator, 300, TimeSpan.FromSeconds(30));
-        await Task.Delay(500);
-
-        Assert.Equal(Expected(300), Messages(emulator));
-        var first = emulator.Documents(Target).Single(d => d.GetProperty("message").GetString() == "line 000001 of the test");
+        Assert.Equal(Expected(300), await WaitForMessagesAsync(cluster, 300, TimeSpan.FromSeconds(30)));
+        var first = (await cluster.DocumentsAsync()).Single(d => d.GetProperty("message").GetString() == "line 000001 of the test");
         Assert.Equal("2026-11-28T10:00:01.000000001Z", first.GetProperty("@timestamp").GetString());
         Assert.Equal("stdout", first.GetProperty("stream").GetString());
         Assert.Equal("shop", first.GetProperty("kubernetes").GetProperty("namespace").GetString());
         Assert.Equal("web-0", first.GetProperty("kubernetes").GetProperty("pod").GetProperty("name").GetString());
         Assert.Equal("app", first.GetProperty("kubernetes").GetProperty("container").GetProperty("name").GetString());
-        Assert.True(emulator.IsDataStream(Target));
+        Assert.True(cluster.Emulator?.IsDataStream(Target) ?? true);
     }
 
     [Fact]
@@ -92,12 +105,12 @@ public sealed class ElasticsearchDeliveryTests
     public async Task Killed_three_times_the_cluster_still_holds_each_line_once()
     {
         using var config = new AgentConfig();
-        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        await using var cluster = await ElasticsearchUnderTest.StartAsync();
         var random = new Random(5);
         var written = 0;
         for (var kill = 0; kill < 3; kill++)
         {
-            await using var agent = await StartAsync(config, emulator);
+            await using var agent = await StartAsync(config, cluster);
             Write(LogPath(config), written, 500);
             written += 500;
             await Task.Delay(random.Next(100, 1500));
@@ -105,11 +118,9 @@ public sealed class ElasticsearchDeliveryTests
             await agent.WaitForExitAsync(TimeSpan.FromSeconds(20));
         }
 
-        await using var last = await StartAsync(config, emulator);
-        await WaitForCountAsync(emulator, written, TimeSpan.FromSeconds(60));
-        await Task.Delay(1000);
+        await using var last = await StartAsync(config, cluster);
 
-        Assert.Equal(Expected(written), Messages(emulator));
+        Assert.Equal(Expected(written), await WaitForMessagesAsync(cluster, written, TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
