@@ -35,6 +35,13 @@ internal sealed class BulkRequest
 
     public int Count => _items.Count;
 
+    /// <summary>Empties it for reuse (<see cref="BulkRequestPool"/>): the body's buffer keeps its size.</summary>
+    public void Clear()
+    {
+        _body.ResetWrittenCount();
+        _items.Clear();
+    }
+
     public void Add(FileTail tail, LogRecord record, DateTimeOffset now)
     {
         if (_items.Count == 0)
@@ -63,5 +70,28 @@ internal sealed class BulkRequest
         var start = _body.WrittenCount;
         _body.Write(previousBody.Slice(item.BodyStart, item.BodyLength));
         _items.Add(item with { BodyStart = start });
+    }
+}
+
+/// <summary>
+/// Bulk bodies reused: a body grows to <c>Elasticsearch:MaxBatchBytes</c> (5 MiB by default), and allocating one per
+/// request would put megabytes on the large object heap every second. At most <see cref="ElasticsearchOutput.MaxInFlight"/>
+/// requests are in flight, one waits and one is being built, so a handful of bodies serve for good.
+/// </summary>
+internal sealed class BulkRequestPool
+{
+    private const int Kept = ElasticsearchOutput.MaxInFlight + 3;
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<BulkRequest> _free = [];
+
+    public BulkRequest Rent() => _free.TryTake(out var request) ? request : new BulkRequest();
+
+    public void Return(BulkRequest request)
+    {
+        request.Clear();
+        if (_free.Count < Kept)
+        {
+            _free.Add(request);
+        }
     }
 }

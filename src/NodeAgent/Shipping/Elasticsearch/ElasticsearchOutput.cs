@@ -42,7 +42,8 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     private readonly ILogger _logger;
     private readonly Channel<BulkRequest> _ready = Channel.CreateBounded<BulkRequest>(new BoundedChannelOptions(1) { SingleWriter = false });
     private readonly Lock _lock = new();
-    private BulkRequest _building = new();
+    private readonly BulkRequestPool _pool = new();
+    private BulkRequest _building;
     private int _inFlight;
     private string? _lastProblem;
 
@@ -58,6 +59,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         _time = time;
         _logger = logger;
         _health.NotReady(Component, "not connected to Elasticsearch yet");
+        _building = _pool.Rent();
     }
 
     public async ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
@@ -75,7 +77,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 if (_building.Bytes >= _options.MaxBatchBytes)
                 {
                     (full ??= []).Add(_building);
-                    _building = new BulkRequest();
+                    _building = _pool.Rent();
                 }
             }
         }
@@ -118,7 +120,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             if (_building.Count > 0 && (force || _time.GetUtcNow() - _building.FirstAddedAt >= _options.FlushInterval))
             {
                 due = _building;
-                _building = new BulkRequest();
+                _building = _pool.Rent();
             }
         }
 
@@ -215,6 +217,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 var retry = Settle(pending, results);
                 _lastProblem = null;
                 _health.Ready(Component);
+                _pool.Return(pending);
                 if (retry is null)
                 {
                     _statistics.Succeeded();
@@ -260,7 +263,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             else if (result.Retryable)
             {
                 _statistics.Documents("retried");
-                (retry ??= new BulkRequest()).AddAgain(item, request.Body.Span, now);
+                (retry ??= _pool.Rent()).AddAgain(item, request.Body.Span, now);
                 continue;
             }
             else
