@@ -19,12 +19,18 @@ internal static class JsonResponse
             body(writer);
         }
 
+        ReadOnlyMemory<byte> bytes = buffer.WrittenMemory;
+        if (context.Request.Query["filter_path"] is { Count: > 0 } filter && !string.IsNullOrEmpty(filter[0]))
+        {
+            bytes = FilterPath.Apply(bytes.Span, filter[0]!);
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType(context.Request);
-        context.Response.ContentLength = buffer.WrittenCount;
+        context.Response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
 
