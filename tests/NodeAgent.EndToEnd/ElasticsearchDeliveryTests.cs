@@ -78,6 +78,12 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Equal("web-0", first.GetProperty("kubernetes").GetProperty("pod").GetProperty("name").GetString());
         Assert.Equal("app", first.GetProperty("kubernetes").GetProperty("container").GetProperty("name").GetString());
         Assert.True(cluster.Emulator?.IsDataStream(Target) ?? true);
+
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 300", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE nodeagent_elasticsearch_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_elasticsearch_request_duration_seconds_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
