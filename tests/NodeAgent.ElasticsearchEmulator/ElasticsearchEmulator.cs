@@ -42,14 +42,25 @@ public sealed class ElasticsearchEmulator : IAsyncDisposable
 
     public EmulatorStats Stats => _state.Snapshot();
 
+    /// <summary>With <see cref="EmulatorOptions.Tls"/>: the self-signed certificate it serves, in PEM (its own CA: what
+    /// <c>Elasticsearch:CaFile</c> points at).</summary>
+    public string? CertificatePem { get; private init; }
+
     public static async Task<ElasticsearchEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new EmulatorOptions();
         var state = new EmulatorState(options);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var certificate = options.Tls ? TestCertificate.Create() : null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
             // Elasticsearch's http.max_content_length is 100mb; the agent's batches are far below it.
             kestrel.Limits.MaxRequestBodySize = 100L << 20;
         });
@@ -57,7 +68,10 @@ public sealed class ElasticsearchEmulator : IAsyncDisposable
         app.Run(context => RequestRouter.HandleAsync(context, state));
         await app.StartAsync(cancellation);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ElasticsearchEmulator(app, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new ElasticsearchEmulator(app, state, new Uri(address.EndsWith('/') ? address : address + "/"))
+        {
+            CertificatePem = certificate?.ExportCertificatePem(),
+        };
     }
 
     /// <summary>Changes some faults atomically against concurrent changes: <c>UpdateFaults(f => f with { ... })</c>.</summary>

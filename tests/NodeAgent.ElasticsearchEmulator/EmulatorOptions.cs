@@ -22,6 +22,9 @@ public sealed record EmulatorOptions
     /// <summary>Seed of the random draws behind every fault ratio, so a failing run can be replayed.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Serve HTTPS with a self-signed certificate made at start (see ElasticsearchEmulator.CertificatePem).</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Dates the data streams' backing indices (<c>.ds-name-yyyy.MM.dd-000001</c>).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -214,4 +214,39 @@ public sealed class ElasticsearchDeliveryTests
         Assert.DoesNotContain(agent.Logs, l => l.Contains("wrong-password", StringComparison.Ordinal));
         Assert.Contains(agent.Logs, l => l.Contains("rejected the credentials of user 'shipper'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Over_tls_the_cluster_is_trusted_through_the_ca_file_only()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync(new EmulatorOptions { Tls = true });
+        var caFile = Path.Combine(config.Root, "http_ca.crt");
+        await File.WriteAllTextAsync(caFile, emulator.CertificatePem);
+        Write(LogPath(config), 0, 20);
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+
+        // Without the CA the certificate is refused, and /readyz says so.
+        await using (var untrusting = await StartAsync(config, emulator))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            var reasons = "";
+            while (DateTime.UtcNow < deadline && !reasons.Contains("cannot reach", StringComparison.Ordinal))
+            {
+                using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                reasons = await ready.Content.ReadAsStringAsync();
+                await Task.Delay(200);
+            }
+
+            Assert.Contains("cannot reach", reasons, StringComparison.Ordinal);
+            Assert.Equal(0, emulator.Count(Target));
+            untrusting.Signal(AgentProcess.SigTerm);
+            await untrusting.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await using var trusting = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:FlushInterval=200ms", $"--Elasticsearch:CaFile={caFile}");
+        await WaitForCountAsync(emulator, 20, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Expected(20), Messages(emulator));
+    }
 }

@@ -31,6 +31,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     public const int MaxInFlight = 2;
     private const string Component = "elasticsearch";
     private static readonly TimeSpan FlushCheck = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
 
     private readonly ElasticsearchOptions _options;
     private readonly ElasticsearchClient _client;
@@ -88,13 +89,29 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         }
     }
 
-    /// <summary>At shutdown: what is built goes out, and in-flight requests get until the deadline to be answered.</summary>
+    /// <summary>At shutdown: what is built goes out, and in-flight requests get a few seconds to be answered — not more,
+    /// and nothing when the cluster is not answering: what is not answered for is read again after the restart (same
+    /// ids), while a slow stop would outlast Kubernetes' grace period and end in SIGKILL anyway.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellation)
     {
-        await PushBuildingAsync(force: true, cancellation);
-        while ((_ready.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0) && !cancellation.IsCancellationRequested)
+        if (_lastProblem is not null)
         {
-            await Task.Delay(50, CancellationToken.None);
+            return;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(ShutdownFlush);
+        try
+        {
+            await PushBuildingAsync(force: true, deadline.Token);
+            while ((_ready.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0) && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The deadline: stop without it.
         }
     }
 
@@ -150,6 +167,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             if (problem is null)
             {
                 Log.Connected(_logger, exchange.Url, Version(exchange.Body), _client.Target);
+                _lastProblem = null;
                 _health.Ready(Component);
                 return;
             }
