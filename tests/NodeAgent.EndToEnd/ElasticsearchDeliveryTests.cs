@@ -249,4 +249,47 @@ public sealed class ElasticsearchDeliveryTests
 
         Assert.Equal(Expected(20), Messages(emulator));
     }
+
+    [Fact]
+    public async Task A_rotated_password_file_is_used_without_a_restart()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync(new EmulatorOptions { Users = new Dictionary<string, string> { ["shipper"] = "second-password" } });
+        var passwordFile = Path.Combine(config.Root, "password");
+        await File.WriteAllTextAsync(passwordFile, "first-password\n");
+        Write(LogPath(config), 0, 30);
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Username=shipper", $"--Elasticsearch:PasswordFile={passwordFile}");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline && !agent.Logs.Any(l => l.Contains("rejected the credentials", StringComparison.Ordinal)))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, emulator.Count(Target));
+        // The Secret is updated (kubelet swaps the mounted file): the next attempt uses it.
+        await File.WriteAllTextAsync(passwordFile, "second-password\n");
+        await WaitForCountAsync(emulator, 30, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Expected(30), Messages(emulator));
+    }
+
+    [Fact]
+    public async Task Elasticsearch_index_sends_to_a_plain_index_instead_of_the_data_stream()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        Write(LogPath(config), 0, 40);
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Index=app-logs");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && emulator.Count("app-logs") < 40)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(40, emulator.Count("app-logs"));
+        Assert.False(emulator.IsDataStream("app-logs"));
+        Assert.False(emulator.Exists(Target));
+    }
 }
