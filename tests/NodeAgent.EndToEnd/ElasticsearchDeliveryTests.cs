@@ -292,4 +292,24 @@ public sealed class ElasticsearchDeliveryTests
         Assert.False(emulator.IsDataStream("app-logs"));
         Assert.False(emulator.Exists(Target));
     }
+
+    [Fact]
+    public async Task A_dated_index_takes_each_document_s_own_day()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        var path = LogPath(config);
+        Write(path, 0, 10);
+        File.AppendAllText(path, "2026-11-29T00:00:01.000000001Z stdout F after midnight\n");
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Index=app-logs-%{+yyyy.MM.dd}");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && emulator.Count("app-logs-2026.11.28") + emulator.Count("app-logs-2026.11.29") < 11)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(10, emulator.Count("app-logs-2026.11.28"));
+        Assert.Equal(1, emulator.Count("app-logs-2026.11.29"));
+    }
 }

@@ -17,6 +17,8 @@ internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int Me
 internal sealed class BulkRequest
 {
     private static readonly byte[] ActionStart = "{\"create\":{\"_id\":\""u8.ToArray();
+    private static readonly byte[] ActionWithIndexStart = "{\"create\":{\"_index\":\""u8.ToArray();
+    private static readonly byte[] ActionIdAfterIndex = "\",\"_id\":\""u8.ToArray();
     private static readonly byte[] ActionEnd = "\"}}\n"u8.ToArray();
 
     private readonly ArrayBufferWriter<byte> _body;
@@ -42,7 +44,9 @@ internal sealed class BulkRequest
         _items.Clear();
     }
 
-    public void Add(FileTail tail, LogRecord record, DateTimeOffset now)
+    /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern: the action names the document's index;
+    /// otherwise the target is the request's path.</param>
+    public void Add(FileTail tail, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
     {
         if (_items.Count == 0)
         {
@@ -50,7 +54,18 @@ internal sealed class BulkRequest
         }
 
         var start = _body.WrittenCount;
-        _body.Write(ActionStart);
+        if (pattern is null)
+        {
+            _body.Write(ActionStart);
+        }
+        else
+        {
+            // Index names are lower-case ASCII without quotes (Elasticsearch refuses others): no escaping needed.
+            _body.Write(ActionWithIndexStart);
+            _body.Write(pattern.Resolve(record.Timestamp.Span, now));
+            _body.Write(ActionIdAfterIndex);
+        }
+
         tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
         _body.Advance(DocumentId.Length);
         _body.Write(ActionEnd);

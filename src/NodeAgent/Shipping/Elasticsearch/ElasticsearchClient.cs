@@ -40,6 +40,7 @@ internal sealed class ElasticsearchClient : IDisposable
         _options = options;
         _time = time;
         _target = Uri.EscapeDataString(options.Index ?? options.DataStream);
+        Pattern = IndexPattern.TryParse(options.Index);
         _failedUntil = new DateTimeOffset[options.Urls.Count];
         var handler = new SocketsHttpHandler
         {
@@ -65,6 +66,9 @@ internal sealed class ElasticsearchClient : IDisposable
         _http = new HttpClient(handler) { Timeout = RequestTimeout };
     }
 
+    /// <summary>A date pattern in <c>Elasticsearch:Index</c>: each action then names its index.</summary>
+    public IndexPattern? Pattern { get; }
+
     /// <summary>The data stream or index documents go to.</summary>
     public string Target => Uri.UnescapeDataString(_target);
 
@@ -83,7 +87,7 @@ internal sealed class ElasticsearchClient : IDisposable
     {
         var url = PickUrl();
         // filter_path: only what is read of the answer (a full item is ~250 bytes of JSON per document to parse).
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, $"/{_target}/_bulk?filter_path={FilterPath}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, Pattern is null ? $"/{_target}/_bulk?filter_path={FilterPath}" : $"/_bulk?filter_path={FilterPath}"));
         HttpContent content;
         MemoryStream? compressed = null;
         if (_options.Gzip)

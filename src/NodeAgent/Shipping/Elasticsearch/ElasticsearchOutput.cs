@@ -73,7 +73,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             foreach (var record in batch.Records)
             {
                 var before = _building.Bytes;
-                _building.Add(batch.Tail, record, now);
+                _building.Add(batch.Tail, record, now, _client.Pattern);
                 _statistics.QueueBytes(_building.Bytes - before);
                 if (_building.Bytes >= _options.MaxBatchBytes)
                 {
