@@ -43,6 +43,23 @@ public sealed class ElasticsearchDeliveryTests
     private static List<string> Expected(int count) =>
         [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test"))];
 
+    /// <summary>Every stored document has the fields of the line it came from: its own nanosecond timestamp and stream
+    /// (both derived from the line number in <see cref="Write"/>) and the pod's metadata from the path.</summary>
+    private static void AssertFields(IEnumerable<JsonElement> documents)
+    {
+        foreach (var document in documents)
+        {
+            var message = document.GetProperty("message").GetString()!;
+            var i = int.Parse(message.AsSpan(5, 6), CultureInfo.InvariantCulture);
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:{i / 60 % 60:00}:{i % 60:00}.{i:000000000}Z"), document.GetProperty("@timestamp").GetString());
+            Assert.Equal(i % 7 == 0 ? "stderr" : "stdout", document.GetProperty("stream").GetString());
+            var kubernetes = document.GetProperty("kubernetes");
+            Assert.Equal("shop", kubernetes.GetProperty("namespace").GetString());
+            Assert.Equal("web-0", kubernetes.GetProperty("pod").GetProperty("name").GetString());
+            Assert.Equal("app", kubernetes.GetProperty("container").GetProperty("name").GetString());
+        }
+    }
+
     private static List<string> Messages(ElasticsearchEmulator emulator) =>
         [.. emulator.Documents(Target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
 
@@ -105,6 +122,7 @@ public sealed class ElasticsearchDeliveryTests
 
         Assert.Equal(Expected(2000), Messages(emulator));
         Assert.Equal(2000, emulator.Ids(Target).Distinct().Count());
+        AssertFields(emulator.Documents(Target));
     }
 
     [Fact]
@@ -127,6 +145,7 @@ public sealed class ElasticsearchDeliveryTests
         await using var last = await StartAsync(config, cluster);
 
         Assert.Equal(Expected(written), await WaitForMessagesAsync(cluster, written, TimeSpan.FromSeconds(60)));
+        AssertFields(await cluster.DocumentsAsync());
     }
 
     [Fact]
@@ -186,6 +205,7 @@ public sealed class ElasticsearchDeliveryTests
         await Task.Delay(1000);
 
         Assert.Equal(Expected(1500), Messages(emulator));
+        AssertFields(emulator.Documents(Target));
         Assert.NotNull(notReady);
         Assert.Contains("cannot reach", notReady, StringComparison.Ordinal);
     }
@@ -311,5 +331,24 @@ public sealed class ElasticsearchDeliveryTests
 
         Assert.Equal(10, emulator.Count("app-logs-2026.11.28"));
         Assert.Equal(1, emulator.Count("app-logs-2026.11.29"));
+    }
+
+    [Fact]
+    public async Task With_one_url_down_documents_go_to_the_other_with_an_api_key()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync(new EmulatorOptions { ApiKeys = new Dictionary<string, string> { ["key-id"] = "key-secret" } });
+        var keyFile = Path.Combine(config.Root, "api-key");
+        await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("key-id:key-secret")) + "\n");
+        Write(LogPath(config), 0, 200);
+        var dead = $"http://127.0.0.1:{AgentProcess.FreeLoopbackPort()}";
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={dead}",
+            $"--Elasticsearch:Urls:1={emulator.Url}", "--Elasticsearch:FlushInterval=200ms", $"--Elasticsearch:ApiKeyFile={keyFile}");
+
+        await WaitForCountAsync(emulator, 200, TimeSpan.FromSeconds(60));
+        await Task.Delay(500);
+
+        Assert.Equal(Expected(200), Messages(emulator));
+        AssertFields(emulator.Documents(Target));
     }
 }
