@@ -351,4 +351,58 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Equal(Expected(200), Messages(emulator));
         AssertFields(emulator.Documents(Target));
     }
+
+    [Fact]
+    public async Task A_server_that_is_not_elasticsearch_is_named_on_readyz_and_gets_no_documents()
+    {
+        using var config = new AgentConfig();
+        // Something else on the URL (a proxy's page, another product): 200 to GET /, without X-Elastic-Product.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var bulkRequests = 0;
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                using var stream = client.GetStream();
+                var request = new byte[8192];
+                var read = await stream.ReadAsync(request, stop.Token);
+                if (System.Text.Encoding.ASCII.GetString(request, 0, read).Contains("_bulk", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref bulkRequests);
+                }
+
+                var body = """{"name":"not-elasticsearch","version":{"number":"2.11.0"}}""";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), stop.Token);
+            }
+        });
+        Write(LogPath(config), 0, 10);
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={url}");
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var reasons = "";
+        while (DateTime.UtcNow < deadline && !reasons.Contains("X-Elastic-Product", StringComparison.Ordinal))
+        {
+            using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+            reasons = await ready.Content.ReadAsStringAsync();
+            await Task.Delay(200);
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await server;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        Assert.Contains("not as Elasticsearch", reasons, StringComparison.Ordinal);
+        Assert.Equal(0, Volatile.Read(ref bulkRequests));
+    }
 }
