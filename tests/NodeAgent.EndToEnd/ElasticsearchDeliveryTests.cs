@@ -405,4 +405,18 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Contains("not as Elasticsearch", reasons, StringComparison.Ordinal);
         Assert.Equal(0, Volatile.Read(ref bulkRequests));
     }
+
+    [Fact]
+    public async Task Insecure_skip_verify_accepts_any_certificate_when_asked()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync(new EmulatorOptions { Tls = true });
+        Write(LogPath(config), 0, 20);
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
+            "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:InsecureSkipVerify=true");
+
+        await WaitForCountAsync(emulator, 20, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Expected(20), Messages(emulator));
+    }
 }
