@@ -206,8 +206,10 @@ public sealed class LogDecoderTests
 
             Assert.True(lines >= 100_000);
             // Records are values whose bytes live in the file's pooled arena: what remains is the decoder itself and
-            // its buffers, a fixed cost whatever the number of lines (under 1 byte per line here).
-            Assert.True(allocated < 64 * 1024, $"{name}: {allocated} bytes allocated for {lines} lines");
+            // now and then a 64 KiB chunk the shared pool had to make again (it trims itself on a full GC, which the
+            // rest of the suite running in parallel causes): a few bytes per line on average at most, where a record
+            // object, its message copy and its timestamp string took ~270 bytes per line.
+            Assert.True(allocated < lines * 4L, $"{name}: {allocated} bytes allocated for {lines} lines");
         }
     }
 
