@@ -11,34 +11,20 @@ Prints both figures and their ratio. Usage: python3 bench/scrape_vs_node_exporte
 """
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from procstat import cpu_seconds, free_port, status_bytes
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def scrape(url):
@@ -72,10 +58,10 @@ def measure(name, cmd, port, scrapes, long_scrapes):
             seconds, size = scrape(url)
             latencies.append(seconds)
         cpu1 = cpu_seconds(proc.pid)
-        rss_1000 = rss_bytes(proc.pid)
+        rss_1000 = status_bytes(proc.pid, "VmRSS")
         for _ in range(long_scrapes - scrapes - 20):
             scrape(url)
-        rss_long = rss_bytes(proc.pid)
+        rss_long = status_bytes(proc.pid, "VmRSS")
         idle0 = cpu_seconds(proc.pid)
         time.sleep(10)
         idle1 = cpu_seconds(proc.pid)

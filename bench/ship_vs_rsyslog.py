@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import tempfile
 import time
 import urllib.request
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from procstat import cpu_times, free_port, peak_rss
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EMULATOR_PROJECT = os.path.join(ROOT, "tests", "NodeAgent.ElasticsearchEmulator")
 DATA_STREAM = "logs-kubernetes.container_logs-default"
@@ -47,25 +47,10 @@ class BenchError(Exception):
     pass
 
 
-def cpu_seconds(pid):
-    """(user, system) CPU seconds of all the process's threads."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
 
-def peak_rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def tail(path, n=15):
@@ -172,7 +157,7 @@ def measure(name, cmd, emulator, total, timeout, log, cwd=None):
                                  f"emulator stats: {json.dumps(stats)}\nits output ({log}):\n{tail(log)}")
             time.sleep(0.05)
         wall = time.perf_counter() - start
-        (user, system), rss = cpu_seconds(proc.pid), peak_rss(proc.pid)
+        (user, system), rss = cpu_times(proc.pid), peak_rss(proc.pid)
     finally:
         stop(proc)
     items = stats["items"]

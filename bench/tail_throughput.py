@@ -9,28 +9,18 @@ CPU-second and peak RSS (VmHWM). Usage: python3 bench/tail_throughput.py [--line
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.request
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from procstat import cpu_seconds, free_port, peak_rss
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def peak_rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def lines_read(port):
@@ -67,9 +57,7 @@ def main():
             os.symlink(path, os.path.join(containers, f"pod-{n}_bench_app-{n:064x}.log"))
         total = per_file * args.files
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         # Measured from the start of the process: reading begins before /metrics first answers (start-up included).
         start = time.perf_counter()
         proc = subprocess.Popen([args.agent, f"--Http:ListenAddress=127.0.0.1:{port}", "--Metrics:Enabled=false",
