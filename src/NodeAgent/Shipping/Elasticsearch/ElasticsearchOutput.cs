@@ -235,6 +235,13 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 var retry = Settle(pending, results);
                 _lastProblem = null;
                 _health.Ready(Component);
+                if (retry is not null && retry.Count < pending.Count)
+                {
+                    // Progress: the cluster takes documents, it is only busy with some. The wait starts short again
+                    // rather than growing towards the cap with every round of a few rejected items.
+                    attempt = -1;
+                }
+
                 _pool.Return(pending);
                 if (retry is null)
                 {
