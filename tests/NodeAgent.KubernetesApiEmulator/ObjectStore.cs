@@ -241,5 +241,6 @@ internal sealed class WatchSubscription(ResourceType resource)
 {
     public ResourceType Resource { get; } = resource;
 
-    public Channel<StoredEvent> Events { get; } = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: that variant cannot tell its Count, which BookmarkVersion needs.
+    public Channel<StoredEvent> Events { get; } = Channel.CreateUnbounded<StoredEvent>();
 }

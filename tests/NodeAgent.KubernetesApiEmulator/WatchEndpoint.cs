@@ -34,7 +34,10 @@ internal static class WatchEndpoint
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = Wire.JsonContentType;
+        // Headers go out at once, before any event, as the real server flushes them: a client waits on them to know
+        // its watch is established.
         await context.Response.StartAsync(context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
 
         var subscription = state.Store.Subscribe(resource, from, out var replay);
         if (subscription is null)
