@@ -94,6 +94,41 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task A_list_then_watch_while_pods_are_written_concurrently_sees_every_change_once_in_order()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        using var http = Client(api.BaseUrl);
+        var listed = new TaskCompletionSource();
+        // Half the writes race the list, the other half the opening of the watch (its replay against live events).
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                if (i == 150)
+                {
+                    await listed.Task;
+                }
+
+                api.UpsertPod(FakePod.Create("load", $"p{i % 50}", "node-a").Label("i", $"{i}").Build());
+            }
+        });
+        var list = await ListAsync(http, "api/v1/pods");
+        listed.SetResult();
+        using var watch = await WatchStream.OpenAsync(http, $"api/v1/pods?watch=true&resourceVersion={Rv(list)}");
+        await writer;
+
+        var seen = list["items"]!.AsArray().Count;
+        var events = await watch.TakeAsync(300 - (int)long.Parse(Rv(list)) + 1);
+        var versions = events.Select(e => long.Parse(Rv(e["object"]))).ToList();
+
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(versions.Count, versions.Distinct().Count());
+        Assert.Equal(long.Parse(Rv(list)) + 1, versions[0]);
+        Assert.Equal(api.CurrentResourceVersion, versions[^1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(50, seen + events.Count(e => (string?)e["type"] == "ADDED"));
+    }
+
+    [Fact]
     public async Task TimeoutSeconds_ends_the_stream_cleanly_after_that_time()
     {
         await using var api = await FakeKubernetesApi.StartAsync(new FakeKubernetesApiOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100) });
