@@ -35,6 +35,8 @@ public sealed class FakePod
 
     public static FakePod Create(string ns, string name, string nodeName) => new(ns, name, nodeName);
 
+    /// <summary>The uid otherwise derives from namespace/name (stable across runs); set one to model a pod deleted and
+    /// recreated under the same name, which the server gives a new uid.</summary>
     public FakePod Uid(string uid) => Set(() => _uid = uid);
 
     public FakePod Label(string key, string value) => Set(() => _labels[key] = value);

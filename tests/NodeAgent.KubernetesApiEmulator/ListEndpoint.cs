@@ -40,7 +40,7 @@ internal static class ListEndpoint
         {
             var message = at is not null && query["continue"].Count > 0
                 ? ExpiredContinue
-                : $"The resourceVersion for the provided list is too old.";
+                : "The resourceVersion for the provided list is too old.";
             await StatusResponse.WriteAsync(context, 410, message);
             return;
         }

@@ -47,12 +47,6 @@ internal static class RequestRouter
             _ => null,
         };
 
-        if (!HttpMethods.IsGet(context.Request.Method))
-        {
-            await StatusResponse.WriteAsync(context, 405, "the server does not allow this method on the requested resource");
-            return;
-        }
-
         Func<HttpContext, Task>? discovery = segments switch
         {
             ["api"] => Discovery.ApiVersionsAsync,
@@ -61,18 +55,26 @@ internal static class RequestRouter
             ["version"] => Discovery.VersionAsync,
             _ => null,
         };
+        if (discovery is null && target is null)
+        {
+            await StatusResponse.WriteAsync(context, 404);
+            return;
+        }
+
+        // Objects change only through the fake's methods, never through the API.
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await StatusResponse.WriteAsync(context, 405, "the server does not allow this method on the requested resource");
+            return;
+        }
+
         if (discovery is not null)
         {
             await discovery(context);
             return;
         }
 
-        if (target is not { } t)
-        {
-            await StatusResponse.WriteAsync(context, 404);
-            return;
-        }
-
+        var t = target!.Value;
         if (t.Name is not null)
         {
             await GetAsync(context, state, t.Resource, t.Namespace, t.Name);

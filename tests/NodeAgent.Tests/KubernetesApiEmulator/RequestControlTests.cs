@@ -85,11 +85,13 @@ public sealed class RequestControlTests
         var resources = await ListAsync(http, "api/v1");
         var version = await ListAsync(http, "version");
         using var post = await http.PostAsync("api/v1/namespaces/shop/pods", new StringContent("{}"));
+        using var unknown = await http.PostAsync("apis/apps/v1/namespaces/shop/deployments", new StringContent("{}"));
 
         Assert.Equal("v1", (string?)versions["versions"]![0]);
         Assert.Empty(groups["groups"]!.AsArray());
         Assert.Equal(["namespaces", "pods"], resources["resources"]!.AsArray().Select(r => (string)r!["name"]!));
         Assert.Equal("1", (string?)version["major"]);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 }
