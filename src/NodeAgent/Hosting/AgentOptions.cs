@@ -69,6 +69,16 @@ internal sealed record LogsOptions(
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan CheckpointExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
+    public bool ParseJson { get; init; }
+}
+
+/// <summary>The Kubernetes metadata source (the <c>Kubernetes:*</c> keys).</summary>
+/// <param name="Kubeconfig">A kubeconfig file; null means the pod's service account (in-cluster config).</param>
+internal sealed record KubernetesOptions(bool Enabled, string? Kubeconfig, TimeSpan MetadataWait, string? ClusterName, bool NamespaceLabels)
+{
+    public static KubernetesOptions Disabled { get; } = new(false, null, TimeSpan.FromSeconds(2), null, false);
 }
 
 internal sealed record ElasticsearchOptions(
@@ -98,4 +108,7 @@ internal sealed record AgentOptions(
     OutputKind Output,
     ElasticsearchOptions Elasticsearch,
     TimeSpan ShutdownTimeout,
-    LoggingOptions Logging);
+    LoggingOptions Logging)
+{
+    public KubernetesOptions Kubernetes { get; init; } = KubernetesOptions.Disabled;
+}

@@ -52,6 +52,7 @@ internal sealed class AgentOptionsReader
             MaxBufferedBytes = Size("Logs:MaxBufferedBytes"),
             PollInterval = Duration("Logs:PollInterval"),
             CheckpointExpiry = Duration("Logs:CheckpointExpiry"),
+            ParseJson = Bool("Logs:ParseJson"),
         };
         var elasticsearch = ReadElasticsearch();
         var output = Text("Output:Type") is { } type
@@ -60,9 +61,37 @@ internal sealed class AgentOptionsReader
         var logging = new LoggingOptions(
             Choice("Logging:Format") == "text" ? LogFormat.Text : LogFormat.Json,
             Enum.Parse<LogLevel>(Choice("Logging:Level") ?? "Information", ignoreCase: true));
-        var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging);
+        var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging)
+        {
+            Kubernetes = ReadKubernetes(),
+        };
         CheckCombinations(options);
         return options;
+    }
+
+    private KubernetesOptions ReadKubernetes()
+    {
+        var kubeconfig = Text("Kubernetes:Kubeconfig");
+        var inCluster = k8s.KubernetesClientConfiguration.IsInCluster();
+        var explicitlyEnabled = Parse("Kubernetes:Enabled", ConfigValues.ParseBool, ConfigValues.BoolExpected);
+        var enabled = explicitlyEnabled ?? (inCluster || kubeconfig is not null);
+        if (kubeconfig is not null && !File.Exists(kubeconfig))
+        {
+            Error("Kubernetes:Kubeconfig", $"file {kubeconfig} does not exist (expected a kubeconfig file)");
+        }
+        else if (enabled && kubeconfig is null && !inCluster)
+        {
+            Error("Kubernetes:Enabled", "is true but this is not a pod with a service account (KUBERNETES_SERVICE_HOST unset or no token "
+                + "under /var/run/secrets/kubernetes.io/serviceaccount); set Kubernetes:Kubeconfig, or Kubernetes:Enabled=false");
+        }
+
+        var wait = Duration("Kubernetes:MetadataWait");
+        if (wait < TimeSpan.Zero)
+        {
+            Error("Kubernetes:MetadataWait", "is negative (expected a duration such as 2s, or 0 not to wait)");
+        }
+
+        return new KubernetesOptions(enabled, kubeconfig, wait, Text("Kubernetes:ClusterName"), Bool("Kubernetes:NamespaceLabels"));
     }
 
     private ElasticsearchOptions ReadElasticsearch()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
 
 namespace NodeAgent.Shipping;
@@ -49,7 +50,8 @@ internal sealed record DocumentContext
     /// <param name="filePath">The path as found under <c>Logs:Include</c> (the link, not its target): <c>log.file.path</c>.</param>
     /// <param name="pod">What the path says about the pod; <see langword="null"/> for a file outside Kubernetes' layout.</param>
     /// <param name="containerRuntime"><c>container.runtime</c> (for example <c>containerd</c>), when known.</param>
-    public DocumentContext(string nodeName, string filePath, PodLogInfo? pod, DataStreamName dataStream, string agentVersion, string? containerRuntime = null)
+    /// <param name="kubernetes">What the API server says about the pod, when known (<see cref="KubernetesFields"/>).</param>
+    public DocumentContext(string nodeName, string filePath, PodLogInfo? pod, DataStreamName dataStream, string agentVersion, string? containerRuntime = null, KubernetesFields? kubernetes = null, bool parseJson = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
@@ -63,12 +65,18 @@ internal sealed record DocumentContext
         DataStream = dataStream;
         AgentVersion = agentVersion;
         ContainerRuntime = string.IsNullOrEmpty(containerRuntime) ? null : containerRuntime;
+        Kubernetes = kubernetes;
+        ParseJson = parseJson;
         _tail = EncodeTail();
     }
 
     /// <summary>A context with the default data stream and this build's version unless told otherwise.</summary>
-    public static DocumentContext Create(string nodeName, string filePath, PodLogInfo? pod, DataStreamName? dataStream = null, string? containerRuntime = null) =>
-        new(nodeName, filePath, pod, dataStream ?? DataStreamName.Default, Hosting.AgentVersion.Current, containerRuntime);
+    public static DocumentContext Create(string nodeName, string filePath, PodLogInfo? pod, DataStreamName? dataStream = null, string? containerRuntime = null, KubernetesFields? kubernetes = null, bool parseJson = false) =>
+        new(nodeName, filePath, pod, dataStream ?? DataStreamName.Default, Hosting.AgentVersion.Current, containerRuntime, kubernetes, parseJson);
+
+    /// <summary>The same file's context with other Kubernetes fields (the pod's metadata arrived or changed).</summary>
+    public DocumentContext With(KubernetesFields? kubernetes, bool parseJson) =>
+        new(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, kubernetes, parseJson);
 
     public string NodeName { get; }
 
@@ -81,6 +89,11 @@ internal sealed record DocumentContext
     public string AgentVersion { get; }
 
     public string? ContainerRuntime { get; }
+
+    public KubernetesFields? Kubernetes { get; }
+
+    /// <summary>Messages that are JSON objects also go into <c>json.*</c> (<see cref="EcsDocumentWriter"/>).</summary>
+    public bool ParseJson { get; }
 
     /// <summary>
     /// The constant end of every document of this file, starting inside the <c>log</c> object just after
@@ -96,9 +109,11 @@ internal sealed record DocumentContext
         && Equals(Pod, other.Pod)
         && DataStream.Equals(other.DataStream)
         && string.Equals(AgentVersion, other.AgentVersion, StringComparison.Ordinal)
-        && string.Equals(ContainerRuntime, other.ContainerRuntime, StringComparison.Ordinal);
+        && string.Equals(ContainerRuntime, other.ContainerRuntime, StringComparison.Ordinal)
+        && Equals(Kubernetes, other.Kubernetes)
+        && ParseJson == other.ParseJson;
 
-    public override int GetHashCode() => HashCode.Combine(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime);
+    public override int GetHashCode() => HashCode.Combine(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, Kubernetes, ParseJson);
 
     private byte[] EncodeTail()
     {
@@ -118,15 +133,21 @@ internal sealed record DocumentContext
         json.WriteEndObject();
         json.WriteEndObject();
 
+        var k8s = Kubernetes;
         json.WriteStartObject("kubernetes");
         if (Pod is not null)
         {
             json.WriteString("namespace", Pod.Namespace);
             json.WriteStartObject("pod");
             json.WriteString("name", Pod.PodName);
-            if (Pod.PodUid is not null)
+            if ((Pod.PodUid ?? k8s?.Pod?.Uid) is { Length: > 0 } uid)
             {
-                json.WriteString("uid", Pod.PodUid);
+                json.WriteString("uid", uid);
+            }
+
+            if (k8s?.Pod?.PodIp is { Length: > 0 } ip)
+            {
+                json.WriteString("ip", ip);
             }
 
             json.WriteEndObject();
@@ -138,23 +159,41 @@ internal sealed record DocumentContext
         json.WriteStartObject("node");
         json.WriteString("name", NodeName);
         json.WriteEndObject();
+        if (k8s is not null)
+        {
+            k8s.WriteKubernetes(json);
+        }
+
         json.WriteEndObject();
 
-        if (Pod?.ContainerId is not null || ContainerRuntime is not null)
+        var container = k8s?.Container(Pod);
+        var containerId = Pod?.ContainerId ?? container?.Id;
+        var runtime = ContainerRuntime ?? container?.Runtime;
+        var image = container?.Image;
+        if (containerId is not null || runtime is not null || image is not null)
         {
             json.WriteStartObject("container");
-            if (Pod?.ContainerId is { } id)
+            if (containerId is not null)
             {
-                json.WriteString("id", id);
+                json.WriteString("id", containerId);
             }
 
-            if (ContainerRuntime is not null)
+            if (runtime is not null)
             {
-                json.WriteString("runtime", ContainerRuntime);
+                json.WriteString("runtime", runtime);
+            }
+
+            if (image is not null)
+            {
+                json.WriteStartObject("image");
+                json.WriteString("name", image);
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();
         }
+
+        k8s?.WriteOrchestrator(json);
 
         json.WriteStartObject("host");
         json.WriteString("name", NodeName);

@@ -41,6 +41,7 @@ internal static class EcsDocumentWriter
     private static readonly JsonEncodedText Message = Encode("message");
     private static readonly JsonEncodedText StreamName = Encode("stream");
     private static readonly JsonEncodedText Log = Encode("log");
+    private static readonly JsonEncodedText JsonField = Encode("json");
     private static readonly JsonEncodedText Offset = Encode("offset");
     private static readonly JsonEncodedText FlagsName = Encode("flags");
     private static readonly JsonEncodedText Stdout = Encode("stdout");
@@ -105,6 +106,14 @@ internal static class EcsDocumentWriter
             }
 
             json.WriteString(StreamName, record.Stream == LogStream.Stderr ? Stderr : Stdout);
+            if (context.ParseJson && valid && JsonMessage.IsObject(message))
+            {
+                // Under "json", never at the top: a message's own "@timestamp", "message" or "kubernetes" cannot
+                // clash with the agent's fields or their mapping. The bytes were just validated: copied as they are.
+                json.WritePropertyName(JsonField);
+                json.WriteRawValue(message, skipInputValidation: true);
+            }
+
             json.WriteStartObject(Log);
             json.WriteNumber(Offset, record.StartOffset);
             if (flags != LogFlags.None)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using NodeAgent.Hosting;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 
@@ -16,9 +17,11 @@ namespace NodeAgent.Tailing;
 internal sealed partial class FileServer(
     AgentOptions options,
     ILogOutput output,
+    Acknowledgements acknowledgements,
     BufferBudget budget,
     Checkpointer checkpointer,
     TailStatistics statistics,
+    PodEnricher enricher,
     AgentHealth health,
     TimeProvider time,
     ILogger<FileServer> logger) : BackgroundService
@@ -61,6 +64,8 @@ internal sealed partial class FileServer(
         var logs = options.Logs;
         var discovery = new Discovery(logs, options.NodeName, checkpointer, statistics, time, logger);
         using var watchers = new DirectoryHints(logs.Include, Wake, logger);
+        // A file waiting for its pod's metadata is read as soon as the watch brings it.
+        using var metadataHint = enricher.OnChange(Wake);
         var records = new List<LogRecord>();
         var nextPoll = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -109,6 +114,12 @@ internal sealed partial class FileServer(
                 break;
             }
 
+            var gate = enricher.Prepare(tail, now);
+            if (gate == TailGate.Wait)
+            {
+                continue;
+            }
+
             records.Clear();
             var read = tail.Pump(Quantum, records, now);
             statistics.BytesRead += read;
@@ -122,7 +133,21 @@ internal sealed partial class FileServer(
                     statistics.Count(record);
                 }
 
-                await output.SendAsync(new LogBatch(tail, [.. records]), stoppingToken);
+                if (gate == TailGate.Drop)
+                {
+                    // Opted out: acknowledged as if stored, so the checkpoint moves on and nothing is read twice.
+                    foreach (var record in records)
+                    {
+                        acknowledgements.Delivered(tail, record);
+                    }
+
+                    statistics.LinesExcluded += records.Count;
+                }
+                else
+                {
+                    await output.SendAsync(new LogBatch(tail, [.. records]), stoppingToken);
+                }
+
                 // The output has consumed the records' bytes: the arena's chunks go back to the pool now, so a
                 // thousand files share a few chunks instead of holding one each until their next turn.
                 tail.RecordsSent();

@@ -47,7 +47,12 @@ internal sealed class FileTail : IDisposable
 
     public FileIdentity Identity { get; }
 
-    public DocumentContext Context { get; }
+    /// <summary>Everything its documents hold besides the line. Replaced (never mutated) when the pod's metadata arrives
+    /// or changes; the output encodes a batch during SendAsync, so each batch sees one context.</summary>
+    public DocumentContext Context { get; set; }
+
+    /// <summary>Where the file stands with its pod's metadata (<see cref="Kubernetes.PodEnricher"/>).</summary>
+    public Kubernetes.EnrichmentState Enrichment { get; } = new();
 
     /// <summary>The key this file's document ids derive from (node name and identity), computed once.</summary>
     public DocumentIdKey IdKey => _idKey ??= DocumentId.Key(Context.NodeName, Identity);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
+using NodeAgent.Kubernetes;
 using NodeAgent.Metrics;
 using NodeAgent.Shipping;
 using NodeAgent.Shipping.Elasticsearch;
@@ -23,6 +24,15 @@ internal static class LogPipeline
         services.AddSingleton<TailStatistics>();
         services.AddSingleton(sp => new CheckpointStore(options.Logs.StatePath, sp.GetRequiredService<TimeProvider>(), options.Logs.CheckpointExpiry, sp.GetRequiredService<ILogger<CheckpointStore>>()));
         services.AddSingleton<Checkpointer>();
+        if (options.Kubernetes.Enabled)
+        {
+            services.AddSingleton<PodCache>();
+            services.AddSingleton<KubernetesStatistics>();
+            services.AddSingleton<IAgentMetrics>(sp => sp.GetRequiredService<KubernetesStatistics>());
+            services.AddSingleton(_ => KubernetesApi.Create(options.Kubernetes));
+            services.AddHostedService<KubernetesWatcher>();
+        }
+
         if (options.Output == OutputKind.Elasticsearch)
         {
             services.AddSingleton(sp => new ElasticsearchClient(options.Elasticsearch, sp.GetRequiredService<TimeProvider>()));
@@ -39,6 +49,7 @@ internal static class LogPipeline
             services.AddSingleton<ILogOutput>(sp => new ConsoleOutput(Console.OpenStandardOutput(), sp.GetRequiredService<Acknowledgements>()));
         }
 
+        services.AddSingleton(sp => new PodEnricher(options, sp.GetService<PodCache>(), sp.GetRequiredService<TailStatistics>()));
         services.AddSingleton<FileServer>();
         services.AddHostedService(sp => sp.GetRequiredService<FileServer>());
         services.AddSingleton<IAgentMetrics, TailMetrics>();

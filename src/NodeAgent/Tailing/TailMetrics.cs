@@ -22,6 +22,10 @@ internal sealed class TailMetrics(FileServer server, TailStatistics statistics, 
         writer.Sample(statistics.BytesRead);
         writer.Family("nodeagent_log_lines_read_total", MetricType.Counter, "Log messages read (partial lines joined) and handed to the output.");
         writer.Sample(statistics.LinesRead);
+        writer.Family("nodeagent_log_lines_excluded_total", MetricType.Counter, "Log messages read and not shipped because their pod, container or namespace opted out (node-agent.io/exclude).");
+        writer.Sample(statistics.LinesExcluded);
+        writer.Family("nodeagent_log_files_metadata_timeouts_total", MetricType.Counter, "Log files whose pod metadata did not arrive within Kubernetes:MetadataWait; their first lines went with the fields the path gives.");
+        writer.Sample(statistics.MetadataTimeouts);
         writer.Family("nodeagent_log_lines_flagged_total", MetricType.Counter, "Log messages shipped with a flag, by flag: truncated, partial_flushed, invalid_utf8, malformed, contains_nul.");
         foreach (var (flag, count) in statistics.Flagged.OrderBy(p => p.Key))
         {

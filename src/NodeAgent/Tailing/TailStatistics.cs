@@ -22,6 +22,12 @@ internal sealed class TailStatistics
 
     public long BackpressurePauses { get; set; }
 
+    /// <summary>Files whose pod's metadata did not come within Kubernetes:MetadataWait.</summary>
+    public long MetadataTimeouts { get; set; }
+
+    /// <summary>Lines read and acknowledged unshipped because their pod, container or namespace opted out.</summary>
+    public long LinesExcluded { get; set; }
+
     public IReadOnlyDictionary<string, long> Lost => _lostBytes;
 
     public IReadOnlyDictionary<LogFlags, long> Flagged => _flagged;

@@ -17,7 +17,7 @@ public sealed class EcsDocumentWriterMessageTests
 
     private static (string Message, string[] Flags) MessageAndFlags(LogRecord record)
     {
-        var doc = Parse(record, Kubernetes);
+        var doc = Parse(record, PodFile);
         var flags = doc.GetProperty("log").TryGetProperty("flags", out var array) ? array.EnumerateArray().Select(e => e.GetString()!).ToArray() : [];
         return (doc.GetProperty("message").GetString()!, flags);
     }
@@ -74,7 +74,7 @@ public sealed class EcsDocumentWriterMessageTests
     public void Nul_is_json_escaped_and_flagged()
     {
         var record = Bytes([(byte)'a', 0, (byte)'b']);
-        Assert.Contains("\"message\":\"a\\u0000b\"", Encoding.UTF8.GetString(WriteOne(record, Kubernetes)), StringComparison.Ordinal);
+        Assert.Contains("\"message\":\"a\\u0000b\"", Encoding.UTF8.GetString(WriteOne(record, PodFile)), StringComparison.Ordinal);
         var (message, flags) = MessageAndFlags(record);
         Assert.Equal("a\0b", message);
         Assert.Equal(["contains_nul"], flags);
@@ -84,7 +84,7 @@ public sealed class EcsDocumentWriterMessageTests
     public void Control_characters_are_json_escaped_and_text_stays_utf8()
     {
         var record = Bytes(Encoding.UTF8.GetBytes("\u0001\u001b[31mred\t\"q\" \\ é 日本 <b>&amp;'\u007f"));
-        var json = Encoding.UTF8.GetString(WriteOne(record, Kubernetes));
+        var json = Encoding.UTF8.GetString(WriteOne(record, PodFile));
         Assert.Contains("\"message\":\"\\u0001\\u001B[31mred\\t\\\"q\\\" \\\\ é 日本 <b>&amp;'\\u007F\"", json, StringComparison.Ordinal);
         Assert.Equal("\u0001\u001b[31mred\t\"q\" \\ é 日本 <b>&amp;'\u007f", MessageAndFlags(record).Message);
     }
@@ -104,7 +104,7 @@ public sealed class EcsDocumentWriterMessageTests
             }
 
             original = [.. original.Where(b => b != (byte)'\\')];
-            var bytes = WriteOne(Bytes(original), Kubernetes);
+            var bytes = WriteOne(Bytes(original), PodFile);
             Assert.True(Utf8.IsValid(bytes));
             var (message, flags) = MessageAndFlags(Bytes(original));
             var recovered = flags.Contains("invalid_utf8") ? Recover(message) : Encoding.UTF8.GetBytes(message);
@@ -124,7 +124,7 @@ public sealed class EcsDocumentWriterMessageTests
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        EcsDocumentWriter.Write(buffer, Bytes(original, LogFlags.Truncated), Kubernetes);
+        EcsDocumentWriter.Write(buffer, Bytes(original, LogFlags.Truncated), PodFile);
         using var doc = JsonDocument.Parse(buffer.WrittenMemory);
         Assert.Equal(Encoding.UTF8.GetString(original), doc.RootElement.GetProperty("message").GetString());
         Assert.Equal("truncated", doc.RootElement.GetProperty("log").GetProperty("flags")[0].GetString());
@@ -161,7 +161,7 @@ public sealed class EcsDocumentWriterMessageTests
         for (var i = 0; i < 1000; i++)
         {
             buffer.ResetWrittenCount();
-            EcsDocumentWriter.Write(buffer, record, Kubernetes);
+            EcsDocumentWriter.Write(buffer, record, PodFile);
         }
 
         const int Documents = 10_000;
@@ -169,7 +169,7 @@ public sealed class EcsDocumentWriterMessageTests
         for (var i = 0; i < Documents; i++)
         {
             buffer.ResetWrittenCount();
-            EcsDocumentWriter.Write(buffer, record, Kubernetes);
+            EcsDocumentWriter.Write(buffer, record, PodFile);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;

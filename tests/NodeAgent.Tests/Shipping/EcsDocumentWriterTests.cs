@@ -20,15 +20,15 @@ public sealed class EcsDocumentWriterTests
     internal const string Uid = "3b0e2f4a-9c1d-4e5f-8a7b-6c5d4e3f2a1b";
     internal const string Link = "/var/log/containers/web-0_shop_nginx-" + Id + ".log";
 
-    internal static readonly DocumentContext Kubernetes = new("node-a", Link, new PodLogInfo("shop", "web-0", Uid, "nginx", Id, 2), DataStreamName.Default, "0.1.0", "containerd");
+    internal static readonly DocumentContext PodFile = new("node-a", Link, new PodLogInfo("shop", "web-0", Uid, "nginx", Id, 2), DataStreamName.Default, "0.1.0", "containerd");
 
     public static TheoryData<string> GoldenNames => new(Golden.Keys);
 
     private static readonly Dictionary<string, (LogRecord Record, DocumentContext Context)> Golden = new(StringComparer.Ordinal)
     {
-        ["cri-stdout"] = (Record("2026-11-28T10:15:00.123456789Z", "GET /healthz HTTP/1.1 200 2 \"-\" \"kube-probe/1.31\"", 0), Kubernetes),
-        ["stderr-escapes-and-flags"] = (Record("2026-11-28T10:15:01.000000001+01:00", "panic: \"boom\"\n\tat main.go:12\\n é 日本 😀 \u2028", 1_048_576, LogStream.Stderr, LogFlags.Truncated | LogFlags.PartialFlushed), Kubernetes),
-        ["invalid-utf8-and-nul"] = (Record("2026-11-28T10:15:02.5Z", "ok ", 130, flags: LogFlags.Malformed, tail: [0xFF, 0xFE, (byte)' ', 0xE2, 0x82, (byte)' ', (byte)'e', 0x00, 0x01, 0x1B, (byte)'[', (byte)'m', 0x7F, 0xC3]), Kubernetes),
+        ["cri-stdout"] = (Record("2026-11-28T10:15:00.123456789Z", "GET /healthz HTTP/1.1 200 2 \"-\" \"kube-probe/1.31\"", 0), PodFile),
+        ["stderr-escapes-and-flags"] = (Record("2026-11-28T10:15:01.000000001+01:00", "panic: \"boom\"\n\tat main.go:12\\n é 日本 😀 \u2028", 1_048_576, LogStream.Stderr, LogFlags.Truncated | LogFlags.PartialFlushed), PodFile),
+        ["invalid-utf8-and-nul"] = (Record("2026-11-28T10:15:02.5Z", "ok ", 130, flags: LogFlags.Malformed, tail: [0xFF, 0xFE, (byte)' ', 0xE2, 0x82, (byte)' ', (byte)'e', 0x00, 0x01, 0x1B, (byte)'[', (byte)'m', 0x7F, 0xC3]), PodFile),
         ["outside-kubernetes"] = (Record("2026-11-28T10:15:03Z", "plain file line", 42), new DocumentContext("node-b", "/var/log/app/server.log", null, new DataStreamName("logs", "app.server", "prod"), "1.2.3")),
         ["link-only"] = (Record("2026-11-28T10:15:04.999999999Z", "{\"level\":\"info\",\"msg\":\"json inside\"}", 7), new DocumentContext("node-a", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "0.1.0")),
     };
@@ -70,7 +70,7 @@ public sealed class EcsDocumentWriterTests
     [Fact]
     public void A_document_has_exactly_the_contracts_fields()
     {
-        var doc = Parse(Record("2026-11-28T10:15:00.123456789Z", "hello", 4096), Kubernetes);
+        var doc = Parse(Record("2026-11-28T10:15:00.123456789Z", "hello", 4096), PodFile);
         string[] expected =
         [
             "@timestamp", "message", "stream", "log.offset", "log.file.path", "kubernetes.namespace", "kubernetes.pod.name",
@@ -108,14 +108,14 @@ public sealed class EcsDocumentWriterTests
     public void The_offset_is_where_the_first_byte_of_the_message_lies()
     {
         var record = new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "joined"u8.ToArray(), 5_000_000_000, 5_000_000_300, LogFlags.None);
-        Assert.Equal(5_000_000_000, Parse(record, Kubernetes).GetProperty("log").GetProperty("offset").GetInt64());
+        Assert.Equal(5_000_000_000, Parse(record, PodFile).GetProperty("log").GetProperty("offset").GetInt64());
     }
 
     [Theory]
     [InlineData(false, "stdout")]
     [InlineData(true, "stderr")]
     public void The_stream_is_named_as_the_runtime_names_it(bool stderr, string expected) =>
-        Assert.Equal(expected, Parse(Record("2026-11-28T10:15:00Z", "x", 0, stderr ? LogStream.Stderr : LogStream.Stdout), Kubernetes).GetProperty("stream").GetString());
+        Assert.Equal(expected, Parse(Record("2026-11-28T10:15:00Z", "x", 0, stderr ? LogStream.Stderr : LogStream.Stdout), PodFile).GetProperty("stream").GetString());
 
     [Theory]
     [InlineData("2026-11-28T10:15:00.123456789Z")]
@@ -124,14 +124,14 @@ public sealed class EcsDocumentWriterTests
     [InlineData("2026-11-28T11:15:00.000000010+01:00")]
     public void The_timestamp_is_the_runtimes_text_with_all_its_digits(string timestamp)
     {
-        var bytes = WriteOne(Record(timestamp, "x", 0), Kubernetes);
+        var bytes = WriteOne(Record(timestamp, "x", 0), PodFile);
         Assert.StartsWith("{\"@timestamp\":\"" + timestamp + "\",", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Without_flags_there_is_no_flags_field()
     {
-        var doc = Parse(Record("2026-11-28T10:15:00Z", "fine", 0), Kubernetes);
+        var doc = Parse(Record("2026-11-28T10:15:00Z", "fine", 0), PodFile);
         Assert.False(doc.GetProperty("log").TryGetProperty("flags", out _));
     }
 
@@ -145,7 +145,7 @@ public sealed class EcsDocumentWriterTests
     [InlineData(31, "truncated,partial_flushed,invalid_utf8,malformed,contains_nul")]
     public void Each_flag_is_one_keyword_in_log_flags(int flags, string expected)
     {
-        var doc = Parse(Record("2026-11-28T10:15:00Z", "text", 0, flags: (LogFlags)flags), Kubernetes);
+        var doc = Parse(Record("2026-11-28T10:15:00Z", "text", 0, flags: (LogFlags)flags), PodFile);
         var values = doc.GetProperty("log").GetProperty("flags").EnumerateArray().Select(e => e.GetString());
         Assert.Equal(expected.Split(','), values);
     }
@@ -199,29 +199,29 @@ public sealed class EcsDocumentWriterTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         buffer.Write("{\"create\":{}}\n"u8);
-        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:00Z", "one", 0), Kubernetes);
+        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:00Z", "one", 0), PodFile);
         buffer.Write("\n"u8);
-        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:01Z", "two", 100, LogStream.Stderr), Kubernetes);
+        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:01Z", "two", 100, LogStream.Stderr), PodFile);
         buffer.Write("\n"u8);
 
         var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Equal(["one", "two"], lines[1..].Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()));
-        Assert.Equal(Encoding.UTF8.GetString(WriteOne(Record("2026-11-28T10:15:00Z", "one", 0), Kubernetes)), lines[1]);
+        Assert.Equal(Encoding.UTF8.GetString(WriteOne(Record("2026-11-28T10:15:00Z", "one", 0), PodFile)), lines[1]);
     }
 
     [Fact]
     public void A_failing_buffer_leaves_the_writer_usable_for_the_next_document()
     {
-        Assert.Throws<InvalidOperationException>(() => EcsDocumentWriter.Write(new FailingBufferWriter(), Record("2026-11-28T10:15:00Z", "x", 0), Kubernetes));
-        Assert.Equal("y", Parse(Record("2026-11-28T10:15:00Z", "y", 0), Kubernetes).GetProperty("message").GetString());
+        Assert.Throws<InvalidOperationException>(() => EcsDocumentWriter.Write(new FailingBufferWriter(), Record("2026-11-28T10:15:00Z", "x", 0), PodFile));
+        Assert.Equal("y", Parse(Record("2026-11-28T10:15:00Z", "y", 0), PodFile).GetProperty("message").GetString());
     }
 
     [Fact]
     public void Output_is_one_line_of_valid_utf8_whatever_the_message()
     {
         byte[] message = [.. "a\nb\r\n\u0085\u2028"u8, 0xFF, 0x0A, 0x00];
-        var bytes = WriteOne(new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, message, 0, 10, LogFlags.None), Kubernetes);
+        var bytes = WriteOne(new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, message, 0, 10, LogFlags.None), PodFile);
         Assert.DoesNotContain((byte)'\n', bytes);
         Assert.DoesNotContain((byte)'\r', bytes);
         Assert.True(Utf8.IsValid(bytes));

@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Hosting;
+using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
 
 namespace NodeAgent.Tests.TestSupport;
@@ -18,11 +19,12 @@ internal static class TailingHarness
         return report.Options!;
     }
 
-    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null)
+    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null, PodCache? pods = null)
     {
+        statistics ??= new TailStatistics();
         loggers ??= NullLoggerFactory.Instance;
         var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), loggers.CreateLogger<CheckpointStore>());
         var checkpointer = new Checkpointer(store, TimeProvider.System, loggers.CreateLogger<Checkpointer>());
-        return new FileServer(options, output, budget, checkpointer, statistics ?? new TailStatistics(), new AgentHealth(TimeProvider.System), TimeProvider.System, loggers.CreateLogger<FileServer>());
+        return new FileServer(options, output, new Acknowledgements(budget), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), TimeProvider.System, loggers.CreateLogger<FileServer>());
     }
 }

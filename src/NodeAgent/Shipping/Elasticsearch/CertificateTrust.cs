@@ -7,7 +7,11 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// name must still match. What Elasticsearch's own setup produces (a self-signed http_ca.crt) needs exactly this.</summary>
 internal static class CertificateTrust
 {
-    public static bool IsTrusted(X509Certificate2 authority, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    public static bool IsTrusted(X509Certificate2 authority, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        IsTrusted([authority], certificate, chain, errors);
+
+    /// <summary>The same with several authorities (a kubeconfig's certificate-authority-data may hold a bundle).</summary>
+    public static bool IsTrusted(X509Certificate2Collection authorities, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
         {
@@ -16,7 +20,7 @@ internal static class CertificateTrust
 
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(authority);
+        custom.ChainPolicy.CustomTrustStore.AddRange(authorities);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (chain is not null)
         {

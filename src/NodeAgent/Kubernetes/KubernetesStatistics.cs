@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using NodeAgent.Metrics;
+
+namespace NodeAgent.Kubernetes;
+
+/// <summary>The metadata watch's own families on /metrics: is it current, how often it relists or fails.</summary>
+internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
+{
+    private readonly ConcurrentDictionary<(string Resource, string Type), long> _events = new();
+    private readonly ConcurrentDictionary<string, long> _relists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _watches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastList = new(StringComparer.Ordinal);
+
+    public void Event(string resource, string type) => _events.AddOrUpdate((resource, type), 1, (_, n) => n + 1);
+
+    public void Relist(string resource) => _relists.AddOrUpdate(resource, 1, (_, n) => n + 1);
+
+    public void Error(string resource) => _errors.AddOrUpdate(resource, 1, (_, n) => n + 1);
+
+    public void WatchStarted(string resource) => _watches.AddOrUpdate(resource, 1, (_, n) => n + 1);
+
+    public void Listed(string resource, DateTimeOffset at) => _lastList[resource] = at;
+
+    public long Relists(string resource) => _relists.GetValueOrDefault(resource);
+
+    public long Errors(string resource) => _errors.GetValueOrDefault(resource);
+
+    public void Write(MetricWriter writer)
+    {
+        writer.Family("nodeagent_kubernetes_synced", MetricType.Gauge, "1 once this node's pods and the namespaces have been listed from the API server.");
+        writer.Sample(cache.Synced ? 1 : 0);
+        writer.Family("nodeagent_kubernetes_pods", MetricType.Gauge, "Pods of this node in the metadata cache (deleted ones kept 5 minutes included).");
+        writer.Sample(cache.PodCount);
+        writer.Family("nodeagent_kubernetes_watch_events_total", MetricType.Counter, "Watch events received, by resource and type (ADDED, MODIFIED, DELETED, BOOKMARK).");
+        foreach (var ((resource, type), count) in _events.OrderBy(p => p.Key))
+        {
+            writer.Sample(count, "resource", resource, "type", type);
+        }
+
+        writer.Family("nodeagent_kubernetes_watches_total", MetricType.Counter, "Watch requests opened, by resource (a watch ends every few minutes and resumes).");
+        foreach (var (resource, count) in _watches.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(count, "resource", resource);
+        }
+
+        writer.Family("nodeagent_kubernetes_relists_total", MetricType.Counter, "Full lists after the watch's resourceVersion expired (410 Gone), by resource.");
+        foreach (var (resource, count) in _relists.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(count, "resource", resource);
+        }
+
+        writer.Family("nodeagent_kubernetes_errors_total", MetricType.Counter, "Failed list or watch requests, by resource (retried with backoff).");
+        foreach (var (resource, count) in _errors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(count, "resource", resource);
+        }
+
+        writer.Family("nodeagent_kubernetes_last_list_timestamp_seconds", MetricType.Gauge, "When each resource was last listed in full, as a Unix time.");
+        foreach (var (resource, at) in _lastList.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(at.ToUnixTimeMilliseconds() / 1000.0, "resource", resource);
+        }
+    }
+}

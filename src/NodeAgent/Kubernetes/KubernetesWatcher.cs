@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Hosting;
+
+namespace NodeAgent.Kubernetes;
+
+/// <summary>
+/// Keeps <see cref="PodCache"/> current: one list+watch of this node's pods (<c>spec.nodeName=&lt;Node:Name&gt;</c>,
+/// so a 5,000-node cluster sends each agent only its own pods' events) and one of the namespaces (few, and their
+/// labels decide opt-outs). It runs beside the log pipeline and never blocks it.
+/// </summary>
+internal sealed partial class KubernetesWatcher(
+    AgentOptions options,
+    KubernetesApi api,
+    PodCache cache,
+    KubernetesStatistics statistics,
+    TimeProvider time,
+    ILogger<KubernetesWatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        Log.Starting(logger, api.BaseUri, options.NodeName);
+        var pods = new ResourceWatch<PodObject>(api, PodTarget(), statistics, time, logger);
+        var namespaces = new ResourceWatch<NamespaceObject>(api, NamespaceTarget(), statistics, time, logger);
+        await Task.WhenAll(pods.RunAsync(stoppingToken), namespaces.RunAsync(stoppingToken));
+    }
+
+    private WatchTarget<PodObject> PodTarget() => new(
+        "pods",
+        "api/v1/pods",
+        "spec.nodeName=" + options.NodeName,
+        KubernetesJsonContext.Default.PodObject,
+        KubernetesJsonContext.Default.ObjectListPodObject,
+        items => cache.ReplacePods(items.Select(PodMetadata.From)),
+        (type, pod) =>
+        {
+            if (type == "DELETED")
+            {
+                cache.DeletePod(PodMetadata.From(pod));
+            }
+            else
+            {
+                cache.UpsertPod(PodMetadata.From(pod));
+            }
+        });
+
+    private WatchTarget<NamespaceObject> NamespaceTarget() => new(
+        "namespaces",
+        "api/v1/namespaces",
+        null,
+        KubernetesJsonContext.Default.NamespaceObject,
+        KubernetesJsonContext.Default.ObjectListNamespaceObject,
+        items => cache.ReplaceNamespaces(items.Select(NamespaceMetadata.From)),
+        (type, ns) =>
+        {
+            if (type == "DELETED")
+            {
+                cache.DeleteNamespace(ns.Metadata?.Name ?? "");
+            }
+            else
+            {
+                cache.UpsertNamespace(NamespaceMetadata.From(ns));
+            }
+        });
+
+    private static partial class Log
+    {
+        [LoggerMessage(1000, LogLevel.Information, "Kubernetes: watching the pods of node {Node} and the namespaces at {Server}", EventName = "KubernetesWatchStarting")]
+        public static partial void Starting(ILogger logger, Uri server, string node);
+    }
+}

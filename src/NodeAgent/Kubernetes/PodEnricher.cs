@@ -1,0 +1,116 @@
+using NodeAgent.Hosting;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Kubernetes;
+
+/// <summary>What the log loop does with a file this turn.</summary>
+internal enum TailGate
+{
+    /// <summary>Read and ship its lines.</summary>
+    Read,
+
+    /// <summary>Leave it unread this turn: its pod's metadata may still arrive (for at most Kubernetes:MetadataWait).</summary>
+    Wait,
+
+    /// <summary>Read its lines and acknowledge them unshipped: the pod, container or namespace opted out.</summary>
+    Drop,
+}
+
+/// <summary>A file's standing with its pod's metadata, owned by the log loop's thread.</summary>
+internal sealed class EnrichmentState
+{
+    /// <summary>The <see cref="PodCache.Version"/> last looked at; -1 before the first look.</summary>
+    public long CacheVersion { get; set; } = -1;
+
+    /// <summary>When the file first waited for metadata.</summary>
+    public DateTimeOffset? WaitingSince { get; set; }
+
+    /// <summary>The wait ran out: lines go with the path's fields until the metadata arrives.</summary>
+    public bool GaveUp { get; set; }
+
+    public bool Excluded { get; set; }
+}
+
+/// <summary>
+/// Puts the API server's metadata into each file's <see cref="Shipping.DocumentContext"/> and applies the opt-outs,
+/// from <see cref="PodCache"/> only (the pipeline never calls the API server). A file is looked at again only when the
+/// cache changed, so a steady node costs one integer comparison per file and turn. A new file whose pod is not known
+/// yet waits, unread, up to Kubernetes:MetadataWait (the watch usually reports a new pod before kubelet starts its
+/// containers); then its lines go with the fields its path gives, and the metadata joins the later lines when it comes.
+/// </summary>
+internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailStatistics statistics)
+{
+    /// <summary>Calls <paramref name="changed"/> after every change of the cache, until disposed.</summary>
+    public IDisposable? OnChange(Action changed)
+    {
+        if (cache is null)
+        {
+            return null;
+        }
+
+        cache.Changed += changed;
+        return new Unsubscribe(() => cache.Changed -= changed);
+    }
+
+    public TailGate Prepare(FileTail tail, DateTimeOffset now)
+    {
+        var state = tail.Enrichment;
+        if (cache is null)
+        {
+            return TailGate.Read;
+        }
+
+        var version = cache.Version;
+        if (state.CacheVersion != version)
+        {
+            state.CacheVersion = version;
+            Refresh(tail);
+        }
+
+        if (state.Excluded)
+        {
+            return TailGate.Drop;
+        }
+
+        if (tail.Context.Pod is null || tail.Context.Kubernetes?.Pod is not null || state.GaveUp)
+        {
+            return TailGate.Read;
+        }
+
+        state.WaitingSince ??= now;
+        if (now - state.WaitingSince.Value < options.Kubernetes.MetadataWait)
+        {
+            return TailGate.Wait;
+        }
+
+        state.GaveUp = true;
+        statistics.MetadataTimeouts++;
+        return TailGate.Read;
+    }
+
+    private void Refresh(FileTail tail)
+    {
+        var context = tail.Context;
+        var path = context.Pod;
+        var pod = path is null ? null : cache!.Find(path.Namespace, path.PodName, path.PodUid);
+        var ns = path is null ? null : cache!.FindNamespace(path.Namespace);
+        tail.Enrichment.Excluded = path is not null && (ns?.Excluded == true || pod?.Ships(path.ContainerName) == false);
+
+        var current = context.Kubernetes;
+        var parseJson = options.Logs.ParseJson || pod?.ParseJson == true;
+        if (current is not null && ReferenceEquals(current.Pod, pod) && ReferenceEquals(current.Namespace, ns) && parseJson == context.ParseJson)
+        {
+            return;
+        }
+
+        var fields = pod is null && ns is null && options.Kubernetes.ClusterName is null
+            ? null
+            : new KubernetesFields(pod, ns, options.Kubernetes.NamespaceLabels, options.Kubernetes.ClusterName);
+        tail.Context = context.With(fields, parseJson);
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}

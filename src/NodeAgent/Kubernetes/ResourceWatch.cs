@@ -1,0 +1,291 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Shipping.Elasticsearch;
+
+namespace NodeAgent.Kubernetes;
+
+/// <summary>What to list and watch, and where the results go.</summary>
+/// <param name="Name">For logs and metrics: <c>pods</c>, <c>namespaces</c>.</param>
+/// <param name="Path">The collection's path under the API server's base URL, e.g. <c>api/v1/pods</c>.</param>
+/// <param name="FieldSelector">Restricts both the list and the watch (<c>spec.nodeName=&lt;node&gt;</c>); null for all.</param>
+/// <param name="Replace">The complete list, after the first LIST and after every relist.</param>
+/// <param name="Apply">One watch event: ADDED, MODIFIED or DELETED and the object.</param>
+internal sealed record WatchTarget<T>(
+    string Name,
+    string Path,
+    string? FieldSelector,
+    JsonTypeInfo<T> ItemType,
+    JsonTypeInfo<ObjectList<T>> ListType,
+    Action<IReadOnlyList<T>> Replace,
+    Action<string, T> Apply)
+    where T : IKubernetesObject;
+
+/// <summary>
+/// The list-then-watch loop of the Kubernetes API concepts ("efficient detection of changes"), for one resource: a
+/// paginated LIST gives the state and a resourceVersion; a WATCH from that version streams every change after it;
+/// each event and bookmark moves the version on, so a watch that ends (the server's timeout, a dropped connection)
+/// resumes where it stopped without listing again. Only <c>410 Gone</c> (the version was compacted away) makes it
+/// list again. Errors back off exponentially with jitter, so a thousand agents do not hammer a recovering API server.
+/// </summary>
+/// <remarks>
+/// The watch stream is read here line by line (the AOT flavour of the official client has no watcher), which also
+/// keeps its deadline and the resourceVersion in our hands.
+/// </remarks>
+internal sealed partial class ResourceWatch<T>(
+    KubernetesApi api,
+    WatchTarget<T> target,
+    KubernetesStatistics statistics,
+    TimeProvider time,
+    ILogger logger,
+    TimeSpan? watchTimeout = null)
+    where T : IKubernetesObject
+{
+    /// <summary>Pages of a LIST: bounded memory per response, as client-go's reflector pages (500).</summary>
+    internal const int PageSize = 500;
+
+    /// <summary>How long the server keeps one watch open (client-go picks 5–10 minutes at random).</summary>
+    private readonly TimeSpan _watchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5);
+
+    /// <summary>A watch that has sent nothing (not even a bookmark) for this long past its timeout is dead.</summary>
+    private static readonly TimeSpan ReadGrace = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        string? version = null;
+        var attempt = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                if (version is null)
+                {
+                    version = await ListAsync(cancellation);
+                    attempt = 0;
+                }
+
+                var outcome = await WatchAsync(version, cancellation);
+                version = outcome.Gone ? null : outcome.Version;
+                if (outcome.Gone)
+                {
+                    statistics.Relist(target.Name);
+                    Log.Gone(logger, target.Name, outcome.Version);
+                    continue;
+                }
+
+                if (outcome.Events > 0 || outcome.Clean)
+                {
+                    attempt = 0;
+                }
+
+                if (outcome.Clean && outcome.Elapsed > TimeSpan.FromSeconds(1))
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (WatchFailedException e) when (e.StatusCode == HttpStatusCode.Gone)
+            {
+                // An expired continue token in a paginated LIST: start the list over.
+                statistics.Relist(target.Name);
+                version = null;
+                continue;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or WatchFailedException)
+            {
+                statistics.Error(target.Name);
+                LogFailure(e, attempt);
+            }
+
+            var delay = Backoff.Delay(attempt++);
+            await Task.Delay(delay, time, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<string?> ListAsync(CancellationToken cancellation)
+    {
+        var items = new List<T>();
+        string? token = null;
+        string? version = null;
+        do
+        {
+            var query = new StringBuilder("?limit=").Append(PageSize);
+            AppendSelector(query);
+            if (token is not null)
+            {
+                query.Append("&continue=").Append(Uri.EscapeDataString(token));
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            deadline.CancelAfter(ListTimeout);
+            using var response = await api.GetAsync(target.Path + query, deadline.Token);
+            await ThrowIfFailedAsync(response, deadline.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+            var page = await JsonSerializer.DeserializeAsync(body, target.ListType, deadline.Token)
+                ?? throw new JsonException($"an empty {target.Name} list");
+            items.AddRange(page.Items ?? []);
+            // Every page of one list is a snapshot at the first page's resourceVersion.
+            version ??= page.Metadata?.ResourceVersion;
+            token = string.IsNullOrEmpty(page.Metadata?.Continue) ? null : page.Metadata.Continue;
+        }
+        while (token is not null);
+
+        target.Replace(items);
+        statistics.Listed(target.Name, time.GetUtcNow());
+        Log.Listed(logger, target.Name, items.Count, version);
+        return version;
+    }
+
+    private async Task<WatchOutcome> WatchAsync(string? version, CancellationToken cancellation)
+    {
+        var started = time.GetUtcNow();
+        var query = new StringBuilder("?watch=true&allowWatchBookmarks=true");
+        query.Append("&timeoutSeconds=").Append((int)_watchTimeout.TotalSeconds);
+        if (!string.IsNullOrEmpty(version))
+        {
+            query.Append("&resourceVersion=").Append(Uri.EscapeDataString(version));
+        }
+
+        AppendSelector(query);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(_watchTimeout + ReadGrace);
+        using var response = await api.GetAsync(target.Path + query, deadline.Token);
+        if (response.StatusCode == HttpStatusCode.Gone)
+        {
+            return new WatchOutcome(version, 0, Gone: true, Clean: true, time.GetUtcNow() - started);
+        }
+
+        await ThrowIfFailedAsync(response, deadline.Token);
+
+        statistics.WatchStarted(target.Name);
+        await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var events = 0;
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var watchEvent = JsonSerializer.Deserialize(line, KubernetesJsonContext.Default.WatchEvent);
+            if (watchEvent is null || watchEvent.Object.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException($"a {target.Name} watch event without an object: {Truncate(line)}");
+            }
+
+            var body = watchEvent.Object;
+            switch (watchEvent.Type)
+            {
+                case "ADDED" or "MODIFIED" or "DELETED":
+                    var item = body.Deserialize(target.ItemType) ?? throw new JsonException($"an empty {target.Name} object");
+                    target.Apply(watchEvent.Type, item);
+                    version = item.Metadata?.ResourceVersion ?? version;
+                    events++;
+                    statistics.Event(target.Name, watchEvent.Type);
+                    break;
+                case "BOOKMARK":
+                    // Only the resourceVersion is meaningful in a bookmark: the watch is current up to it.
+                    version = body.Deserialize(target.ItemType)?.Metadata?.ResourceVersion ?? version;
+                    statistics.Event(target.Name, "BOOKMARK");
+                    break;
+                case "ERROR":
+                    var status = body.Deserialize(KubernetesJsonContext.Default.StatusObject) ?? new StatusObject();
+                    if (status.Code == (int)HttpStatusCode.Gone)
+                    {
+                        return new WatchOutcome(version, events, Gone: true, Clean: true, time.GetUtcNow() - started);
+                    }
+
+                    throw new WatchFailedException((HttpStatusCode)(status.Code ?? 500), status.Message ?? status.Reason ?? "watch error");
+                default:
+                    throw new JsonException($"unknown {target.Name} watch event type '{watchEvent.Type}'");
+            }
+        }
+
+        return new WatchOutcome(version, events, Gone: false, Clean: true, time.GetUtcNow() - started);
+    }
+
+    private void AppendSelector(StringBuilder query)
+    {
+        if (target.FieldSelector is not null)
+        {
+            query.Append("&fieldSelector=").Append(Uri.EscapeDataString(target.FieldSelector));
+        }
+    }
+
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellation);
+            throw new WatchFailedException(response.StatusCode, StatusMessage(body));
+        }
+    }
+
+    private void LogFailure(Exception e, int attempt)
+    {
+        var status = (e as WatchFailedException)?.StatusCode;
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // Wrong RBAC or an expired token is a set-up error: say what is needed, every time (it is backed off).
+            Log.Denied(logger, target.Name, (int)status, e.Message);
+        }
+        else if (attempt < 3)
+        {
+            Log.Failed(logger, target.Name, e.Message);
+        }
+        else
+        {
+            Log.StillFailing(logger, target.Name, attempt, e.Message);
+        }
+    }
+
+    private static string StatusMessage(string body)
+    {
+        try
+        {
+            var status = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.StatusObject);
+            return status?.Message ?? status?.Reason ?? Truncate(body);
+        }
+        catch (JsonException)
+        {
+            return Truncate(body);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    private sealed record WatchOutcome(string? Version, int Events, bool Gone, bool Clean, TimeSpan Elapsed);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Information, "Kubernetes: listed {Count} {Resource} at resourceVersion {Version}", EventName = "KubernetesListed")]
+        public static partial void Listed(ILogger logger, string resource, int count, string? version);
+
+        [LoggerMessage(1002, LogLevel.Information, "Kubernetes: the {Resource} watch from resourceVersion {Version} expired (410 Gone); listing again", EventName = "KubernetesWatchGone")]
+        public static partial void Gone(ILogger logger, string resource, string? version);
+
+        [LoggerMessage(1003, LogLevel.Warning, "Kubernetes: the {Resource} list/watch failed ({Reason}); retrying with backoff", EventName = "KubernetesWatchFailed")]
+        public static partial void Failed(ILogger logger, string resource, string reason);
+
+        [LoggerMessage(1004, LogLevel.Error, "Kubernetes: the {Resource} list/watch still fails after {Attempts} attempts ({Reason}); documents ship with the fields their paths give until it recovers", EventName = "KubernetesWatchStillFailing")]
+        public static partial void StillFailing(ILogger logger, string resource, int attempts, string reason);
+
+        [LoggerMessage(1005, LogLevel.Error, "Kubernetes: the API server refused to list/watch {Resource} (HTTP {Status}: {Reason}); the agent's service account needs get, list and watch on pods and namespaces (deploy/kubernetes/rbac.yaml)", EventName = "KubernetesWatchDenied")]
+        public static partial void Denied(ILogger logger, string resource, int status, string reason);
+    }
+}
+
+/// <summary>A list or watch answered with an error status, or a watch sent an ERROR event other than 410.</summary>
+internal sealed class WatchFailedException(HttpStatusCode statusCode, string message)
+    : Exception($"HTTP {(int)statusCode}: {message}")
+{
+    public HttpStatusCode StatusCode { get; } = statusCode;
+}
