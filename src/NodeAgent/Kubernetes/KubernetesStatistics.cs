@@ -22,6 +22,8 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
 
     public void Listed(string resource, DateTimeOffset at) => _lastList[resource] = at;
 
+    public long Events(string resource, string type) => _events.GetValueOrDefault((resource, type));
+
     public long Relists(string resource) => _relists.GetValueOrDefault(resource);
 
     public long Errors(string resource) => _errors.GetValueOrDefault(resource);

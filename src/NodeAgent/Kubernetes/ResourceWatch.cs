@@ -54,35 +54,39 @@ internal sealed partial class ResourceWatch<T>(
 
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The newest resourceVersion seen (list, event or bookmark): where the next watch starts. Kept across a
+    /// failed watch, so a dropped connection resumes after the last event applied; null means list first.</summary>
+    private string? _version;
+
+    /// <summary>Events applied since the last backoff: a watch that worked for a while before failing starts the
+    /// backoff over.</summary>
+    private int _applied;
+
     public async Task RunAsync(CancellationToken cancellation)
     {
-        string? version = null;
         var attempt = 0;
         while (!cancellation.IsCancellationRequested)
         {
             try
             {
-                if (version is null)
+                if (_version is null)
                 {
-                    version = await ListAsync(cancellation);
+                    _version = await ListAsync(cancellation);
                     attempt = 0;
                 }
 
-                var outcome = await WatchAsync(version, cancellation);
-                version = outcome.Gone ? null : outcome.Version;
+                var outcome = await WatchAsync(cancellation);
                 if (outcome.Gone)
                 {
                     statistics.Relist(target.Name);
-                    Log.Gone(logger, target.Name, outcome.Version);
+                    Log.Gone(logger, target.Name, _version);
+                    _version = null;
                     continue;
                 }
 
-                if (outcome.Events > 0 || outcome.Clean)
-                {
-                    attempt = 0;
-                }
-
-                if (outcome.Clean && outcome.Elapsed > TimeSpan.FromSeconds(1))
+                // The server ended the watch (its timeoutSeconds): resume at once, unless it ends them right away.
+                attempt = 0;
+                if (outcome.Elapsed > TimeSpan.FromSeconds(1))
                 {
                     continue;
                 }
@@ -95,12 +99,17 @@ internal sealed partial class ResourceWatch<T>(
             {
                 // An expired continue token in a paginated LIST: start the list over.
                 statistics.Relist(target.Name);
-                version = null;
+                _version = null;
                 continue;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or WatchFailedException)
             {
                 statistics.Error(target.Name);
+                if (Interlocked.Exchange(ref _applied, 0) > 0)
+                {
+                    attempt = 0;
+                }
+
                 LogFailure(e, attempt);
             }
 
@@ -143,8 +152,9 @@ internal sealed partial class ResourceWatch<T>(
         return version;
     }
 
-    private async Task<WatchOutcome> WatchAsync(string? version, CancellationToken cancellation)
+    private async Task<WatchOutcome> WatchAsync(CancellationToken cancellation)
     {
+        var version = _version;
         var started = time.GetUtcNow();
         var query = new StringBuilder("?watch=true&allowWatchBookmarks=true");
         query.Append("&timeoutSeconds=").Append((int)_watchTimeout.TotalSeconds);
@@ -159,7 +169,7 @@ internal sealed partial class ResourceWatch<T>(
         using var response = await api.GetAsync(target.Path + query, deadline.Token);
         if (response.StatusCode == HttpStatusCode.Gone)
         {
-            return new WatchOutcome(version, 0, Gone: true, Clean: true, time.GetUtcNow() - started);
+            return new WatchOutcome(Gone: true, time.GetUtcNow() - started);
         }
 
         await ThrowIfFailedAsync(response, deadline.Token);
@@ -167,7 +177,6 @@ internal sealed partial class ResourceWatch<T>(
         statistics.WatchStarted(target.Name);
         await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var events = 0;
         while (await reader.ReadLineAsync(deadline.Token) is { } line)
         {
             if (line.Length == 0)
@@ -187,20 +196,20 @@ internal sealed partial class ResourceWatch<T>(
                 case "ADDED" or "MODIFIED" or "DELETED":
                     var item = body.Deserialize(target.ItemType) ?? throw new JsonException($"an empty {target.Name} object");
                     target.Apply(watchEvent.Type, item);
-                    version = item.Metadata?.ResourceVersion ?? version;
-                    events++;
+                    _version = item.Metadata?.ResourceVersion ?? _version;
+                    _applied++;
                     statistics.Event(target.Name, watchEvent.Type);
                     break;
                 case "BOOKMARK":
                     // Only the resourceVersion is meaningful in a bookmark: the watch is current up to it.
-                    version = body.Deserialize(target.ItemType)?.Metadata?.ResourceVersion ?? version;
+                    _version = body.Deserialize(target.ItemType)?.Metadata?.ResourceVersion ?? _version;
                     statistics.Event(target.Name, "BOOKMARK");
                     break;
                 case "ERROR":
                     var status = body.Deserialize(KubernetesJsonContext.Default.StatusObject) ?? new StatusObject();
                     if (status.Code == (int)HttpStatusCode.Gone)
                     {
-                        return new WatchOutcome(version, events, Gone: true, Clean: true, time.GetUtcNow() - started);
+                        return new WatchOutcome(Gone: true, time.GetUtcNow() - started);
                     }
 
                     throw new WatchFailedException((HttpStatusCode)(status.Code ?? 500), status.Message ?? status.Reason ?? "watch error");
@@ -209,7 +218,7 @@ internal sealed partial class ResourceWatch<T>(
             }
         }
 
-        return new WatchOutcome(version, events, Gone: false, Clean: true, time.GetUtcNow() - started);
+        return new WatchOutcome(Gone: false, time.GetUtcNow() - started);
     }
 
     private void AppendSelector(StringBuilder query)
@@ -262,7 +271,7 @@ internal sealed partial class ResourceWatch<T>(
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private sealed record WatchOutcome(string? Version, int Events, bool Gone, bool Clean, TimeSpan Elapsed);
+    private readonly record struct WatchOutcome(bool Gone, TimeSpan Elapsed);
 
     private static partial class Log
     {

@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Hosting;
+using NodeAgent.Kubernetes;
+using NodeAgent.KubernetesApiEmulation;
+using NodeAgent.Tests.TestSupport;
+
+namespace NodeAgent.Tests.Kubernetes;
+
+/// <summary>
+/// The real watcher (the official client's kubeconfig loading, our list+watch loop) against the fake API server over
+/// HTTP: what the cache holds, and which requests the server saw (node filter, resume from resourceVersion, relist).
+/// </summary>
+public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
+{
+    private const string Node = "node-a";
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
+
+    private readonly TempDirectory _directory = new();
+    private FakeKubernetesApi _api = null!;
+    private KubernetesApi _client = null!;
+    private readonly PodCache _cache = new(TimeProvider.System);
+    private KubernetesStatistics _statistics = null!;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _api = await FakeKubernetesApi.StartAsync(new FakeKubernetesApiOptions { Token = "s3cret", BookmarkInterval = TimeSpan.FromMilliseconds(300) });
+        _api.UpsertNamespace("shop", new Dictionary<string, string> { ["team"] = "payments" });
+        _api.UpsertPod(FakePod.Create("shop", "web-0", Node).Uid("uid-web-0").Label("app", "web").Container("nginx", "nginx:1.27", "containerd://aaa").Build());
+        _api.UpsertPod(FakePod.Create("shop", "elsewhere", "node-b").Uid("uid-elsewhere").Container("nginx", "nginx:1.27").Build());
+        var kubeconfig = Path.Combine(_directory.Path, "kubeconfig");
+        _api.WriteKubeconfig(kubeconfig);
+        _client = KubernetesApi.Create(new KubernetesOptions(true, kubeconfig, TimeSpan.FromSeconds(2), null, false));
+        _statistics = new KubernetesStatistics(_cache);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        _client.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _directory.Dispose();
+    }
+
+    private void Start()
+    {
+        var options = TailingHarness.Options() with { NodeName = Node };
+        var watcher = new KubernetesWatcher(options, _client, _cache, _statistics, TimeProvider.System, NullLogger<KubernetesWatcher>.Instance);
+        _running = watcher.StartAsync(_stop.Token).ContinueWith(_ => watcher.ExecuteTask ?? Task.CompletedTask, TaskScheduler.Default).Unwrap();
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Soon;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {Soon.TotalSeconds} s: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task Lists_only_this_nodes_pods_with_the_token_and_then_watches_from_the_lists_version()
+    {
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+
+        Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
+        Assert.Null(_cache.Find("shop", "elsewhere", "uid-elsewhere"));
+        Assert.Equal("payments", _cache.FindNamespace("shop")!.Labels.Single(l => l.Key == "team").Value);
+        var list = _api.Requests.First(r => r.Path == "/api/v1/pods" && !r.IsWatch);
+        Assert.Equal("spec.nodeName=node-a", list.Query("fieldSelector"));
+        var watch = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+        Assert.Equal("spec.nodeName=node-a", watch.Query("fieldSelector"));
+        Assert.Equal("true", watch.Query("allowWatchBookmarks"));
+        Assert.False(string.IsNullOrEmpty(watch.Query("resourceVersion")));
+    }
+
+    [Fact]
+    public async Task Added_modified_and_deleted_pods_show_up_within_seconds_and_a_deleted_one_stays()
+    {
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+
+        _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Build());
+        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1") is not null, "ADDED web-1");
+
+        _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Label("version", "2").Build());
+        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1")!.Labels.Any(l => l.Key == "version"), "MODIFIED label");
+
+        _api.DeletePod("shop", "web-1");
+        await Eventually(() => _statistics.Events("pods", "DELETED") == 1, "DELETED");
+        Assert.NotNull(_cache.Find("shop", "web-1", "uid-web-1"));
+    }
+
+    [Fact]
+    public async Task A_dropped_watch_resumes_from_the_last_version_seen_without_listing_again()
+    {
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+        var version = _api.UpsertPod(FakePod.Create("shop", "web-2", Node).Uid("uid-web-2").Build());
+        await Eventually(() => _cache.Find("shop", "web-2", null) is not null, "ADDED web-2");
+
+        _api.DropWatches();
+
+        var resumed = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch && Version(r) >= long.Parse(version), Soon);
+        Assert.Equal(1, _api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch));
+        Assert.Equal(0, _statistics.Relists("pods"));
+        Assert.True(resumed.Time > DateTimeOffset.MinValue);
+    }
+
+    [Fact]
+    public async Task Bookmarks_move_the_version_on_so_a_resumed_watch_starts_after_events_it_was_not_sent()
+    {
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+        var first = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+        // Changes on another node move the server's version; this watch sees only bookmarks for them.
+        var version = _api.UpsertPod(FakePod.Create("shop", "other", "node-b").Uid("uid-other").Build());
+        await Eventually(() => _statistics.Events("pods", "BOOKMARK") > 0, "a bookmark");
+        await Task.Delay(700);
+
+        _api.DropWatches();
+
+        var resumed = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch && r.Time > first.Time, Soon);
+        Assert.True(Version(resumed) >= long.Parse(version), $"resumed from {resumed.Query("resourceVersion")}, bookmark was at {version}");
+    }
+
+    [Fact]
+    public async Task An_expired_version_410_Gone_lists_again_and_forgets_pods_deleted_meanwhile()
+    {
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+
+        // While the watch is down: a pod comes, one goes, and the server compacts its history.
+        _api.DropWatches();
+        _api.FailNextRequests(1, 503);
+        _api.UpsertPod(FakePod.Create("shop", "web-3", Node).Uid("uid-web-3").Build());
+        _api.DeletePod("shop", "web-0");
+        _api.Compact();
+
+        await Eventually(() => _statistics.Relists("pods") >= 1, "a relist after 410");
+        await Eventually(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist");
+        Assert.True(_api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch) >= 2);
+        // web-0 vanished unwatched: still kept for its last lines, as a deleted pod.
+        Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff_and_counted()
+    {
+        _api.FailNextRequests(3, 500);
+        Start();
+
+        await Eventually(() => _cache.Synced, "synced despite three 500s");
+        Assert.True(_statistics.Errors("pods") + _statistics.Errors("namespaces") >= 3);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_never_syncs_and_counts_errors()
+    {
+        var kubeconfig = Path.Combine(_directory.Path, "wrong");
+        _api.WriteKubeconfig(kubeconfig, token: "wrong");
+        _client.Dispose();
+        _client = KubernetesApi.Create(new KubernetesOptions(true, kubeconfig, TimeSpan.FromSeconds(2), null, false));
+        Start();
+
+        await Eventually(() => _statistics.Errors("pods") >= 2, "two refused attempts");
+        Assert.False(_cache.Synced);
+    }
+
+    private static long Version(RecordedRequest request) => long.TryParse(request.Query("resourceVersion"), out var v) ? v : -1;
+}
