@@ -30,8 +30,19 @@ public sealed class EcsDocumentWriterTests
         ["stderr-escapes-and-flags"] = (Record("2026-11-28T10:15:01.000000001+01:00", "panic: \"boom\"\n\tat main.go:12\\n é 日本 😀 \u2028", 1_048_576, LogStream.Stderr, LogFlags.Truncated | LogFlags.PartialFlushed), PodFile),
         ["invalid-utf8-and-nul"] = (Record("2026-11-28T10:15:02.5Z", "ok ", 130, flags: LogFlags.Malformed, tail: [0xFF, 0xFE, (byte)' ', 0xE2, 0x82, (byte)' ', (byte)'e', 0x00, 0x01, 0x1B, (byte)'[', (byte)'m', 0x7F, 0xC3]), PodFile),
         ["outside-kubernetes"] = (Record("2026-11-28T10:15:03Z", "plain file line", 42), new DocumentContext("node-b", "/var/log/app/server.log", null, new DataStreamName("logs", "app.server", "prod"), "1.2.3")),
+        ["kubernetes-enriched"] = (Record("2026-11-28T10:15:05.000000001Z", "{\"level\":\"warn\",\"@timestamp\":\"inner\",\"message\":\"m\"}", 11), Enriched()),
         ["link-only"] = (Record("2026-11-28T10:15:04.999999999Z", "{\"level\":\"info\",\"msg\":\"json inside\"}", 7), new DocumentContext("node-a", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "0.1.0")),
     };
+
+    /// <summary>The fixture pod (a Deployment's, with the parse annotation) on a /var/log/pods file of its nginx container.</summary>
+    private static DocumentContext Enriched()
+    {
+        var pod = NodeAgent.Kubernetes.PodMetadata.From(Tests.Kubernetes.KubernetesFixtures.DeploymentPod());
+        var ns = NodeAgent.Kubernetes.NamespaceMetadata.From(Tests.Kubernetes.KubernetesFixtures.Namespace("shop", ("team", "payments"), ("kubernetes.io/metadata.name", "shop")));
+        var path = "/var/log/pods/shop_web-5d8f7b9c4-x2x7q_" + Uid + "/nginx/2.log";
+        return new DocumentContext("node-a", path, new PodLogInfo("shop", "web-5d8f7b9c4-x2x7q", Uid, "nginx", null, 2), DataStreamName.Default, "0.1.0",
+            kubernetes: new NodeAgent.Kubernetes.KubernetesFields(pod, ns, NamespaceLabels: true, "prod-eu"), parseJson: pod.ParseJson);
+    }
 
     internal static LogRecord Record(string timestamp, string message, long offset, LogStream stream = LogStream.Stdout, LogFlags flags = LogFlags.None, byte[]? tail = null) =>
         new(timestamp, stream, (byte[])[.. Encoding.UTF8.GetBytes(message), .. tail ?? []], offset, offset + 100, flags);

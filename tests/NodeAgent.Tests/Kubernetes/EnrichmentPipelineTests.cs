@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using NodeAgent.Kubernetes;
+using NodeAgent.Shipping;
+using NodeAgent.Tailing;
+using NodeAgent.Tests.TestSupport;
+
+namespace NodeAgent.Tests.Kubernetes;
+
+/// <summary>
+/// The real reading loop with a pod cache fed by hand: documents get the pod's metadata, wait for it a bounded time,
+/// follow its changes, and opted-out pods, containers and namespaces are read but never shipped.
+/// </summary>
+public sealed class EnrichmentPipelineTests : IDisposable
+{
+    private const string Uid = "uid-web";
+    private readonly TempDirectory _dir = new();
+    private readonly PodCache _cache = new(TimeProvider.System);
+    private readonly TailStatistics _statistics = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Encodes each record as the Elasticsearch output would, with the file's context at send time.</summary>
+    private sealed class DocumentOutput(Acknowledgements acknowledgements) : ILogOutput
+    {
+        public ConcurrentQueue<JsonElement> Documents { get; } = [];
+
+        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
+        {
+            foreach (var record in batch.Records)
+            {
+                var buffer = new ArrayBufferWriter<byte>();
+                EcsDocumentWriter.Write(buffer, record, batch.Tail.Context);
+                using var document = JsonDocument.Parse(buffer.WrittenMemory);
+                Documents.Enqueue(document.RootElement.Clone());
+                acknowledgements.Delivered(batch.Tail, record);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A CRI line; the JSON ones are long enough already, others are padded past the fingerprint length
+    /// (a shorter file is read only once it stops growing).</summary>
+    private static string Line(string message) =>
+        $"2026-11-28T10:15:00.000000001Z stdout F {(message.StartsWith('{') ? message : message + " " + new string('.', 80))}\n";
+
+    private string LogFile(string container, string ns = "shop", string pod = "web-0", string uid = Uid) =>
+        Path.Combine(_dir.Path, "pods", $"{ns}_{pod}_{uid}", container, "0.log");
+
+    private static void Append(string path, string message)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.AppendAllText(path, Line(message));
+    }
+
+    private async Task<(FileServer Server, DocumentOutput Output)> StartAsync(string metadataWait = "2s", params string[] more)
+    {
+        var options = TailingHarness.Options([
+            $"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms",
+            $"--Kubernetes:MetadataWait={metadataWait}", "--Kubernetes:ClusterName=prod-eu", .. more]);
+        options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new DocumentOutput(new Acknowledgements(budget));
+        var server = TailingHarness.Server(options, output, budget, _statistics, pods: _cache);
+        await server.StartAsync(CancellationToken.None);
+        return (server, output);
+    }
+
+    private static async Task<List<JsonElement>> Receive(DocumentOutput output, int count, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (output.Documents.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{output.Documents.Count} of {count} documents arrived");
+            await Task.Delay(20);
+        }
+
+        return [.. output.Documents];
+    }
+
+    private static string? Field(JsonElement document, string dotted)
+    {
+        var current = document;
+        foreach (var part in dotted.Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
+            {
+                return null;
+            }
+        }
+
+        return current.ValueKind == JsonValueKind.String ? current.GetString() : current.GetRawText();
+    }
+
+    private void Publish(Action<System.Text.Json.Nodes.JsonObject>? edit = null, string ns = "shop", string name = "web-0", string uid = Uid) =>
+        _cache.UpsertPod(PodMetadata.From(KubernetesFixtures.Pod(ns, name, uid, edit)));
+
+    private void SyncNamespaces(params NamespaceMetadata[] namespaces) => _cache.ReplaceNamespaces(namespaces);
+
+    [Fact]
+    public async Task Lines_of_a_new_pod_wait_for_its_metadata_and_then_carry_it()
+    {
+        SyncNamespaces(NamespaceMetadata.From(KubernetesFixtures.Namespace("shop")));
+        Append(LogFile("nginx"), "first");
+        var (server, output) = await StartAsync();
+        using var _ = server;
+        await Task.Delay(600);
+        Assert.Empty(output.Documents);
+
+        Publish();
+        var document = Assert.Single(await Receive(output, 1));
+
+        Assert.Equal("web", Field(document, "kubernetes.labels.app"));
+        Assert.Equal("web", Field(document, "kubernetes.labels.app_kubernetes_io_name"));
+        Assert.Equal("web", Field(document, "kubernetes.deployment.name"));
+        Assert.Equal("web-5d8f7b9c4", Field(document, "kubernetes.replicaset.name"));
+        Assert.Equal("10.244.1.23", Field(document, "kubernetes.pod.ip"));
+        Assert.Equal("nginx:1.27.3", Field(document, "container.image.name"));
+        Assert.Equal("containerd", Field(document, "container.runtime"));
+        Assert.Equal("prod-eu", Field(document, "orchestrator.cluster.name"));
+        Assert.Equal("kubernetes", Field(document, "orchestrator.type"));
+        Assert.Equal("true", Field(document, "kubernetes.annotations.prometheus_io_scrape"));
+        Assert.Null(Field(document, "kubernetes.annotations.kubectl_kubernetes_io_last-applied-configuration"));
+        Assert.Equal(0, _statistics.MetadataTimeouts);
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Without_metadata_in_time_lines_ship_with_the_paths_fields_and_later_ones_get_it()
+    {
+        Append(LogFile("nginx"), "before");
+        var (server, output) = await StartAsync(metadataWait: "300ms");
+        using var _ = server;
+
+        var first = Assert.Single(await Receive(output, 1));
+        Assert.Equal("web-0", Field(first, "kubernetes.pod.name"));
+        Assert.Null(Field(first, "kubernetes.labels"));
+        Assert.Equal("prod-eu", Field(first, "orchestrator.cluster.name"));
+        Assert.Equal(1, _statistics.MetadataTimeouts);
+
+        Publish();
+        await Task.Delay(200);
+        Append(LogFile("nginx"), "after");
+        var second = (await Receive(output, 2))[1];
+        Assert.Equal("web", Field(second, "kubernetes.labels.app"));
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Label_changes_show_up_on_the_next_lines()
+    {
+        Publish();
+        Append(LogFile("nginx"), "one");
+        var (server, output) = await StartAsync();
+        using var _ = server;
+        await Receive(output, 1);
+
+        Publish(json => json["metadata"]!["labels"]!["version"] = "v2");
+        await Task.Delay(200);
+        Append(LogFile("nginx"), "two");
+
+        var documents = await Receive(output, 2);
+        Assert.Null(Field(documents[0], "kubernetes.labels.version"));
+        Assert.Equal("v2", Field(documents[1], "kubernetes.labels.version"));
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Opted_out_pods_containers_and_namespaces_are_read_but_not_shipped()
+    {
+        SyncNamespaces(
+            NamespaceMetadata.From(KubernetesFixtures.Namespace("shop")),
+            NamespaceMetadata.From(KubernetesFixtures.Namespace("noisy", ("node-agent.io/exclude", "true"))));
+        Publish(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/exclude-containers", "sidecar"));
+        Publish(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/exclude", "true"), name: "chatty", uid: "uid-chatty");
+        Publish(ns: "noisy", name: "loud", uid: "uid-loud");
+        Append(LogFile("sidecar"), "excluded container");
+        Append(LogFile("nginx", pod: "chatty", uid: "uid-chatty"), "excluded pod");
+        Append(LogFile("nginx", ns: "noisy", pod: "loud", uid: "uid-loud"), "excluded namespace");
+        Append(LogFile("nginx"), "shipped");
+        var (server, output) = await StartAsync();
+        using var _ = server;
+
+        var documents = await Receive(output, 1);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (_statistics.LinesExcluded < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(["shipped"], output.Documents.Select(d => Field(d, "message")!.Split(' ')[0]));
+        Assert.Equal(3, _statistics.LinesExcluded);
+        await server.StopAsync(CancellationToken.None);
+
+        // Acknowledged: a restart does not read the excluded lines again, and counts nothing new.
+        var (again, output2) = await StartAsync();
+        using var __ = again;
+        await Task.Delay(800);
+        Assert.Empty(output2.Documents);
+        Assert.Equal(3, _statistics.LinesExcluded);
+        await again.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_parse_annotation_puts_json_messages_under_json()
+    {
+        Publish();
+        Append(LogFile("nginx"), "{\"level\":\"warn\",\"@timestamp\":\"yesterday\",\"message\":\"inner\",\"n\":3}");
+        Append(LogFile("nginx"), "not json");
+        var (server, output) = await StartAsync();
+        using var _ = server;
+
+        var documents = await Receive(output, 2);
+        Assert.Equal("warn", Field(documents[0], "json.level"));
+        Assert.Equal("yesterday", Field(documents[0], "json.@timestamp"));
+        Assert.Equal("3", Field(documents[0], "json.n"));
+        Assert.Equal("2026-11-28T10:15:00.000000001Z", Field(documents[0], "@timestamp"));
+        Assert.StartsWith("{\"level\"", Field(documents[0], "message"), StringComparison.Ordinal);
+        Assert.Null(Field(documents[1], "json"));
+        await server.StopAsync(CancellationToken.None);
+    }
+}
