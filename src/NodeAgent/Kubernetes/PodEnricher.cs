@@ -72,7 +72,10 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
             return TailGate.Drop;
         }
 
-        if (tail.Context.Pod is null || tail.Context.Kubernetes?.Pod is not null || state.GaveUp)
+        // Known only once both lists are in: a pod found before the namespaces were listed could still be in an
+        // opted-out namespace.
+        var known = tail.Context.Kubernetes?.Pod is not null && cache.Synced;
+        if (tail.Context.Pod is null || known || state.GaveUp)
         {
             return TailGate.Read;
         }

@@ -19,6 +19,13 @@ public sealed class EnrichmentPipelineTests : IDisposable
     private readonly PodCache _cache = new(TimeProvider.System);
     private readonly TailStatistics _statistics = new();
 
+    public EnrichmentPipelineTests()
+    {
+        // Both lists are in, as after the watcher's start (a test that needs otherwise makes a cache of its own).
+        _cache.ReplacePods([]);
+        _cache.ReplaceNamespaces([NamespaceMetadata.From(KubernetesFixtures.Namespace("shop"))]);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Encodes each record as the Elasticsearch output would, with the file's context at send time.</summary>
@@ -204,6 +211,33 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Assert.Empty(output2.Documents);
         Assert.Equal(3, _statistics.LinesExcluded);
         await again.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_known_pod_waits_until_the_namespaces_are_listed_too_since_its_namespace_may_opt_out()
+    {
+        var cache = new PodCache(TimeProvider.System);
+        cache.ReplacePods([PodMetadata.From(KubernetesFixtures.Pod("noisy", "loud", "uid-loud"))]);
+        Append(LogFile("nginx", ns: "noisy", pod: "loud", uid: "uid-loud"), "excluded namespace");
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new DocumentOutput(new Acknowledgements(budget));
+        using var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache);
+        await server.StartAsync(CancellationToken.None);
+        await Task.Delay(500);
+        Assert.Equal(0, _statistics.LinesRead);
+
+        cache.ReplaceNamespaces([NamespaceMetadata.From(KubernetesFixtures.Namespace("noisy", ("node-agent.io/exclude", "true")))]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (_statistics.LinesExcluded == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, _statistics.LinesExcluded);
+        Assert.Empty(output.Documents);
+        await server.StopAsync(CancellationToken.None);
     }
 
     [Fact]
