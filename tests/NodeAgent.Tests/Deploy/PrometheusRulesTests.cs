@@ -22,7 +22,7 @@ public sealed class PrometheusRulesTests
         var (exitCode, output) = Run("check", "rules", RulesPath);
 
         Assert.True(exitCode == 0, $"promtool check rules exited {exitCode}:\n{output}");
-        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -31,6 +31,7 @@ public sealed class PrometheusRulesTests
     [InlineData("NodeAgentOutputDown")]
     [InlineData("NodeAgentLogBytesLost")]
     [InlineData("NodeAgentCollectorFailing")]
+    [InlineData("NodeAgentKubernetesMetadataUnavailable")]
     public void Rules_have_the_alert(string alert) => Assert.Contains(alert, Rules().Select(r => Scalar(r, "alert")));
 
     [Fact]
