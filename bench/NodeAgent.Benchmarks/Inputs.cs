@@ -48,6 +48,16 @@ internal static class Inputs
         text.Append(Timestamp(i)).Append(i % 10 == 9 ? " stderr F " : " stdout F ").Append(Message(random));
     });
 
+    /// <summary>CRI lines whose messages are JSON objects, as structured loggers write them (~180 bytes, five fields,
+    /// one nested object).</summary>
+    public static LineBlock CriJson { get; } = Build(LineCount, (random, i, text) =>
+    {
+        text.Append(Timestamp(i)).Append(" stdout F ")
+            .Append("{\"level\":\"").Append(i % 10 == 9 ? "error" : "info").Append("\",\"ts\":").Append(1764324900 + i)
+            .Append(",\"msg\":\"").Append(Message(random)).Append("\",\"http\":{\"status\":").Append(Statuses[random.Next(Statuses.Length)])
+            .Append(",\"bytes\":").Append(random.Next(100, 50000)).Append("},\"trace_id\":\"").Append(random.Next().ToString("x8", CultureInfo.InvariantCulture)).Append("\"}");
+    });
+
     /// <summary>CRI lines in P/F pairs: each message cut in two, as a runtime cuts a long line.</summary>
     public static LineBlock CriPartialPairs { get; } = Build(LineCount, (random, i, text) =>
     {
