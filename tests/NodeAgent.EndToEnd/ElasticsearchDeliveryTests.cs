@@ -172,6 +172,37 @@ public sealed class ElasticsearchDeliveryTests
     }
 
     [Fact]
+    public async Task A_document_refused_for_its_parsed_json_fields_is_stored_without_them_not_dead_lettered()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        // json.status is mapped as a number by the first document; a string in another is a mapping conflict.
+        emulator.UpdateFaults(f => f with
+        {
+            MappingError = new MappingErrorRule("json.status", d =>
+                d.TryGetProperty("json", out var json) && json.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String),
+        });
+        Write(LogPath(config), 0, 30, i => i == 10
+            ? "{\"status\":\"degraded\",\"msg\":\"line 000010 of the test\"}"
+            : string.Create(CultureInfo.InvariantCulture, $"{{\"status\":{200 + i},\"msg\":\"line {i:000000} of the test\"}}"));
+        await using var agent = await config.StartAgentAsync(
+            $"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}", "--Elasticsearch:FlushInterval=200ms", "--Logs:ParseJson=true");
+
+        await WaitForCountAsync(emulator, 30, TimeSpan.FromSeconds(30));
+
+        var documents = emulator.Documents(Target).ToList();
+        Assert.Equal(30, documents.Count);
+        var refused = Assert.Single(documents, d => !d.TryGetProperty("json", out _));
+        Assert.StartsWith("{\"status\":\"degraded\"", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("document_parsing_exception", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.All(documents.Where(d => d.TryGetProperty("json", out _)), d => Assert.Equal(JsonValueKind.Number, d.GetProperty("json").GetProperty("status").ValueKind));
+        Assert.False(File.Exists(Path.Combine(config.Root, "state", "dead-letter.ndjson")));
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"json_refused\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_cluster_down_for_a_minute_mid_run_loses_nothing_and_readyz_says_why()
     {
         using var config = new AgentConfig();

@@ -11,6 +11,7 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _watches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastList = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastContact = new(StringComparer.Ordinal);
 
     public void Event(string resource, string type) => _events.AddOrUpdate((resource, type), 1, (_, n) => n + 1);
 
@@ -21,6 +22,9 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
     public void WatchStarted(string resource) => _watches.AddOrUpdate(resource, 1, (_, n) => n + 1);
 
     public void Listed(string resource, DateTimeOffset at) => _lastList[resource] = at;
+
+    /// <summary>The API server answered for this resource: a list, a watch opened, an event or a bookmark.</summary>
+    public void Contact(string resource, DateTimeOffset at) => _lastContact[resource] = at;
 
     public long Events(string resource, string type) => _events.GetValueOrDefault((resource, type));
 
@@ -56,6 +60,12 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
         foreach (var (resource, count) in _errors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             writer.Sample(count, "resource", resource);
+        }
+
+        writer.Family("nodeagent_kubernetes_last_contact_timestamp_seconds", MetricType.Gauge, "When the API server last answered for each resource (a list, a watch opened, an event or a bookmark), as a Unix time: a watch that works is never more than a few minutes old.");
+        foreach (var (resource, at) in _lastContact.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Sample(at.ToUnixTimeMilliseconds() / 1000.0, "resource", resource);
         }
 
         writer.Family("nodeagent_kubernetes_last_list_timestamp_seconds", MetricType.Gauge, "When each resource was last listed in full, as a Unix time.");

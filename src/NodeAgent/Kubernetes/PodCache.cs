@@ -61,7 +61,21 @@ internal sealed class PodCache(TimeProvider time)
         {
             if (uid is not null)
             {
-                return _podsByUid.TryGetValue(uid, out var byUid) && byUid.IsLive(now) ? byUid.Pod : null;
+                if (_podsByUid.TryGetValue(uid, out var byUid))
+                {
+                    return byUid.IsLive(now) ? byUid.Pod : null;
+                }
+
+                // A static pod: its directory is named with the config hash its mirror pod carries.
+                foreach (var entry in _podsByUid.Values)
+                {
+                    if (entry.Pod.ConfigMirror == uid && entry.Pod.Name == name && entry.Pod.Namespace == ns && entry.IsLive(now))
+                    {
+                        return entry.Pod;
+                    }
+                }
+
+                return null;
             }
 
             PodMetadata? found = null;
@@ -117,7 +131,12 @@ internal sealed class PodCache(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            var listed = pods.ToDictionary(p => p.Uid, StringComparer.Ordinal);
+            var listed = new Dictionary<string, PodMetadata>(StringComparer.Ordinal);
+            foreach (var pod in pods)
+            {
+                listed[pod.Uid] = pod;
+            }
+
             foreach (var (uid, entry) in _podsByUid.ToList())
             {
                 if (!listed.ContainsKey(uid) && entry.DeletedAt is null)

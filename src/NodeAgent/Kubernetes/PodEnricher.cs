@@ -95,11 +95,14 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
     {
         var context = tail.Context;
         var path = context.Pod;
-        var pod = path is null ? null : cache!.Find(path.Namespace, path.PodName, path.PodUid);
-        var ns = path is null ? null : cache!.FindNamespace(path.Namespace);
+        var current = context.Kubernetes;
+        // Once matched, a file keeps what it last knew when the pod or namespace leaves the cache (deleted more than
+        // five minutes ago, or a namespace deleted): its last lines keep their labels, and an opted-out pod's backlog
+        // stays unshipped.
+        var pod = (path is null ? null : cache!.Find(path.Namespace, path.PodName, path.PodUid)) ?? current?.Pod;
+        var ns = (path is null ? null : cache!.FindNamespace(path.Namespace)) ?? current?.Namespace;
         tail.Enrichment.Excluded = path is not null && (ns?.Excluded == true || pod?.Ships(path.ContainerName) == false);
 
-        var current = context.Kubernetes;
         var parseJson = options.Logs.ParseJson || pod?.ParseJson == true;
         if (current is not null && ReferenceEquals(current.Pod, pod) && ReferenceEquals(current.Namespace, ns) && parseJson == context.ParseJson)
         {

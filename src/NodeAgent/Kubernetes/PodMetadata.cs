@@ -36,6 +36,13 @@ internal sealed record PodMetadata(
     FrozenSet<string> ExcludedContainers,
     bool ParseJson)
 {
+    /// <summary>A static pod's mirror carries this annotation: the hash kubelet names the pod's log directory with
+    /// (<c>/var/log/pods/&lt;ns&gt;_&lt;name&gt;_&lt;hash&gt;</c>) instead of the mirror pod's API uid.</summary>
+    public const string ConfigMirrorAnnotation = "kubernetes.io/config.mirror";
+
+    /// <summary>For a static pod's mirror, the uid its log directory is named with; null otherwise.</summary>
+    public string? ConfigMirror { get; init; }
+
     /// <summary>Annotation: <c>"true"</c> ships none of the pod's lines.</summary>
     public const string ExcludeAnnotation = "node-agent.io/exclude";
 
@@ -75,7 +82,10 @@ internal sealed record PodMetadata(
             ContainersOf(pod),
             IsTrue(annotations, ExcludeAnnotation),
             (excludedContainers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToFrozenSet(StringComparer.Ordinal),
-            string.Equals(parse?.Trim(), "json", StringComparison.OrdinalIgnoreCase));
+            string.Equals(parse?.Trim(), "json", StringComparison.OrdinalIgnoreCase))
+        {
+            ConfigMirror = annotations.GetValueOrDefault(ConfigMirrorAnnotation),
+        };
     }
 
     /// <summary>Whether the container's lines are shipped at all.</summary>

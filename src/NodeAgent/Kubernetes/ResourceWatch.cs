@@ -54,25 +54,32 @@ internal sealed partial class ResourceWatch<T>(
 
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Longest silence on an open watch (bookmarks come about once a minute).</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(150);
+
     /// <summary>The newest resourceVersion seen (list, event or bookmark): where the next watch starts. Kept across a
     /// failed watch, so a dropped connection resumes after the last event applied; null means list first.</summary>
     private string? _version;
 
-    /// <summary>Events applied since the last backoff: a watch that worked for a while before failing starts the
-    /// backoff over.</summary>
-    private int _applied;
+    /// <summary>Whether the last watch did any good (an event or a bookmark): only then does the backoff start over.
+    /// A server that answers every watch with an immediate end, or every list with 410, is backed off like an error.</summary>
+    private bool _progressed;
+
+    /// <summary>The list after a 410 reads from etcd (resourceVersion unset), as client-go's reflector does; the first
+    /// list may be served from the API server's cache (resourceVersion=0), sparing etcd when a DaemonSet rolls out.</summary>
+    private bool _consistentList;
 
     public async Task RunAsync(CancellationToken cancellation)
     {
         var attempt = 0;
         while (!cancellation.IsCancellationRequested)
         {
+            _progressed = false;
             try
             {
                 if (_version is null)
                 {
                     _version = await ListAsync(cancellation);
-                    attempt = 0;
                 }
 
                 var outcome = await WatchAsync(cancellation);
@@ -81,13 +88,12 @@ internal sealed partial class ResourceWatch<T>(
                     statistics.Relist(target.Name);
                     Log.Gone(logger, target.Name, _version);
                     _version = null;
-                    continue;
+                    _consistentList = true;
                 }
-
-                // The server ended the watch (its timeoutSeconds): resume at once, unless it ends them right away.
-                attempt = 0;
-                if (outcome.Elapsed > TimeSpan.FromSeconds(1))
+                else if (_progressed || outcome.Elapsed > TimeSpan.FromSeconds(30))
                 {
+                    // The server ended a watch that served (its timeoutSeconds): resume at once from where it stopped.
+                    attempt = 0;
                     continue;
                 }
             }
@@ -100,17 +106,20 @@ internal sealed partial class ResourceWatch<T>(
                 // An expired continue token in a paginated LIST: start the list over.
                 statistics.Relist(target.Name);
                 _version = null;
-                continue;
+                _consistentList = true;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or WatchFailedException)
+            catch (Exception e)
             {
+                // Anything — an unreachable server, a refused token, an exec credential plugin failing, an object the
+                // agent cannot read — is logged and retried: the watch must never end while the agent runs (a
+                // BackgroundService that throws just stops, and the cache would go stale without a word).
                 statistics.Error(target.Name);
-                if (Interlocked.Exchange(ref _applied, 0) > 0)
-                {
-                    attempt = 0;
-                }
-
                 LogFailure(e, attempt);
+            }
+
+            if (_progressed)
+            {
+                attempt = 0;
             }
 
             var delay = Backoff.Delay(attempt++);
@@ -127,6 +136,11 @@ internal sealed partial class ResourceWatch<T>(
         {
             var query = new StringBuilder("?limit=").Append(PageSize);
             AppendSelector(query);
+            if (token is null && !_consistentList)
+            {
+                query.Append("&resourceVersion=0");
+            }
+
             if (token is not null)
             {
                 query.Append("&continue=").Append(Uri.EscapeDataString(token));
@@ -139,7 +153,7 @@ internal sealed partial class ResourceWatch<T>(
             await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
             var page = await JsonSerializer.DeserializeAsync(body, target.ListType, deadline.Token)
                 ?? throw new JsonException($"an empty {target.Name} list");
-            items.AddRange(page.Items ?? []);
+            items.AddRange((page.Items ?? []).Where(i => i.Metadata is { Name.Length: > 0, Uid.Length: > 0 }));
             // Every page of one list is a snapshot at the first page's resourceVersion.
             version ??= page.Metadata?.ResourceVersion;
             token = string.IsNullOrEmpty(page.Metadata?.Continue) ? null : page.Metadata.Continue;
@@ -147,7 +161,9 @@ internal sealed partial class ResourceWatch<T>(
         while (token is not null);
 
         target.Replace(items);
+        _consistentList = false;
         statistics.Listed(target.Name, time.GetUtcNow());
+        statistics.Contact(target.Name, time.GetUtcNow());
         Log.Listed(logger, target.Name, items.Count, version);
         return version;
     }
@@ -166,6 +182,9 @@ internal sealed partial class ResourceWatch<T>(
         AppendSelector(query);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(_watchTimeout + ReadGrace);
+        // A connection that died without a FIN (a NAT entry expired, a node rebooted) reads nothing forever: the
+        // server sends a bookmark about once a minute, so this long a silence means the watch is gone.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         using var response = await api.GetAsync(target.Path + query, deadline.Token);
         if (response.StatusCode == HttpStatusCode.Gone)
         {
@@ -175,10 +194,19 @@ internal sealed partial class ResourceWatch<T>(
         await ThrowIfFailedAsync(response, deadline.Token);
 
         statistics.WatchStarted(target.Name);
+        statistics.Contact(target.Name, time.GetUtcNow());
         await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        while (true)
         {
+            idle.CancelAfter(IdleTimeout);
+            var line = await reader.ReadLineAsync(idle.Token);
+            if (line is null)
+            {
+                break;
+            }
+
+            statistics.Contact(target.Name, time.GetUtcNow());
             if (line.Length == 0)
             {
                 continue;
@@ -195,14 +223,25 @@ internal sealed partial class ResourceWatch<T>(
             {
                 case "ADDED" or "MODIFIED" or "DELETED":
                     var item = body.Deserialize(target.ItemType) ?? throw new JsonException($"an empty {target.Name} object");
+                    if (item.Metadata is not { Name.Length: > 0, Uid.Length: > 0 })
+                    {
+                        // Skipped, not retried: the same event would come back on every resumed watch.
+                        _version = item.Metadata?.ResourceVersion ?? _version;
+                        statistics.Error(target.Name);
+                        Log.Unreadable(logger, target.Name, Truncate(line));
+                        break;
+                    }
+
+                    // Applied first, then its version taken: an event whose application failed comes again.
                     target.Apply(watchEvent.Type, item);
-                    _version = item.Metadata?.ResourceVersion ?? _version;
-                    _applied++;
+                    _version = item.Metadata.ResourceVersion ?? _version;
+                    _progressed = true;
                     statistics.Event(target.Name, watchEvent.Type);
                     break;
                 case "BOOKMARK":
                     // Only the resourceVersion is meaningful in a bookmark: the watch is current up to it.
                     _version = body.Deserialize(target.ItemType)?.Metadata?.ResourceVersion ?? _version;
+                    _progressed = true;
                     statistics.Event(target.Name, "BOOKMARK");
                     break;
                 case "ERROR":
@@ -286,6 +325,9 @@ internal sealed partial class ResourceWatch<T>(
 
         [LoggerMessage(1004, LogLevel.Error, "Kubernetes: the {Resource} list/watch still fails after {Attempts} attempts ({Reason}); documents ship with the fields their paths give until it recovers", EventName = "KubernetesWatchStillFailing")]
         public static partial void StillFailing(ILogger logger, string resource, int attempts, string reason);
+
+        [LoggerMessage(1006, LogLevel.Warning, "Kubernetes: skipped a {Resource} watch event without a name or uid: {Line}", EventName = "KubernetesEventUnreadable")]
+        public static partial void Unreadable(ILogger logger, string resource, string line);
 
         [LoggerMessage(1005, LogLevel.Error, "Kubernetes: the API server refused to list/watch {Resource} (HTTP {Status}: {Reason}); the agent's service account needs get, list and watch on pods and namespaces (deploy/kubernetes/rbac.yaml)", EventName = "KubernetesWatchDenied")]
         public static partial void Denied(ILogger logger, string resource, int status, string reason);

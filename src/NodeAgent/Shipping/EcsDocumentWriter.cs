@@ -24,6 +24,12 @@ namespace NodeAgent.Shipping;
 /// literal text <c>\xNN</c> is the one ambiguous case, and only in a flagged document). NUL and the other control
 /// characters are valid UTF-8 and are JSON-escaped (<c>\u0000</c>), which is lossless.</para>
 /// </remarks>
+/// <summary>Where a document's parsed <c>,"json":{...}</c> member lies, from the document's first byte.</summary>
+internal readonly record struct JsonMember(int Start, int Length)
+{
+    public bool IsEmpty => Length == 0;
+}
+
 internal static class EcsDocumentWriter
 {
     /// <summary>
@@ -64,7 +70,9 @@ internal static class EcsDocumentWriter
     /// Appends one document to <paramref name="output"/>. The flags written are the record's, plus
     /// <c>invalid_utf8</c> and <c>contains_nul</c> when the message shows them, so a document never hides an escape.
     /// </summary>
-    public static void Write(IBufferWriter<byte> output, LogRecord record, DocumentContext context)
+    /// <returns>Where the parsed <c>,"json":{...}</c> member lies in the document (from its first byte), so that a
+    /// document Elasticsearch refuses for those fields can be sent again without them; empty when there is none.</returns>
+    public static JsonMember Write(IBufferWriter<byte> output, LogRecord record, DocumentContext context)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
@@ -106,12 +114,16 @@ internal static class EcsDocumentWriter
             }
 
             json.WriteString(StreamName, record.Stream == LogStream.Stderr ? Stderr : Stdout);
+            var member = default(JsonMember);
             if (context.ParseJson && valid && JsonMessage.IsObject(message))
             {
                 // Under "json", never at the top: a message's own "@timestamp", "message" or "kubernetes" cannot
                 // clash with the agent's fields or their mapping. The bytes were just validated: copied as they are.
+                // The member starts at its separating comma, so cutting it out leaves a valid document.
+                var before = json.BytesCommitted + json.BytesPending;
                 json.WritePropertyName(JsonField);
                 json.WriteRawValue(message, skipInputValidation: true);
+                member = new JsonMember((int)before, (int)(json.BytesCommitted + json.BytesPending - before));
             }
 
             json.WriteStartObject(Log);
@@ -133,6 +145,7 @@ internal static class EcsDocumentWriter
             // The writer's objects stay open: the tail closes "log" and the document.
             json.Flush();
             output.Write(context.EncodedTail);
+            return member;
         }
         finally
         {

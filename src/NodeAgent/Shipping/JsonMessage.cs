@@ -18,6 +18,11 @@ internal static class JsonMessage
     [ThreadStatic]
     private static Stack<int>? t_objects;
 
+    /// <summary>Field names Elasticsearch refuses in a document: empty, only spaces, starting or ending with a dot, or
+    /// with an empty part between two dots (a dot splits a name into an object path).</summary>
+    private static bool IsIndexableName(ReadOnlySpan<byte> name) =>
+        name.IndexOfAnyExcept((byte)' ') >= 0 && name[0] != (byte)'.' && name[^1] != (byte)'.' && name.IndexOf(".."u8) < 0;
+
     /// <summary>
     /// Whether <paramref name="message"/> (valid UTF-8) is one JSON object and nothing else but whitespace, nested at
     /// most <see cref="MaxDepth"/> deep, with no key twice in one object (Elasticsearch refuses a duplicate field).
@@ -25,8 +30,9 @@ internal static class JsonMessage
     /// </summary>
     public static bool IsObject(ReadOnlySpan<byte> message)
     {
-        var start = message.IndexOfAnyExcept(" \t\r\n"u8);
-        if (start < 0 || message[start] != (byte)'{')
+        // A raw line feed (allowed between JSON tokens) would end the NDJSON line the document is copied into.
+        var start = message.IndexOfAnyExcept(" \t\r"u8);
+        if (start < 0 || message[start] != (byte)'{' || message.Contains((byte)'\n'))
         {
             return false;
         }
@@ -54,6 +60,11 @@ internal static class JsonMessage
                         // object's earlier names. Two escapes of one name are not caught; no logger writes those.
                         var nameStart = checked((int)reader.TokenStartIndex + 1);
                         var name = reader.ValueSpan;
+                        if (!IsIndexableName(name))
+                        {
+                            return false;
+                        }
+
                         for (var i = objects.Peek(); i < names.Count; i++)
                         {
                             if (message.Slice(names[i].Start, names[i].Length).SequenceEqual(name))

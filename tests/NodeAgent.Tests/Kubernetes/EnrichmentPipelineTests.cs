@@ -241,6 +241,40 @@ public sealed class EnrichmentPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_keeps_what_it_knew_after_its_pod_has_left_the_cache()
+    {
+        var clock = new ManualTime(DateTimeOffset.UtcNow);
+        var cache = new PodCache(clock);
+        cache.ReplaceNamespaces([NamespaceMetadata.From(KubernetesFixtures.Namespace("shop"))]);
+        var excluded = PodMetadata.From(KubernetesFixtures.Pod("shop", "chatty", "uid-chatty", json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/exclude", "true")));
+        cache.ReplacePods([excluded, PodMetadata.From(KubernetesFixtures.Pod("shop", "web-0", Uid))]);
+        Append(LogFile("nginx", pod: "chatty", uid: "uid-chatty"), "excluded");
+        Append(LogFile("nginx"), "web");
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new DocumentOutput(new Acknowledgements(budget));
+        using var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache);
+        await server.StartAsync(CancellationToken.None);
+        await Receive(output, 1);
+
+        // Both pods are deleted and five minutes pass; then any change makes every file look again.
+        cache.DeletePod(excluded);
+        cache.DeletePod(PodMetadata.From(KubernetesFixtures.Pod("shop", "web-0", Uid)));
+        clock.Advance(PodCache.DeletedRetention + TimeSpan.FromMinutes(1));
+        cache.UpsertNamespace(NamespaceMetadata.From(KubernetesFixtures.Namespace("other")));
+        Append(LogFile("nginx", pod: "chatty", uid: "uid-chatty"), "still excluded");
+        Append(LogFile("nginx"), "last words");
+
+        var documents = await Receive(output, 2, TimeSpan.FromSeconds(1));
+        Assert.Equal("web", Field(documents[1], "kubernetes.labels.app"));
+        await Task.Delay(300);
+        Assert.Equal(2, output.Documents.Count);
+        Assert.Equal(2, _statistics.LinesExcluded);
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task The_parse_annotation_puts_json_messages_under_json()
     {
         Publish();

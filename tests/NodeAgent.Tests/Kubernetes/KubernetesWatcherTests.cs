@@ -18,10 +18,14 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     private readonly TempDirectory _directory = new();
     private FakeKubernetesApi _api = null!;
     private KubernetesApi _client = null!;
-    private readonly PodCache _cache = new(TimeProvider.System);
+    // The cache's clock is moved by hand (deleted pods' retention); the watcher runs on real time.
+    private readonly ManualTime _clock = new(DateTimeOffset.UtcNow);
+    private readonly PodCache _cache;
     private KubernetesStatistics _statistics = null!;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
+
+    public KubernetesWatcherTests() => _cache = new PodCache(_clock);
 
     public async Task InitializeAsync()
     {
@@ -112,10 +116,9 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
 
         _api.DropWatches();
 
-        var resumed = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch && Version(r) >= long.Parse(version), Soon);
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch && Version(r) >= long.Parse(version), Soon);
         Assert.Equal(1, _api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch));
         Assert.Equal(0, _statistics.Relists("pods"));
-        Assert.True(resumed.Time > DateTimeOffset.MinValue);
     }
 
     [Fact]
@@ -152,8 +155,57 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         await Eventually(() => _statistics.Relists("pods") >= 1, "a relist after 410");
         await Eventually(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist");
         Assert.True(_api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch) >= 2);
-        // web-0 vanished unwatched: still kept for its last lines, as a deleted pod.
+        // web-0 vanished unwatched: still kept for its last lines, as a deleted pod, and gone five minutes later.
         Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
+        _clock.Advance(PodCache.DeletedRetention + TimeSpan.FromSeconds(1));
+        Assert.Null(_cache.Find("shop", "web-0", "uid-web-0"));
+        Assert.NotNull(_cache.Find("shop", "web-3", "uid-web-3"));
+        // The list after a 410 is a consistent read (no resourceVersion); the first may come from the server's cache.
+        var lists = _api.Requests.Where(r => r.Path == "/api/v1/pods" && !r.IsWatch).ToList();
+        Assert.Equal("0", lists[0].Query("resourceVersion"));
+        Assert.True(string.IsNullOrEmpty(lists[^1].Query("resourceVersion")));
+    }
+
+    [Fact]
+    public async Task A_node_with_more_pods_than_a_page_is_listed_page_by_page()
+    {
+        for (var i = 0; i < ResourceWatch<PodObject>.PageSize + 20; i++)
+        {
+            _api.UpsertPod(FakePod.Create("shop", $"batch-{i}", Node).Uid($"uid-batch-{i}").Build());
+        }
+
+        Start();
+        await Eventually(() => _cache.Synced, "synced");
+
+        Assert.Equal(ResourceWatch<PodObject>.PageSize + 21, _cache.PodCount);
+        Assert.Contains(_api.Requests, r => r.Path == "/api/v1/pods" && !string.IsNullOrEmpty(r.Query("continue")));
+    }
+
+    [Fact]
+    public async Task A_failure_while_applying_an_event_is_retried_and_never_ends_the_watch()
+    {
+        var failures = 1;
+        var target = new WatchTarget<PodObject>(
+            "pods", "api/v1/pods", "spec.nodeName=" + Node, KubernetesJsonContext.Default.PodObject, KubernetesJsonContext.Default.ObjectListPodObject,
+            items => _cache.ReplacePods(items.Select(PodMetadata.From)),
+            (_, pod) =>
+            {
+                if (Interlocked.Decrement(ref failures) >= 0)
+                {
+                    throw new InvalidOperationException("a bug in applying an event");
+                }
+
+                _cache.UpsertPod(PodMetadata.From(pod));
+            });
+        var watch = new ResourceWatch<PodObject>(_client, target, _statistics, TimeProvider.System, NullLogger.Instance);
+        _running = watch.RunAsync(_stop.Token);
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+
+        _api.UpsertPod(FakePod.Create("shop", "web-4", Node).Uid("uid-web-4").Build());
+
+        await Eventually(() => _cache.Find("shop", "web-4", "uid-web-4") is not null, "web-4 after the failed first try");
+        Assert.Equal(1, _statistics.Errors("pods"));
+        Assert.False(_running.IsCompleted);
     }
 
     [Fact]

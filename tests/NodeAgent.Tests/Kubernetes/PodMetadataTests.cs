@@ -1,4 +1,5 @@
 using NodeAgent.Kubernetes;
+using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Kubernetes;
 
@@ -112,5 +113,56 @@ public sealed class PodMetadataTests
         Assert.True(NamespaceMetadata.From(KubernetesFixtures.Namespace("noisy", ("node-agent.io/exclude", "true"))).Excluded);
         Assert.False(NamespaceMetadata.From(KubernetesFixtures.Namespace("shop", ("team", "payments"))).Excluded);
         Assert.Equal(["kubernetes_io_metadata_name=shop"], NamespaceMetadata.From(KubernetesFixtures.Namespace("shop", ("kubernetes.io/metadata.name", "shop"))).Labels.Select(p => $"{p.Key}={p.Value}"));
+    }
+}
+
+public sealed class PodCacheTests
+{
+    private readonly ManualTime _clock = new(DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void A_static_pods_files_are_named_with_its_mirrors_config_hash_not_its_uid()
+    {
+        var cache = new PodCache(_clock);
+        cache.UpsertPod(PodMetadata.From(KubernetesFixtures.Pod("kube-system", "etcd-node-a", "api-uid", json =>
+            KubernetesFixtures.SetAnnotation(json, "kubernetes.io/config.mirror", "9f8e7d6c5b4a"))));
+
+        Assert.Equal("api-uid", cache.Find("kube-system", "etcd-node-a", "9f8e7d6c5b4a")?.Uid);
+        Assert.Null(cache.Find("kube-system", "other", "9f8e7d6c5b4a"));
+    }
+
+    [Fact]
+    public void A_pod_recreated_under_its_name_is_told_apart_by_uid()
+    {
+        var cache = new PodCache(_clock);
+        cache.UpsertPod(PodMetadata.From(KubernetesFixtures.Pod("db", "pg-0", "old")));
+        cache.DeletePod(PodMetadata.From(KubernetesFixtures.Pod("db", "pg-0", "old")));
+        cache.UpsertPod(PodMetadata.From(KubernetesFixtures.Pod("db", "pg-0", "new", json => json["metadata"]!["labels"]!["generation"] = "2")));
+
+        Assert.Equal("old", cache.Find("db", "pg-0", "old")!.Uid);
+        Assert.Equal("new", cache.Find("db", "pg-0", "new")!.Uid);
+        // Without a uid (a /var/log/containers link alone), the live one.
+        Assert.Equal("new", cache.Find("db", "pg-0", null)!.Uid);
+
+        _clock.Advance(PodCache.DeletedRetention);
+        Assert.Null(cache.Find("db", "pg-0", "old"));
+        Assert.NotNull(cache.Find("db", "pg-0", "new"));
+    }
+
+    [Fact]
+    public void Every_change_moves_the_version_and_synced_needs_both_lists()
+    {
+        var cache = new PodCache(_clock);
+        var changes = 0;
+        cache.Changed += () => changes++;
+
+        cache.ReplacePods([]);
+        Assert.False(cache.Synced);
+        cache.ReplaceNamespaces([]);
+        Assert.True(cache.Synced);
+        cache.UpsertNamespace(NamespaceMetadata.From(KubernetesFixtures.Namespace("shop")));
+
+        Assert.Equal(3, changes);
+        Assert.Equal(3, cache.Version);
     }
 }

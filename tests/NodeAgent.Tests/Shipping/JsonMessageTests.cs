@@ -9,7 +9,8 @@ public sealed class JsonMessageTests
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"level\":\"info\",\"msg\":\"started\",\"port\":8080}")]
-    [InlineData("  {\"a\":{\"b\":[1,2,{\"c\":null}]}}\r\n")]
+    [InlineData("  {\"a\":{\"b\":[1,2,{\"c\":null}]}}\r")]
+    [InlineData("{\"log.level\":\"info\",\"a b\":1}")]
     [InlineData("{\"a\":{\"x\":1},\"b\":{\"x\":2}}")]
     [InlineData("{\"caf\\u00e9\":\"é 日本\"}")]
     public void One_object_is_parsed(string message) => Assert.True(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
@@ -26,12 +27,24 @@ public sealed class JsonMessageTests
     [InlineData("{'a':1}")]
     [InlineData("{\"a\":1,}")]
     [InlineData("{\"tab\":\"raw\tcontrol\"}")]
+    [InlineData("{\"a\":1,\n\"b\":2}")]
+    [InlineData("{\"a\":1}\n")]
     public void Anything_else_is_not(string message) => Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
 
     [Theory]
     [InlineData("{\"a\":1,\"a\":2}")]
     [InlineData("{\"outer\":{\"k\":1,\"k\":1}}")]
     public void A_key_twice_in_one_object_is_not_parsed_since_Elasticsearch_refuses_the_document(string message) =>
+        Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
+
+    [Theory]
+    [InlineData("{\"\":1}")]
+    [InlineData("{\"  \":1}")]
+    [InlineData("{\".a\":1}")]
+    [InlineData("{\"a.\":1}")]
+    [InlineData("{\"a..b\":1}")]
+    [InlineData("{\"ok\":{\"\":1}}")]
+    public void Field_names_Elasticsearch_refuses_are_not_parsed(string message) =>
         Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
 
     [Fact]

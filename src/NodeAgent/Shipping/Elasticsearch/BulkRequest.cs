@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using NodeAgent.Parsing;
 using NodeAgent.Tailing;
 
@@ -6,7 +7,8 @@ namespace NodeAgent.Shipping.Elasticsearch;
 
 /// <summary>One document of a bulk request: whose line it is (to acknowledge it) and where its two NDJSON lines lie
 /// in the body (to send it again, alone, when Elasticsearch asks for a retry of that item, or to dead-letter it).</summary>
-internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int MessageBytes, int BodyStart, int BodyLength);
+/// <param name="Json">The parsed message's <c>json</c> member, from the item's first byte (its action line).</param>
+internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int MessageBytes, int BodyStart, int BodyLength, JsonMember Json = default);
 
 /// <summary>
 /// A <c>_bulk</c> body being built: for each record a <c>create</c> action with its deterministic <c>_id</c>
@@ -69,9 +71,11 @@ internal sealed class BulkRequest
         tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
         _body.Advance(DocumentId.Length);
         _body.Write(ActionEnd);
-        EcsDocumentWriter.Write(_body, record, tail.Context);
+        var documentStart = _body.WrittenCount - start;
+        var json = EcsDocumentWriter.Write(_body, record, tail.Context);
         _body.Write("\n"u8);
-        _items.Add(new BulkItem(tail, record.StartOffset, record.Message.Length, start, _body.WrittenCount - start));
+        _items.Add(new BulkItem(tail, record.StartOffset, record.Message.Length, start, _body.WrittenCount - start,
+            json.IsEmpty ? default : json with { Start = documentStart + json.Start }));
     }
 
     /// <summary>Copies an item of an earlier request (its action and document lines, unchanged: same <c>_id</c>).</summary>
@@ -85,6 +89,28 @@ internal sealed class BulkRequest
         var start = _body.WrittenCount;
         _body.Write(previousBody.Slice(item.BodyStart, item.BodyLength));
         _items.Add(item with { BodyStart = start });
+    }
+
+    /// <summary>
+    /// Copies an item of an earlier request without its parsed <c>json</c> member, which Elasticsearch refused (a
+    /// field whose type conflicts with the mapping, too many fields), and says so in ECS <c>error.message</c>: the line
+    /// itself is still stored, searchable by its message. Same <c>_id</c>.
+    /// </summary>
+    public void AddWithoutJson(BulkItem item, ReadOnlySpan<byte> previousBody, string reason, DateTimeOffset now)
+    {
+        if (_items.Count == 0)
+        {
+            FirstAddedAt = now;
+        }
+
+        var start = _body.WrittenCount;
+        var lines = previousBody.Slice(item.BodyStart, item.BodyLength);
+        _body.Write(lines[..item.Json.Start]);
+        _body.Write(",\"error\":{\"message\":\""u8);
+        _body.Write(JsonEncodedText.Encode("the fields parsed from the JSON message were refused: " + reason, EcsDocumentWriter.Options.Encoder).EncodedUtf8Bytes);
+        _body.Write("\"}"u8);
+        _body.Write(lines[(item.Json.Start + item.Json.Length)..]);
+        _items.Add(item with { BodyStart = start, BodyLength = _body.WrittenCount - start, Json = default });
     }
 }
 

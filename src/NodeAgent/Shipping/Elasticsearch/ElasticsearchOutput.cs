@@ -291,6 +291,16 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 (retry ??= _pool.Rent()).AddAgain(item, request.Body.Span, now);
                 continue;
             }
+            else if (!item.Json.IsEmpty)
+            {
+                // Refused with fields parsed from a JSON message (node-agent.io/parse): most likely for those fields
+                // (a type conflict with the mapping, the field limit). The line is sent again without them rather
+                // than dead-lettered; refused again, it is dead-lettered as it then is.
+                _statistics.Documents("json_refused");
+                Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset);
+                (retry ??= _pool.Rent()).AddWithoutJson(item, request.Body.Span, $"{result.ErrorType}: {result.ErrorReason}", now);
+                continue;
+            }
             else
             {
                 DeadLetter(request, item, result);
@@ -379,6 +389,9 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
 
         [LoggerMessage(902, LogLevel.Warning, "Elasticsearch refused a document ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; written to the dead-letter file", EventName = "DocumentDeadLettered")]
         public static partial void DeadLettered(ILogger logger, int status, string type, string reason, string path, long offset);
+
+        [LoggerMessage(904, LogLevel.Warning, "Elasticsearch refused a document with fields parsed from its JSON message ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; sending it again without them", EventName = "ParsedJsonRefused")]
+        public static partial void JsonRefused(ILogger logger, int status, string type, string reason, string path, long offset);
 
         [LoggerMessage(903, LogLevel.Error, "cannot write the dead-letter file {Path}: {Reason}", EventName = "DeadLetterFailed")]
         public static partial void DeadLetterFailed(ILogger logger, string path, string reason);

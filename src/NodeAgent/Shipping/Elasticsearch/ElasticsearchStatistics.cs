@@ -48,8 +48,8 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
             writer.Sample(count, "status", status);
         }
 
-        writer.Family("nodeagent_elasticsearch_documents_total", MetricType.Counter, "Documents by result: created, duplicate (409 on a replay: already stored), retried, dead_lettered.");
-        foreach (var result in new[] { "created", "duplicate", "retried", "dead_lettered" })
+        writer.Family("nodeagent_elasticsearch_documents_total", MetricType.Counter, "Documents by result: created, duplicate (409 on a replay: already stored), retried, json_refused (sent again without the fields parsed from its JSON message), dead_lettered.");
+        foreach (var result in new[] { "created", "duplicate", "retried", "json_refused", "dead_lettered" })
         {
             writer.Sample(DocumentCount(result), "result", result);
         }
