@@ -79,6 +79,10 @@ internal sealed class AgentOptionsReader
         {
             Error("Kubernetes:Kubeconfig", $"file {kubeconfig} does not exist (expected a kubeconfig file)");
         }
+        else if (kubeconfig is not null && explicitlyEnabled != false && KubeconfigProblem(kubeconfig) is { } problem)
+        {
+            Error("Kubernetes:Kubeconfig", $"{kubeconfig} is not a usable kubeconfig: {problem}");
+        }
         else if (enabled && kubeconfig is null && !inCluster)
         {
             Error("Kubernetes:Enabled", "is true but this is not a pod with a service account (KUBERNETES_SERVICE_HOST unset or no token "
@@ -92,6 +96,21 @@ internal sealed class AgentOptionsReader
         }
 
         return new KubernetesOptions(enabled, kubeconfig, wait, Text("Kubernetes:ClusterName"), Bool("Kubernetes:NamespaceLabels"));
+    }
+
+    /// <summary>What the official client says about a kubeconfig (YAML, contexts, cluster, credentials), or null when
+    /// it loads: a typo there is a configuration error at start, not a crash later.</summary>
+    private static string? KubeconfigProblem(string path)
+    {
+        try
+        {
+            var config = k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            return string.IsNullOrWhiteSpace(config.Host) ? "its current context names no cluster server" : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return e.Message.ReplaceLineEndings(" ");
+        }
     }
 
     private ElasticsearchOptions ReadElasticsearch()

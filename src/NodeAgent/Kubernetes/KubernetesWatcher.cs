@@ -11,15 +11,37 @@ namespace NodeAgent.Kubernetes;
 /// </summary>
 internal sealed partial class KubernetesWatcher(
     AgentOptions options,
-    KubernetesApi api,
+    Func<KubernetesApi> connect,
     PodCache cache,
     KubernetesStatistics statistics,
     TimeProvider time,
     ILogger<KubernetesWatcher> logger) : BackgroundService
 {
+    private KubernetesApi? _api;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // The client is set up here, not at start: a service-account token not mounted yet, or any other failure,
+        // leaves the logs flowing (without metadata) and is retried, never a crash of the agent.
+        for (var attempt = 0; _api is null; attempt++)
+        {
+            try
+            {
+                _api = connect();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.CannotConnect(logger, e.Message);
+                await Task.Delay(Shipping.Elasticsearch.Backoff.Delay(attempt + 5), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+
+        using var api = _api;
         Log.Starting(logger, api.BaseUri, options.NodeName);
         var pods = new ResourceWatch<PodObject>(api, PodTarget(), statistics, time, logger);
         var namespaces = new ResourceWatch<NamespaceObject>(api, NamespaceTarget(), statistics, time, logger);
@@ -66,6 +88,9 @@ internal sealed partial class KubernetesWatcher(
 
     private static partial class Log
     {
+        [LoggerMessage(1007, LogLevel.Error, "Kubernetes: cannot set up the API client ({Reason}); documents ship without pod metadata until it can", EventName = "KubernetesClientFailed")]
+        public static partial void CannotConnect(ILogger logger, string reason);
+
         [LoggerMessage(1000, LogLevel.Information, "Kubernetes: watching the pods of node {Node} and the namespaces at {Server}", EventName = "KubernetesWatchStarting")]
         public static partial void Starting(ILogger logger, Uri server, string node);
     }

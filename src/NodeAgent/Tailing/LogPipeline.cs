@@ -29,8 +29,9 @@ internal static class LogPipeline
             services.AddSingleton<PodCache>();
             services.AddSingleton<KubernetesStatistics>();
             services.AddSingleton<IAgentMetrics>(sp => sp.GetRequiredService<KubernetesStatistics>());
-            services.AddSingleton(_ => KubernetesApi.Create(options.Kubernetes));
-            services.AddHostedService<KubernetesWatcher>();
+            services.AddHostedService(sp => new KubernetesWatcher(
+                options, () => KubernetesApi.Create(options.Kubernetes), sp.GetRequiredService<PodCache>(), sp.GetRequiredService<KubernetesStatistics>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesWatcher>>()));
         }
 
         if (options.Output == OutputKind.Elasticsearch)

@@ -29,10 +29,30 @@ public sealed class KubernetesConfigurationTests : IDisposable
         Assert.False(options.Logs.ParseJson);
     }
 
+    private const string Kubeconfig = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: https://127.0.0.1:6443
+            insecure-skip-tls-verify: true
+        users:
+        - name: me
+          user:
+            token: abc
+        contexts:
+        - name: local
+          context:
+            cluster: local
+            user: me
+        current-context: local
+        """;
+
     [Fact]
     public void A_kubeconfig_turns_it_on()
     {
-        var kubeconfig = _dir.Write("kubeconfig", "apiVersion: v1\nkind: Config\n");
+        var kubeconfig = _dir.Write("kubeconfig", Kubeconfig);
         var options = Read($"--Kubernetes:Kubeconfig={kubeconfig}", "--Kubernetes:ClusterName=prod-eu", "--Kubernetes:MetadataWait=500ms", "--Logs:ParseJson=true").Options!;
 
         Assert.True(options.Kubernetes.Enabled);
@@ -60,6 +80,18 @@ public sealed class KubernetesConfigurationTests : IDisposable
         var error = Assert.Single(report.Errors);
         Assert.Contains("Kubernetes:Kubeconfig", error, StringComparison.Ordinal);
         Assert.Contains("/nowhere/kubeconfig", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not: [valid")]
+    [InlineData("apiVersion: v1\nkind: Config\n")]
+    public void A_kubeconfig_the_client_cannot_use_is_a_configuration_error_naming_it(string content)
+    {
+        var kubeconfig = _dir.Write("kubeconfig", content);
+
+        var error = Assert.Single(Read($"--Kubernetes:Kubeconfig={kubeconfig}").Errors);
+        Assert.StartsWith("command line: Kubernetes:Kubeconfig: ", error, StringComparison.Ordinal);
+        Assert.Contains(kubeconfig + " is not a usable kubeconfig: ", error, StringComparison.Ordinal);
     }
 
     [Fact]
