@@ -51,7 +51,7 @@ public sealed class ElasticsearchEmulator : IAsyncDisposable
         options ??= new EmulatorOptions();
         var state = new EmulatorState(options);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        var certificate = options.Tls ? TestCertificate.Create() : null;
+        var certificate = options.Tls ? NodeAgent.TestSupport.TestCertificate.Create("node-agent-test-elasticsearch") : null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port, listen =>

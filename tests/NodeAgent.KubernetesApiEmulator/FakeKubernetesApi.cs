@@ -43,7 +43,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     {
         options ??= new FakeKubernetesApiOptions();
         var state = new FakeState(options, TimeProvider.System);
-        var certificate = options.Tls ? TestCertificate.Create() : null;
+        var certificate = options.Tls ? NodeAgent.TestSupport.TestCertificate.Create("node-agent-test-kube-apiserver") : null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {

@@ -64,15 +64,16 @@ public sealed class EnrichmentPipelineTests : IDisposable
         File.AppendAllText(path, Line(message));
     }
 
-    private async Task<(FileServer Server, DocumentOutput Output)> StartAsync(string metadataWait = "2s", params string[] more)
+    /// <param name="cache">A cache of the test's own; else the one whose lists are in.</param>
+    private async Task<(FileServer Server, DocumentOutput Output)> StartAsync(string metadataWait = "2s", PodCache? cache = null)
     {
-        var options = TailingHarness.Options([
+        var options = TailingHarness.Options(
             $"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms",
-            $"--Kubernetes:MetadataWait={metadataWait}", "--Kubernetes:ClusterName=prod-eu", .. more]);
+            $"--Kubernetes:MetadataWait={metadataWait}", "--Kubernetes:ClusterName=prod-eu");
         options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new DocumentOutput(new Acknowledgements(budget));
-        var server = TailingHarness.Server(options, output, budget, _statistics, pods: _cache);
+        var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache ?? _cache);
         await server.StartAsync(CancellationToken.None);
         return (server, output);
     }
@@ -219,12 +220,8 @@ public sealed class EnrichmentPipelineTests : IDisposable
         var cache = new PodCache(TimeProvider.System);
         cache.ReplacePods([PodMetadata.From(KubernetesFixtures.Pod("noisy", "loud", "uid-loud"))]);
         Append(LogFile("nginx", ns: "noisy", pod: "loud", uid: "uid-loud"), "excluded namespace");
-        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
-        options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
-        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new DocumentOutput(new Acknowledgements(budget));
-        using var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache);
-        await server.StartAsync(CancellationToken.None);
+        var (server, output) = await StartAsync(cache: cache);
+        using var _ = server;
         await Task.Delay(500);
         Assert.Equal(0, _statistics.LinesRead);
 
@@ -250,12 +247,8 @@ public sealed class EnrichmentPipelineTests : IDisposable
         cache.ReplacePods([excluded, PodMetadata.From(KubernetesFixtures.Pod("shop", "web-0", Uid))]);
         Append(LogFile("nginx", pod: "chatty", uid: "uid-chatty"), "excluded");
         Append(LogFile("nginx"), "web");
-        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
-        options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
-        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new DocumentOutput(new Acknowledgements(budget));
-        using var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache);
-        await server.StartAsync(CancellationToken.None);
+        var (server, output) = await StartAsync(cache: cache);
+        using var _ = server;
         await Receive(output, 1);
 
         // Both pods are deleted and five minutes pass; then any change makes every file look again.

@@ -2,16 +2,20 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NodeAgent.ElasticsearchEmulation;
+namespace NodeAgent.TestSupport;
 
-/// <summary>A self-signed certificate for 127.0.0.1 and localhost, made per emulator: its own CA, as the
-/// <c>http_ca.crt</c> Elasticsearch generates at first start is for a real cluster.</summary>
+/// <summary>
+/// A self-signed certificate for 127.0.0.1 and localhost, made per emulator, its own CA: what Elasticsearch's
+/// <c>http_ca.crt</c> is for a real cluster, and what a kubeconfig's <c>certificate-authority-data</c> carries for an
+/// API server with a private CA. Compiled into each emulator (tests/Shared is linked, not a project).
+/// </summary>
 internal static class TestCertificate
 {
-    public static X509Certificate2 Create()
+    /// <param name="commonName">Names the server in the subject, e.g. <c>node-agent-test-elasticsearch</c>.</param>
+    public static X509Certificate2 Create(string commonName)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=node-agent-test-elasticsearch", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
