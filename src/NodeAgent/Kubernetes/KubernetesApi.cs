@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 using NodeAgent.Hosting;
-using NodeAgent.Shipping.Elasticsearch;
+using NodeAgent.Remote;
 
 namespace NodeAgent.Kubernetes;
 

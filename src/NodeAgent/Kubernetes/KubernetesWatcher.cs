@@ -33,7 +33,7 @@ internal sealed partial class KubernetesWatcher(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.CannotConnect(logger, e.Message);
-                await Task.Delay(Shipping.Elasticsearch.Backoff.Delay(attempt + 5), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(Remote.Backoff.Delay(attempt + 5), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (stoppingToken.IsCancellationRequested)
                 {
                     return;

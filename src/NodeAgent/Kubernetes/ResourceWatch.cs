@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Shipping.Elasticsearch;
+using NodeAgent.Remote;
 
 namespace NodeAgent.Kubernetes;
 

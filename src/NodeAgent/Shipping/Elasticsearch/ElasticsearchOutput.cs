@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
+using NodeAgent.Remote;
 using NodeAgent.Tailing;
 
 namespace NodeAgent.Shipping.Elasticsearch;

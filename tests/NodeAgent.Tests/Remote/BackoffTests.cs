@@ -1,6 +1,6 @@
-using NodeAgent.Shipping.Elasticsearch;
+using NodeAgent.Remote;
 
-namespace NodeAgent.Tests.Shipping.Elasticsearch;
+namespace NodeAgent.Tests.Remote;
 
 public sealed class BackoffTests
 {

@@ -1,10 +1,11 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NodeAgent.Shipping.Elasticsearch;
+namespace NodeAgent.Remote;
 
-/// <summary><c>Elasticsearch:CaFile</c>: the cluster's certificate must chain to that CA (and only to it); the host
-/// name must still match. What Elasticsearch's own setup produces (a self-signed http_ca.crt) needs exactly this.</summary>
+/// <summary>A server's certificate must chain to the given CA (and only to it); the host name must still match: what
+/// <c>Elasticsearch:CaFile</c> (Elasticsearch's own self-signed http_ca.crt) and a kubeconfig's certificate authority
+/// need.</summary>
 internal static class CertificateTrust
 {
     public static bool IsTrusted(X509Certificate2 authority, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>

@@ -1,7 +1,7 @@
-namespace NodeAgent.Shipping.Elasticsearch;
+namespace NodeAgent.Remote;
 
 /// <summary>
-/// Exponential backoff with full jitter (a random wait between 0 and min(cap, base × 2^attempt)), so that a thousand
+/// Retrying a remote server (Elasticsearch, the Kubernetes API server): exponential backoff with full jitter (a random wait between 0 and min(cap, base × 2^attempt)), so that a thousand
 /// agents whose cluster comes back do not retry in step. A <c>Retry-After</c> from the server is honoured, clamped to
 /// the cap, and never shortened by the jitter.
 /// </summary>
