@@ -7,19 +7,19 @@ namespace NodeAgent.Kubernetes;
 internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
 {
     private readonly ConcurrentDictionary<(string Resource, string Type), long> _events = new();
-    private readonly ConcurrentDictionary<string, long> _relists = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _watches = new(StringComparer.Ordinal);
+    private readonly LabeledCounter _relists = new();
+    private readonly LabeledCounter _errors = new();
+    private readonly LabeledCounter _watches = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastList = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastContact = new(StringComparer.Ordinal);
 
     public void Event(string resource, string type) => _events.AddOrUpdate((resource, type), 1, (_, n) => n + 1);
 
-    public void Relist(string resource) => _relists.AddOrUpdate(resource, 1, (_, n) => n + 1);
+    public void Relist(string resource) => _relists.Add(resource);
 
-    public void Error(string resource) => _errors.AddOrUpdate(resource, 1, (_, n) => n + 1);
+    public void Error(string resource) => _errors.Add(resource);
 
-    public void WatchStarted(string resource) => _watches.AddOrUpdate(resource, 1, (_, n) => n + 1);
+    public void WatchStarted(string resource) => _watches.Add(resource);
 
     public void Listed(string resource, DateTimeOffset at) => _lastList[resource] = at;
 
@@ -28,9 +28,9 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
 
     public long Events(string resource, string type) => _events.GetValueOrDefault((resource, type));
 
-    public long Relists(string resource) => _relists.GetValueOrDefault(resource);
+    public long Relists(string resource) => _relists[resource];
 
-    public long Errors(string resource) => _errors.GetValueOrDefault(resource);
+    public long Errors(string resource) => _errors[resource];
 
     public void Write(MetricWriter writer)
     {
@@ -45,31 +45,24 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
         }
 
         writer.Family("nodeagent_kubernetes_watches_total", MetricType.Counter, "Watch requests opened, by resource (a watch ends every few minutes and resumes).");
-        foreach (var (resource, count) in _watches.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(count, "resource", resource);
-        }
+        _watches.WriteSamples(writer, "resource");
 
         writer.Family("nodeagent_kubernetes_relists_total", MetricType.Counter, "Full lists after the watch's resourceVersion expired (410 Gone), by resource.");
-        foreach (var (resource, count) in _relists.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(count, "resource", resource);
-        }
+        _relists.WriteSamples(writer, "resource");
 
         writer.Family("nodeagent_kubernetes_errors_total", MetricType.Counter, "Failed list or watch requests, by resource (retried with backoff).");
-        foreach (var (resource, count) in _errors.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(count, "resource", resource);
-        }
+        _errors.WriteSamples(writer, "resource");
 
         writer.Family("nodeagent_kubernetes_last_contact_timestamp_seconds", MetricType.Gauge, "When the API server last answered for each resource (a list, a watch opened, an event or a bookmark), as a Unix time: a watch that works is never more than a few minutes old.");
-        foreach (var (resource, at) in _lastContact.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(at.ToUnixTimeMilliseconds() / 1000.0, "resource", resource);
-        }
+        WriteTimes(writer, _lastContact);
 
         writer.Family("nodeagent_kubernetes_last_list_timestamp_seconds", MetricType.Gauge, "When each resource was last listed in full, as a Unix time.");
-        foreach (var (resource, at) in _lastList.OrderBy(p => p.Key, StringComparer.Ordinal))
+        WriteTimes(writer, _lastList);
+    }
+
+    private static void WriteTimes(MetricWriter writer, ConcurrentDictionary<string, DateTimeOffset> times)
+    {
+        foreach (var (resource, at) in times.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             writer.Sample(at.ToUnixTimeMilliseconds() / 1000.0, "resource", resource);
         }

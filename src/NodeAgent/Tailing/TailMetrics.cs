@@ -37,10 +37,7 @@ internal sealed class TailMetrics(FileServer server, TailStatistics statistics, 
         writer.Family("nodeagent_log_truncations_total", MetricType.Counter, "Log files seen truncated in place (copytruncate).");
         writer.Sample(statistics.Truncations);
         writer.Family("nodeagent_log_bytes_lost_total", MetricType.Counter, "Bytes of log files closed before they were read, by reason: the only way a line is lost, and it is counted.");
-        foreach (var (reason, bytes) in statistics.Lost.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(bytes, "reason", reason);
-        }
+        statistics.Lost.WriteSamples(writer, "reason");
 
         writer.Family("nodeagent_log_buffered_bytes", MetricType.Gauge, "Log bytes read but not yet acknowledged by the output.");
         writer.Sample(budget.Used);

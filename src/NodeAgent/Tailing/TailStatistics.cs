@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NodeAgent.Metrics;
 using NodeAgent.Parsing;
 
 namespace NodeAgent.Tailing;
@@ -7,7 +8,7 @@ namespace NodeAgent.Tailing;
 /// (a torn read of a counter is one scrape off, never wrong for long).</summary>
 internal sealed class TailStatistics
 {
-    private readonly ConcurrentDictionary<string, long> _lostBytes = new(StringComparer.Ordinal);
+    private readonly LabeledCounter _lostBytes = new();
     private readonly ConcurrentDictionary<LogFlags, long> _flagged = new();
 
     public long BytesRead { get; set; }
@@ -28,7 +29,8 @@ internal sealed class TailStatistics
     /// <summary>Lines read and acknowledged unshipped because their pod, container or namespace opted out.</summary>
     public long LinesExcluded { get; set; }
 
-    public IReadOnlyDictionary<string, long> Lost => _lostBytes;
+    /// <summary>Bytes closed unread, by reason.</summary>
+    public LabeledCounter Lost => _lostBytes;
 
     public IReadOnlyDictionary<LogFlags, long> Flagged => _flagged;
 
@@ -49,5 +51,5 @@ internal sealed class TailStatistics
         }
     }
 
-    public void LostBytes(string reason, long bytes) => _lostBytes.AddOrUpdate(reason, bytes, (_, n) => n + bytes);
+    public void LostBytes(string reason, long bytes) => _lostBytes.Add(reason, bytes);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NodeAgent.Metrics;
 
 namespace NodeAgent.Shipping.Elasticsearch;
@@ -9,9 +8,9 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
     // Upper bounds of the bulk request duration histogram, in seconds.
     private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-    private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _documents = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _deadLetters = new(StringComparer.Ordinal);
+    private readonly LabeledCounter _requests = new();
+    private readonly LabeledCounter _documents = new();
+    private readonly LabeledCounter _deadLetters = new();
     private readonly long[] _durationCounts = new long[Buckets.Length + 1];
     private readonly Lock _durationLock = new();
     private double _durationSum;
@@ -20,7 +19,7 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
 
     public void Request(string status, TimeSpan duration)
     {
-        _requests.AddOrUpdate(status, 1, (_, n) => n + 1);
+        _requests.Add(status);
         lock (_durationLock)
         {
             var bucket = Array.FindIndex(Buckets, b => duration.TotalSeconds <= b);
@@ -29,24 +28,21 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
         }
     }
 
-    public void Documents(string result, long count = 1) => _documents.AddOrUpdate(result, count, (_, n) => n + count);
+    public void Documents(string result, long count = 1) => _documents.Add(result, count);
 
     /// <summary>A document dead-lettered, by Elasticsearch's error type (e.g. document_parsing_exception).</summary>
-    public void DeadLettered(string reason) => _deadLetters.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    public void DeadLettered(string reason) => _deadLetters.Add(reason);
 
     public void Succeeded() => Interlocked.Exchange(ref _lastSuccess, time.GetUtcNow().ToUnixTimeMilliseconds());
 
     public void QueueBytes(long delta) => Interlocked.Add(ref _queueBytes, delta);
 
-    public long DocumentCount(string result) => _documents.TryGetValue(result, out var n) ? n : 0;
+    public long DocumentCount(string result) => _documents[result];
 
     public void Write(MetricWriter writer)
     {
         writer.Family("nodeagent_elasticsearch_requests_total", MetricType.Counter, "Bulk requests by outcome: the HTTP status, or \"error\" when no answer came.");
-        foreach (var (status, count) in _requests.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(count, "status", status);
-        }
+        _requests.WriteSamples(writer, "status");
 
         writer.Family("nodeagent_elasticsearch_documents_total", MetricType.Counter, "Documents by result: created, duplicate (409 on a replay: already stored), retried, json_refused (sent again without the fields parsed from its JSON message), dead_lettered.");
         foreach (var result in new[] { "created", "duplicate", "retried", "json_refused", "dead_lettered" })
@@ -55,10 +51,7 @@ internal sealed class ElasticsearchStatistics(ElasticsearchClient client, TimePr
         }
 
         writer.Family("nodeagent_elasticsearch_dead_letters_total", MetricType.Counter, "Documents Elasticsearch refused for good, written to the dead-letter file, by error type.");
-        foreach (var (reason, count) in _deadLetters.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Sample(count, "reason", reason);
-        }
+        _deadLetters.WriteSamples(writer, "reason");
 
         writer.Family("nodeagent_elasticsearch_request_duration_seconds", MetricType.Histogram, "Time from sending a bulk request to its whole answer.");
         lock (_durationLock)
