@@ -20,6 +20,7 @@ internal sealed class PodCache(TimeProvider time)
     private long _version;
     private bool _podsSynced;
     private bool _namespacesSynced;
+    private volatile bool _synced;
 
     /// <summary>Raised after every change (on the watcher's thread): the log loop wakes to enrich waiting files.</summary>
     public event Action? Changed;
@@ -27,17 +28,9 @@ internal sealed class PodCache(TimeProvider time)
     /// <summary>Grows with every change; equal versions mean equal answers (apart from deleted pods expiring).</summary>
     public long Version => Interlocked.Read(ref _version);
 
-    /// <summary>Both lists have been read once: a pod missing now is really unknown to the API server (so far).</summary>
-    public bool Synced
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _podsSynced && _namespacesSynced;
-            }
-        }
-    }
+    /// <summary>Both lists have been read once: a pod missing now is really unknown to the API server (so far). Read
+    /// without the lock: the log loop asks for every waiting file on every turn.</summary>
+    public bool Synced => _synced;
 
     public int PodCount
     {
@@ -152,6 +145,7 @@ internal sealed class PodCache(TimeProvider time)
 
             PruneDeleted();
             _podsSynced = true;
+            _synced = _namespacesSynced;
         }
 
         OnChanged();
@@ -188,6 +182,7 @@ internal sealed class PodCache(TimeProvider time)
             }
 
             _namespacesSynced = true;
+            _synced = _podsSynced;
         }
 
         OnChanged();
