@@ -3,6 +3,7 @@ using System.Text.Json;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.EndToEnd.Support;
 using NodeAgent.KubernetesApiEmulation;
+using static NodeAgent.TestSupport.JsonFields;
 
 namespace NodeAgent.EndToEnd;
 
@@ -53,20 +54,6 @@ public sealed class KubernetesMetadataTests
 
             await Task.Delay(100);
         }
-    }
-
-    private static string? Field(JsonElement document, string dotted)
-    {
-        var current = document;
-        foreach (var part in dotted.Split('.'))
-        {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
-            {
-                return null;
-            }
-        }
-
-        return current.ValueKind == JsonValueKind.String ? current.GetString() : current.GetRawText();
     }
 
     private static List<JsonElement> From(List<JsonElement> documents, string prefix) =>

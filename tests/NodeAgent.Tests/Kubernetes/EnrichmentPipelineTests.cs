@@ -5,6 +5,7 @@ using NodeAgent.Kubernetes;
 using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using static NodeAgent.TestSupport.JsonFields;
 
 namespace NodeAgent.Tests.Kubernetes;
 
@@ -88,20 +89,6 @@ public sealed class EnrichmentPipelineTests : IDisposable
         }
 
         return [.. output.Documents];
-    }
-
-    private static string? Field(JsonElement document, string dotted)
-    {
-        var current = document;
-        foreach (var part in dotted.Split('.'))
-        {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
-            {
-                return null;
-            }
-        }
-
-        return current.ValueKind == JsonValueKind.String ? current.GetString() : current.GetRawText();
     }
 
     private void Publish(Action<System.Text.Json.Nodes.JsonObject>? edit = null, string ns = "shop", string name = "web-0", string uid = Uid) =>
