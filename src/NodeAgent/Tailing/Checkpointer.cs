@@ -30,6 +30,9 @@ internal sealed partial class Checkpointer
         var load = store.Load();
         HasState = load.FileExisted;
         PreviousDiscovery = load.DiscoveredAt;
+        // Until this run has looked for files, the last look is the previous run's: a run stopped before its first
+        // look must not save "never", or the next start would take every rotated file it does not know for an old one.
+        LastDiscovery = load.DiscoveredAt;
         foreach (var checkpoint in load.Checkpoints)
         {
             _known[checkpoint.Identity] = checkpoint;
@@ -56,7 +59,8 @@ internal sealed partial class Checkpointer
         }
     }
 
-    /// <summary>When discovery last went over the files; saved with the checkpoints.</summary>
+    /// <summary>When discovery last went over the files (in this run, or the previous one until this run has);
+    /// saved with the checkpoints.</summary>
     public DateTimeOffset? LastDiscovery { get; set; }
 
     /// <summary>Where an opened file resumes: its checkpoint, if it is the same file and the bytes before the offset
@@ -118,6 +122,13 @@ internal sealed partial class Checkpointer
 
     public void Save(IReadOnlyList<FileTail> tails)
     {
+        if (!HasState && LastDiscovery is null)
+        {
+            // A first start stopped before it looked for files: a file saved now would make the next start take
+            // itself for a later one and read what files already hold (Logs:ReadFromHead=false).
+            return;
+        }
+
         foreach (var tail in tails)
         {
             Capture(tail);

@@ -64,6 +64,9 @@ public sealed class DiscoveryTests : IDisposable
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("old history"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:ReadFromHead=false", "--Logs:PollInterval=50ms");
 
+        // A first start stopped before it looked for files leaves the next start a first start too.
+        await StopBeforeFirstLookAsync(options);
+
         // First start on the node: the file's history is skipped; what is written afterwards is read.
         var first = await RunUntilAsync(options, 1, () => File.AppendAllText(Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log"), Line("after start")));
         Assert.Equal(["after start"], first.Select(m => m.Message.Split(" (")[0]));
@@ -94,6 +97,38 @@ public sealed class DiscoveryTests : IDisposable
 
         var second = await RunUntilAsync(options, 3, () => { });
         Assert.Equal(["b1", "b2", "c1"], second.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_start_stopped_before_it_looked_for_files_keeps_the_last_look_so_the_next_start_still_reads_a_file_rotated_unread()
+    {
+        var live = Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log");
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("a1"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        var first = await RunUntilAsync(options, 1, () => { });
+        Assert.Equal(["a1"], first.Select(m => m.Message.Split(" (")[0]));
+
+        // While the agent is down, the file is rotated, and a new one is written and rotated too: no checkpoint knows
+        // it, and only the last look for files tells it from an old file whose checkpoint expired.
+        File.Move(live, live + ".20261128-101500");
+        File.WriteAllText(live, Line("b1"));
+        File.Move(live, live + ".20261128-101600");
+        File.WriteAllText(live, "");
+
+        // A start stopped before its first look for files (a quick restart): what it saves must still say when
+        // files were last looked for.
+        await StopBeforeFirstLookAsync(options);
+        var next = await RunUntilAsync(options, 1, () => { });
+        Assert.Equal(["b1"], next.Select(m => m.Message.Split(" (")[0]));
+    }
+
+    /// <summary>Starts the loop and stops it before it has looked for files once (a start cancelled at once).</summary>
+    private static async Task StopBeforeFirstLookAsync(NodeAgent.Hosting.AgentOptions options)
+    {
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        using var server = TailingHarness.Server(options, new CollectingOutput(new Acknowledgements(budget)), budget);
+        await server.StartAsync(new CancellationToken(canceled: true));
+        await server.StopAsync(CancellationToken.None);
     }
 
     private static async Task<List<(string Path, string Message)>> RunUntilAsync(NodeAgent.Hosting.AgentOptions options, int expected, Action afterStart)
