@@ -120,10 +120,15 @@ public sealed class KubernetesMetadataTests
         Assert.All(From(documents, "later"), d => Assert.Equal("canary", Field(d, "kubernetes.labels.release")));
 
         // The watch breaks and the server forgets the history: a pod created meanwhile still gets its metadata.
-        // (Compacted after the new pod's event: the version the agent resumes from is then older than the history.)
-        api.DropWatches();
-        api.UpsertPod(FakePod.Create("shop", "new-0", Node).Uid("uid-new").Label("app", "new").Container("c", "busybox:1.36").Build());
-        api.Compact();
+        // (Compacted after the new pod's event, before the agent can watch again: the version it resumes from is then
+        // older than the history.)
+        using (api.HoldWatches())
+        {
+            api.DropWatches();
+            api.UpsertPod(FakePod.Create("shop", "new-0", Node).Uid("uid-new").Label("app", "new").Container("c", "busybox:1.36").Build());
+            api.Compact();
+        }
+
         Write(LogPath(config, "shop", "new-0", "uid-new", "c"), "new", 3);
         documents = await WaitForAsync(emulator, d => From(d, "new").Count == 3, TimeSpan.FromSeconds(15));
         Assert.All(From(documents, "new"), d => Assert.Equal("new", Field(d, "kubernetes.labels.app")));

@@ -98,6 +98,10 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Aborts every open watch connection mid-stream (no terminating chunk).</summary>
     public void DropWatches() => _state.Watches.AbortAll();
 
+    /// <summary>Until the result is disposed, new watch requests wait unanswered (lists are served): what a test changes
+    /// meanwhile, a client can learn only once the hold ends, e.g. a history compacted before it could resume.</summary>
+    public IDisposable HoldWatches() => _state.Watches.Hold();
+
     /// <summary>The next <paramref name="count"/> requests answer <paramref name="statusCode"/> with a Status body
     /// (429 also with <c>Retry-After: 1</c>), after authentication.</summary>
     public void FailNextRequests(int count, int statusCode) => _state.Faults.FailNext(count, statusCode);

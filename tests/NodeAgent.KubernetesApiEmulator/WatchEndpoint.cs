@@ -32,6 +32,11 @@ internal static class WatchEndpoint
             : null;
         var bookmarks = QueryValues.IsTrue(query["allowWatchBookmarks"]);
 
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping))
+        {
+            await state.Watches.WhileHeldAsync(waiting.Token);
+        }
+
         context.Response.StatusCode = 200;
         context.Response.ContentType = Wire.JsonContentType;
         // Headers go out at once, before any event, as the real server flushes them: a client waits on them to know

@@ -146,14 +146,17 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
 
         // While the watch is down: a pod comes, one goes, and the server compacts its history.
-        _api.DropWatches();
-        _api.FailNextRequests(1, 503);
-        _api.UpsertPod(FakePod.Create("shop", "web-3", Node).Uid("uid-web-3").Build());
-        _api.DeletePod("shop", "web-0");
-        _api.Compact();
+        using (_api.HoldWatches())
+        {
+            _api.DropWatches();
+            _api.UpsertPod(FakePod.Create("shop", "web-3", Node).Uid("uid-web-3").Build());
+            _api.DeletePod("shop", "web-0");
+            _api.Compact();
+        }
 
         await Eventually(() => _statistics.Relists("pods") >= 1, "a relist after 410");
         await Eventually(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist");
+        Assert.Equal(1, _statistics.Relists("pods"));
         Assert.True(_api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch) >= 2);
         // web-0 vanished unwatched: still kept for its last lines, as a deleted pod, and gone five minutes later.
         Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));

@@ -85,4 +85,28 @@ public sealed class WatchFaultTests
         await EventuallyAsync(() => api.OpenWatchCount == 0, "the dropped watch to be unregistered");
         Assert.Single(Names(await ListAsync(http, "api/v1/pods")));
     }
+
+    [Fact]
+    public async Task HoldWatches_keeps_a_new_watch_unanswered_until_released_and_lists_served_meanwhile()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        using var http = Client(api.BaseUrl);
+        var listed = Rv(await ListAsync(http, "api/v1/pods"));
+        Task<WatchStream> opening;
+        using (api.HoldWatches())
+        {
+            opening = WatchStream.OpenAsync(http, $"api/v1/pods?watch=true&resourceVersion={listed}");
+            await api.WaitForRequestAsync(r => r.IsWatch, TimeSpan.FromSeconds(10));
+            api.UpsertPod(FakePod.Create("shop", "web-1", "node-a").Build());
+            api.Compact();
+            Assert.Single(Names(await ListAsync(http, "api/v1/pods")));
+            await Task.Delay(200);
+            Assert.False(opening.IsCompleted);
+        }
+
+        // Released after the compaction: the watch from before it expires, though it was asked for before.
+        using var watch = await opening;
+        var events = await watch.ToEndAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(410, (int)Assert.Single(events)["object"]!["code"]!);
+    }
 }
