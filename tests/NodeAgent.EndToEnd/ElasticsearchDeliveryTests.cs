@@ -96,8 +96,7 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Equal("app", first.GetProperty("kubernetes").GetProperty("container").GetProperty("name").GetString());
         Assert.True(cluster.Emulator?.IsDataStream(Target) ?? true);
 
-        using var http = new HttpClient { BaseAddress = config.BaseAddress };
-        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        var metrics = await config.AgentMetricsAsync();
         Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 300", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE nodeagent_elasticsearch_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
         Assert.Contains("nodeagent_elasticsearch_request_duration_seconds_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
@@ -197,8 +196,7 @@ public sealed class ElasticsearchDeliveryTests
         Assert.Contains("document_parsing_exception", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.All(documents.Where(d => d.TryGetProperty("json", out _)), d => Assert.Equal(JsonValueKind.Number, d.GetProperty("json").GetProperty("status").ValueKind));
         Assert.False(File.Exists(Path.Combine(config.Root, "state", "dead-letter.ndjson")));
-        using var http = new HttpClient { BaseAddress = config.BaseAddress };
-        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        var metrics = await config.AgentMetricsAsync();
         Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"json_refused\"} 1", metrics, StringComparison.Ordinal);
     }
 

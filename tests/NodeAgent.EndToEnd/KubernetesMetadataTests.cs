@@ -141,8 +141,7 @@ public sealed class KubernetesMetadataTests
         Assert.Empty(From(documents, "loud"));
         Assert.Equal(50 + 1 + 5 + 3, documents.Count);
 
-        using var http = new HttpClient { BaseAddress = config.BaseAddress };
-        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        var metrics = await config.AgentMetricsAsync();
         Assert.Contains("nodeagent_kubernetes_synced 1", metrics, StringComparison.Ordinal);
         Assert.Contains("nodeagent_log_lines_excluded_total 60", metrics, StringComparison.Ordinal);
         Assert.Contains("nodeagent_kubernetes_relists_total{resource=\"pods\"} 1", metrics, StringComparison.Ordinal);
@@ -168,11 +167,12 @@ public sealed class KubernetesMetadataTests
             Assert.Equal("uid-web", Field(d, "kubernetes.pod.uid"));
             Assert.Null(Field(d, "kubernetes.labels"));
         });
-        using var http = new HttpClient { BaseAddress = config.BaseAddress };
-        var metrics = await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+        var metrics = await config.AgentMetricsAsync();
         Assert.Contains("nodeagent_kubernetes_synced 0", metrics, StringComparison.Ordinal);
         Assert.Contains("nodeagent_log_files_metadata_timeouts_total 1", metrics, StringComparison.Ordinal);
         Assert.Matches("nodeagent_kubernetes_errors_total\\{resource=\"pods\"\\} [1-9]", metrics);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+        using var http = new HttpClient { BaseAddress = config.BaseAddress };
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
     }
 }

@@ -36,6 +36,14 @@ internal sealed class AgentConfig : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The running agent's /metrics with one small collector (loadavg): its own nodeagent_* families without
+    /// the cost of scraping every node collector.</summary>
+    public async Task<string> AgentMetricsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        return await http.GetStringAsync(new Uri("/metrics?collect[]=loadavg", UriKind.Relative));
+    }
+
     public async Task<AgentProcess> StartAgentAsync(params string[] extraArguments)
     {
         var agent = AgentProcess.Start(["--config", FilePath, .. extraArguments]);
