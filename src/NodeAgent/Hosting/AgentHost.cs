@@ -33,6 +33,8 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentHealth>();
+        builder.Services.AddSingleton<InternalErrors>();
+        builder.Services.AddSingleton<IAgentMetrics>(sp => sp.GetRequiredService<InternalErrors>());
         builder.Services.AddSingleton<IAgentMetrics>(_ => new ProcessMetrics(NodePaths.SelfProc, Path.GetDirectoryName(NodePaths.SelfProc)!));
         builder.Services.AddSingleton(sp => new CollectorContext(options.Paths, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => CollectorRegistry.Create(sp.GetRequiredService<CollectorContext>(), options.Metrics));

@@ -67,6 +67,9 @@ internal sealed class LogDecoder : IDisposable
         (var a, var b) => a ?? b,
     };
 
+    /// <summary>Bytes of messages waiting for more lines (held in memory until they complete or time out).</summary>
+    public int PendingBytes => _merger.PendingBytes + _malformed.PendingBytes;
+
     /// <summary>
     /// Decodes one physical line (without its '\n') that spans [<paramref name="startOffset"/>,
     /// <paramref name="endOffset"/>) in the file; <paramref name="split"/>: the framer cut it and more of the same

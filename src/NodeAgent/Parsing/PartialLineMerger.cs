@@ -67,6 +67,9 @@ internal sealed class PartialLineMerger : IDisposable
         }
     }
 
+    /// <summary>Bytes of messages waiting for their end (what this merger holds in memory, for the buffer budget).</summary>
+    public int PendingBytes => _slots[0].Message.Length + _slots[1].Message.Length;
+
     public bool IsPending(LogStream stream) => _slots[(int)stream].Active;
 
     /// <summary>

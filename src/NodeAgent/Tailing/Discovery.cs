@@ -22,13 +22,15 @@ internal sealed partial class Discovery
     private readonly TailStatistics _statistics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BufferBudget? _budget;
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
     private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
     private bool _firstRefresh = true;
 
-    public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger)
+    public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger, BufferBudget? budget = null)
     {
+        _budget = budget;
         _options = options;
         _nodeName = nodeName;
         _checkpointer = checkpointer;
@@ -150,7 +152,8 @@ internal sealed partial class Discovery
                 old.MarkTruncated();
             }
 
-            if (!old.Truncated || IsTooYoung(old.Path, old.Length))
+            // Records of the old content still waiting for room in the output go first (they are read already).
+            if (!old.Truncated || old.HasUnsent || IsTooYoung(old.Path, old.Length))
             {
                 continue;
             }
@@ -303,7 +306,7 @@ internal sealed partial class Discovery
 
     private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
         new(path, handle, identity, start, Context(path), _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout)) { Rotated = rotated };
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout), _budget) { Rotated = rotated };
 
     /// <summary>Too many handles: close rotated files first, the most read first, and count what is lost.</summary>
     private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)

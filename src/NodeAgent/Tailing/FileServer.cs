@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using NodeAgent.Hosting;
 using NodeAgent.Kubernetes;
+using NodeAgent.Metrics;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 
@@ -23,11 +24,16 @@ internal sealed partial class FileServer(
     TailStatistics statistics,
     PodEnricher enricher,
     AgentHealth health,
+    InternalErrors errors,
     TimeProvider time,
     ILogger<FileServer> logger) : BackgroundService
 {
     /// <summary>Bytes one file may read per turn: large enough for throughput, small enough for fairness.</summary>
     private const int Quantum = 256 * 1024;
+    /// <summary>Records handed to the output at once, at most: the budget is checked between slices, so what one
+    /// quantum encodes to (short lines with a pod's labels are many times their size) cannot overshoot it by much.</summary>
+    private const int SliceBytes = 16 * 1024;
+    private const int SliceRecords = 64;
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
 
     private readonly List<FileTail> _tails = [];
@@ -62,7 +68,7 @@ internal sealed partial class FileServer(
         // Leave start-up to the host; the loop runs on the thread pool.
         await Task.Yield();
         var logs = options.Logs;
-        var discovery = new Discovery(logs, options.NodeName, checkpointer, statistics, time, logger);
+        var discovery = new Discovery(logs, options.NodeName, checkpointer, statistics, time, logger, budget);
         using var watchers = new DirectoryHints(logs.Include, Wake, logger);
         // A file waiting for its pod's metadata is read as soon as the watch brings it.
         using var metadataHint = enricher.OnChange(Wake);
@@ -90,6 +96,7 @@ internal sealed partial class FileServer(
                 // A bug or an unexpected filesystem error must not end the log pipeline for good (a BackgroundService
                 // that throws just stops): say so, wait a moment, go on. Nothing read in the failed turn was
                 // acknowledged, so checkpoints stay behind it: at worst lines are read again, never lost.
+                errors.Count("logs");
                 Log.TurnFailed(logger, e);
                 progressed = false;
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -102,13 +109,15 @@ internal sealed partial class FileServer(
         }
     }
 
-    /// <summary>Every open file gets one quantum of reading; its records go to the output. True when anything was read.</summary>
+    /// <summary>Every open file gets one quantum of reading; its records go to the output. True when anything was read
+    /// or sent. Reading stops for this turn when the buffer budget is full (<see cref="BufferBudget.ShouldPauseReading"/>):
+    /// the output never makes this loop wait, so discovery, rotation tracking and the heartbeat go on during an outage.</summary>
     private async Task<bool> ReadTurnAsync(List<LogRecord> records, DateTimeOffset now, CancellationToken stoppingToken)
     {
         var progressed = false;
         foreach (var tail in Tails)
         {
-            if (budget.IsFull)
+            if (budget.ShouldPauseReading)
             {
                 statistics.BackpressurePauses++;
                 break;
@@ -120,41 +129,68 @@ internal sealed partial class FileServer(
                 continue;
             }
 
-            records.Clear();
-            var read = tail.Pump(Quantum, records, now);
-            statistics.BytesRead += read;
-            progressed |= read > 0;
-            if (records.Count > 0)
+            if (!tail.HasUnsent)
             {
+                records.Clear();
+                var read = tail.Pump(Quantum, records, now);
+                statistics.BytesRead += read;
+                progressed |= read > 0;
+                if (records.Count == 0)
+                {
+                    continue;
+                }
+
                 tail.HandOut(records, now);
                 foreach (var record in records)
                 {
-                    budget.Take(record.Message.Length);
                     statistics.Count(record);
                 }
 
-                if (gate == TailGate.Drop)
-                {
-                    // Opted out: acknowledged as if stored, so the checkpoint moves on and nothing is read twice.
-                    foreach (var record in records)
-                    {
-                        acknowledgements.Delivered(tail, record);
-                    }
-
-                    statistics.LinesExcluded += records.Count;
-                }
-                else
-                {
-                    await output.SendAsync(new LogBatch(tail, [.. records]), stoppingToken);
-                }
-
-                // The output has consumed the records' bytes: the arena's chunks go back to the pool now, so a
-                // thousand files share a few chunks instead of holding one each until their next turn.
-                tail.RecordsSent();
+                tail.KeepUnsent(records);
             }
+
+            progressed |= await HandOutUnsentAsync(tail, dropped: gate == TailGate.Drop, stoppingToken);
         }
 
         return progressed;
+    }
+
+    /// <summary>Gives the output the tail's records in slices, as long as the budget has room; what is left waits for
+    /// the next turn, in the tail. True when anything went.</summary>
+    private async Task<bool> HandOutUnsentAsync(FileTail tail, bool dropped, CancellationToken stoppingToken)
+    {
+        var sent = false;
+        while (tail.HasUnsent)
+        {
+            if (budget.ShouldPauseReading)
+            {
+                statistics.BackpressurePauses++;
+                return sent;
+            }
+
+            var slice = tail.NextUnsent(SliceBytes, SliceRecords);
+            if (dropped)
+            {
+                // Opted out: acknowledged as if stored, so the checkpoint moves on and nothing is read twice.
+                foreach (var record in slice)
+                {
+                    acknowledgements.Delivered(tail, record);
+                }
+
+                statistics.LinesExcluded += slice.Length;
+            }
+            else
+            {
+                await output.SendAsync(new LogBatch(tail, slice), stoppingToken);
+            }
+
+            sent = true;
+        }
+
+        // The output has consumed the records' bytes: the arena's chunks go back to the pool now, so a thousand files
+        // share a few chunks instead of holding one each until their next turn.
+        tail.RecordsSent();
+        return sent;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -25,12 +25,21 @@ internal sealed class FileTail : IDisposable
     private readonly LogDecoder _decoder;
     private readonly int _maxLineBytes;
     private readonly Queue<(long End, DateTimeOffset ReadAt)> _handedOut = new();
+    private readonly BufferBudget? _budget;
+    // Records read but not yet handed to the output (the output's share of the budget was full): they keep their
+    // bytes in the decoder's arena, so nothing more is read from this file until they are gone.
+    private readonly List<LogRecord> _unsent = [];
+    private int _unsentNext;
+    // What this tail last counted in the budget as held by it (unframed bytes, parts of pending messages).
+    private long _heldCounted;
 
     // File offset of the first byte still in the pipe (not yet framed into a line).
     private long _framedOffset;
 
-    public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentContext context, int maxLineBytes, LogDecoder decoder)
+    /// <param name="budget">Where the bytes this tail holds are counted (null in tests that do not look).</param>
+    public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentContext context, int maxLineBytes, LogDecoder decoder, BufferBudget? budget = null)
     {
+        _budget = budget;
         Path = path;
         _handle = handle;
         Identity = identity;
@@ -50,6 +59,10 @@ internal sealed class FileTail : IDisposable
     /// <summary>Everything its documents hold besides the line. Replaced (never mutated) when the pod's metadata arrives
     /// or changes; the output encodes a batch during SendAsync, so each batch sees one context.</summary>
     public DocumentContext Context { get; set; }
+
+    /// <summary>A log file of the agent's own pod (<see cref="Discovery"/> knows it by its path): no per-document
+    /// warning is ever logged for its lines, so shipping them cannot feed the agent's own log.</summary>
+    public bool IsOwnLog { get; init; }
 
     /// <summary>Where the file stands with its pod's metadata (<see cref="Kubernetes.PodEnricher"/>).</summary>
     public Kubernetes.EnrichmentState Enrichment { get; } = new();
@@ -121,7 +134,42 @@ internal sealed class FileTail : IDisposable
 
     /// <summary>The output has consumed the last turn's records (ILogOutput.SendAsync completed): their bytes go back
     /// to the pool.</summary>
-    public void RecordsSent() => _decoder.Arena.Reset();
+    public void RecordsSent()
+    {
+        _unsent.Clear();
+        _unsentNext = 0;
+        _decoder.Arena.Reset();
+    }
+
+    /// <summary>Records read and registered but not handed to the output yet (<see cref="KeepUnsent"/>).</summary>
+    public bool HasUnsent => _unsentNext < _unsent.Count;
+
+    /// <summary>Keeps the records of this turn until the output has room for them: the next turns hand them out
+    /// (<see cref="NextUnsent"/>) before anything more is read from the file.</summary>
+    public void KeepUnsent(List<LogRecord> records)
+    {
+        _unsent.Clear();
+        _unsent.AddRange(records);
+        _unsentNext = 0;
+    }
+
+    /// <summary>The next slice of kept records, up to about <paramref name="maxBytes"/> of messages (at least one
+    /// record): small enough that the output's share of the budget is checked often within one quantum of reading
+    /// (a quantum of short lines, each with a pod's metadata, encodes to many times its size).</summary>
+    public LogRecord[] NextUnsent(int maxBytes, int maxRecords)
+    {
+        var end = _unsentNext;
+        var bytes = 0;
+        while (end < _unsent.Count && (end == _unsentNext || (bytes < maxBytes && end - _unsentNext < maxRecords)))
+        {
+            bytes += _unsent[end].Message.Length;
+            end++;
+        }
+
+        var slice = _unsent.GetRange(_unsentNext, end - _unsentNext).ToArray();
+        _unsentNext = end;
+        return slice;
+    }
 
     public long Length => RandomAccess.GetLength(_handle);
 
@@ -134,6 +182,11 @@ internal sealed class FileTail : IDisposable
     /// </summary>
     public int Pump(int budget, List<LogRecord> records, DateTimeOffset now)
     {
+        if (HasUnsent)
+        {
+            throw new InvalidOperationException("records of the last turn are still unsent; their bytes would be overwritten");
+        }
+
         var firstNew = records.Count;
         var total = 0;
         // The records of the previous turn have been sent (the server awaits the output): their bytes can go, if
@@ -209,7 +262,19 @@ internal sealed class FileTail : IDisposable
         }
 
         Acks.Reading(_decoder.OldestPendingStart, _framedOffset);
+        CountHeld();
         return total;
+    }
+
+    /// <summary>Bytes this tail holds in memory between turns: read but not framed into a line yet, and the parts of
+    /// messages waiting for their end.</summary>
+    public long HeldBytes => (ReadOffset - _framedOffset) + _decoder.PendingBytes;
+
+    private void CountHeld()
+    {
+        var held = HeldBytes;
+        _budget?.ReadersHold(held - _heldCounted);
+        _heldCounted = held;
     }
 
     private void Frame(List<LogRecord> records)
@@ -241,6 +306,8 @@ internal sealed class FileTail : IDisposable
 
     public void Dispose()
     {
+        _budget?.ReadersHold(-_heldCounted);
+        _heldCounted = 0;
         _decoder.Dispose();
         _pipe.Writer.Complete();
         _pipe.Reader.Complete();

@@ -7,9 +7,12 @@ internal sealed record LogBatch(FileTail Tail, IReadOnlyList<LogRecord> Records)
 
 /// <summary>
 /// Where documents go: the console (NDJSON on stdout) or Elasticsearch — two real implementations of one delivery
-/// contract (DELIVERY.md "What the output must do"): <see cref="SendAsync"/> may wait (that is the backpressure), and
-/// every record is later acknowledged through <see cref="Acknowledgements"/> once it is stored (or dead-lettered),
-/// in any order, never before. The records' bytes (<see cref="LogRecord.Message"/>, <see cref="LogRecord.Timestamp"/>)
+/// contract (DELIVERY.md "What the output must do"). <see cref="SendAsync"/> never waits for the network: it encodes
+/// the records into what the output keeps, counts those bytes in <see cref="BufferBudget"/>, and returns; the reading
+/// loop pauses reading while the budget is full (that is the backpressure), so an output that is slow, failing or
+/// down for an hour never stops the loop that finds files, follows rotation and beats the liveness heartbeat.
+/// Every record is later acknowledged through <see cref="Acknowledgements"/> once it is stored (or dead-lettered), in
+/// any order, never before. The records' bytes (<see cref="LogRecord.Message"/>, <see cref="LogRecord.Timestamp"/>)
 /// are valid only until <see cref="SendAsync"/> completes: the file's next turn of reading reuses them
 /// (<see cref="RecordArena"/>), so an output encodes or copies what it keeps; offsets and lengths stay valid.
 /// </summary>
@@ -21,33 +24,56 @@ internal interface ILogOutput
     ValueTask FlushAsync(CancellationToken cancellation);
 }
 
-/// <summary>Marks records delivered: advances the file's watermark and frees their share of the buffer budget.</summary>
-internal sealed class Acknowledgements(BufferBudget budget)
+/// <summary>Marks records delivered: advances the file's acknowledgement watermark.</summary>
+internal sealed class Acknowledgements
 {
-    public void Delivered(FileTail tail, LogRecord record) => Delivered(tail, record.StartOffset, record.Message.Length);
+    private long _count;
 
-    /// <summary>The record that starts at <paramref name="startOffset"/> and held <paramref name="messageBytes"/>
-    /// bytes of the budget (an output that keeps records past SendAsync keeps just these).</summary>
-    public void Delivered(FileTail tail, long startOffset, int messageBytes)
+    /// <summary>Records acknowledged since start.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Delivered(FileTail tail, LogRecord record) => Delivered(tail, record.StartOffset);
+
+    /// <summary>The record that starts at <paramref name="startOffset"/> (an output that keeps records past SendAsync
+    /// keeps just this).</summary>
+    public void Delivered(FileTail tail, long startOffset)
     {
         tail.Acks.Acknowledge(startOffset);
-        budget.Release(messageBytes);
+        Interlocked.Increment(ref _count);
     }
 }
 
-/// <summary>Bytes read but not yet acknowledged, across all files (<c>Logs:MaxBufferedBytes</c>): readers pause
-/// while it is full, so a slow or absent output leaves the lines on disk instead of in memory.</summary>
+/// <summary>
+/// Log bytes the agent holds in memory, across all files and the output (<c>Logs:MaxBufferedBytes</c>): what the
+/// readers hold (bytes read but not yet framed into a line, parts of a message waiting for its end) and what the
+/// output holds (encoded documents not yet answered for). Readers pause while it is full and the output holds some
+/// of it (the output's share drains as answers come; the readers' share drains only by reading on), so a slow or
+/// absent output leaves the lines on disk instead of in memory.
+/// </summary>
 internal sealed class BufferBudget(long limit)
 {
-    private long _used;
+    private long _reading;
+    private long _output;
 
-    public long Used => Interlocked.Read(ref _used);
+    public long Used => Interlocked.Read(ref _reading) + Interlocked.Read(ref _output);
+
+    public long HeldByReaders => Interlocked.Read(ref _reading);
+
+    public long HeldByOutput => Interlocked.Read(ref _output);
 
     public long Limit => limit;
 
     public bool IsFull => Used >= limit;
 
-    public void Take(long bytes) => Interlocked.Add(ref _used, bytes);
+    /// <summary>Reading must wait: full, and the output holds bytes whose answers will free room.</summary>
+    public bool ShouldPauseReading => IsFull && HeldByOutput > 0;
 
-    public void Release(long bytes) => Interlocked.Add(ref _used, -bytes);
+    /// <summary>A reader's holding changed by <paramref name="delta"/> bytes (negative when it let go).</summary>
+    public void ReadersHold(long delta) => Interlocked.Add(ref _reading, delta);
+
+    /// <summary>The output keeps <paramref name="bytes"/> more (encoded documents).</summary>
+    public void OutputHolds(long bytes) => Interlocked.Add(ref _output, bytes);
+
+    /// <summary>The output let go of <paramref name="bytes"/> (answered for, or dropped).</summary>
+    public void OutputReleases(long bytes) => Interlocked.Add(ref _output, -bytes);
 }

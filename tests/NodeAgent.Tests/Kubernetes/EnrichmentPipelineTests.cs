@@ -73,7 +73,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
             $"--Kubernetes:MetadataWait={metadataWait}", "--Kubernetes:ClusterName=prod-eu");
         options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new DocumentOutput(new Acknowledgements(budget));
+        var output = new DocumentOutput(new Acknowledgements());
         var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache ?? _cache);
         await server.StartAsync(CancellationToken.None);
         return (server, output);

@@ -13,8 +13,9 @@ public sealed class BackpressureTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Takes batches as Elasticsearch would while it is down: keeps them, acknowledges nothing until released.</summary>
-    private sealed class StalledOutput(Acknowledgements acknowledgements) : ILogOutput
+    /// <summary>Takes batches as Elasticsearch would while it is down: keeps them (counted in the budget, as the
+    /// output contract asks), acknowledges nothing until released.</summary>
+    private sealed class StalledOutput(Acknowledgements acknowledgements, BufferBudget budget) : ILogOutput
     {
         private readonly ConcurrentQueue<LogBatch> _held = new();
 
@@ -26,6 +27,7 @@ public sealed class BackpressureTests : IDisposable
 
         public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
         {
+            budget.OutputHolds(batch.Records.Sum(r => r.Message.Length));
             _held.Enqueue(batch);
             if (!Stalled)
             {
@@ -44,6 +46,8 @@ public sealed class BackpressureTests : IDisposable
                     acknowledgements.Delivered(batch.Tail, record);
                     Interlocked.Increment(ref _delivered);
                 }
+
+                budget.OutputReleases(batch.Records.Sum(r => r.Message.Length));
             }
         }
 
@@ -59,15 +63,16 @@ public sealed class BackpressureTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new StalledOutput(new Acknowledgements(budget));
+        var output = new StalledOutput(new Acknowledgements(), budget);
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
 
         await server.StartAsync(CancellationToken.None);
         await Task.Delay(1500);
 
-        // One quantum (256 KiB) may be read past the budget before the loop sees it full; never more.
-        Assert.InRange(budget.Used, 1, budget.Limit + (256 * 1024));
+        // The budget is checked between slices of at most 16 KiB of messages handed to the output (plus one line, here
+        // at most 16 KiB): what one quantum of reading encodes to cannot overshoot it by more.
+        Assert.InRange(budget.Used, 1, budget.Limit + (32 * 1024));
         Assert.True(statistics.BytesRead < new FileInfo(log).Length / 4, $"read {statistics.BytesRead} bytes while the output was stalled");
         Assert.True(statistics.BackpressurePauses > 0);
 

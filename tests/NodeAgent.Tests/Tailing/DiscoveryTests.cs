@@ -40,7 +40,7 @@ public sealed class DiscoveryTests : IDisposable
         _dir.Write("pods/kube-system_dns_2/coredns/0.log", Line("excluded"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/**/*", $"--Logs:Exclude:0={_dir.Path}/pods/kube-system_*/**", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CollectingOutput(new Acknowledgements(budget));
+        var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
 
         await server.StartAsync(CancellationToken.None);
@@ -126,7 +126,7 @@ public sealed class DiscoveryTests : IDisposable
     private static async Task StopBeforeFirstLookAsync(NodeAgent.Hosting.AgentOptions options)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        using var server = TailingHarness.Server(options, new CollectingOutput(new Acknowledgements(budget)), budget);
+        using var server = TailingHarness.Server(options, new CollectingOutput(new Acknowledgements()), budget);
         await server.StartAsync(new CancellationToken(canceled: true));
         await server.StopAsync(CancellationToken.None);
     }
@@ -134,7 +134,7 @@ public sealed class DiscoveryTests : IDisposable
     private static async Task<List<(string Path, string Message)>> RunUntilAsync(NodeAgent.Hosting.AgentOptions options, int expected, Action afterStart)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CollectingOutput(new Acknowledgements(budget));
+        var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

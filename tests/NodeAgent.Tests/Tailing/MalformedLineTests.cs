@@ -38,7 +38,7 @@ public sealed class MalformedLineTests : IDisposable
             "2026-11-28T10:15:00.123456789Z stdout F a good line after it, long enough to pass the fingerprint\n");
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new RecordingOutput(new Acknowledgements(budget));
+        var output = new RecordingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 

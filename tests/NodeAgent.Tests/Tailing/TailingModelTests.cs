@@ -476,7 +476,7 @@ public sealed class TailingModelTests
         public Pipeline(AgentOptions options, Deliveries deliveries, ListLogger log)
         {
             var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-            Output = new ModelOutput(new Acknowledgements(budget), deliveries);
+            Output = new ModelOutput(new Acknowledgements(), deliveries);
             _loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
             Server = TailingHarness.Server(options, Output, budget, loggers: _loggers);
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Hosting;
 using NodeAgent.Kubernetes;
+using NodeAgent.Metrics;
 using NodeAgent.Tailing;
 
 namespace NodeAgent.Tests.TestSupport;
@@ -25,6 +26,6 @@ internal static class TailingHarness
         loggers ??= NullLoggerFactory.Instance;
         var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), loggers.CreateLogger<CheckpointStore>());
         var checkpointer = new Checkpointer(store, TimeProvider.System, loggers.CreateLogger<Checkpointer>());
-        return new FileServer(options, output, new Acknowledgements(budget), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), TimeProvider.System, loggers.CreateLogger<FileServer>());
+        return new FileServer(options, output, new Acknowledgements(), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), new InternalErrors(), TimeProvider.System, loggers.CreateLogger<FileServer>());
     }
 }

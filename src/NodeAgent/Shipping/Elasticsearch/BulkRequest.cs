@@ -8,7 +8,7 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// <summary>One document of a bulk request: whose line it is (to acknowledge it) and where its two NDJSON lines lie
 /// in the body (to send it again, alone, when Elasticsearch asks for a retry of that item, or to dead-letter it).</summary>
 /// <param name="Json">The parsed message's <c>json</c> member, from the item's first byte (its action line).</param>
-internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int MessageBytes, int BodyStart, int BodyLength, JsonMember Json = default);
+internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int BodyStart, int BodyLength, JsonMember Json = default);
 
 /// <summary>
 /// A <c>_bulk</c> body being built: for each record a <c>create</c> action with its deterministic <c>_id</c>
@@ -23,10 +23,10 @@ internal sealed class BulkRequest
     private static readonly byte[] ActionIdAfterIndex = "\",\"_id\":\""u8.ToArray();
     private static readonly byte[] ActionEnd = "\"}}\n"u8.ToArray();
 
-    private readonly ArrayBufferWriter<byte> _body;
+    private readonly BodyBuffer _body;
     private readonly List<BulkItem> _items = [];
 
-    public BulkRequest(int initialCapacity = 64 * 1024) => _body = new ArrayBufferWriter<byte>(initialCapacity);
+    public BulkRequest(int initialCapacity = 64 * 1024) => _body = new BodyBuffer(initialCapacity);
 
     public IReadOnlyList<BulkItem> Items => _items;
 
@@ -42,40 +42,54 @@ internal sealed class BulkRequest
     /// <summary>Empties it for reuse (<see cref="BulkRequestPool"/>): the body's buffer keeps its size.</summary>
     public void Clear()
     {
-        _body.ResetWrittenCount();
+        _body.Truncate(0);
         _items.Clear();
     }
 
     /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern: the action names the document's index;
     /// otherwise the target is the request's path.</param>
-    public void Add(FileTail tail, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
+    /// <returns>Null when added; otherwise why the record cannot be encoded (the body is then as it was before).</returns>
+    public string? TryAdd(FileTail tail, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
     {
+        var start = _body.WrittenCount;
+        JsonMember json;
+        try
+        {
+            if (pattern is null)
+            {
+                _body.Write(ActionStart);
+            }
+            else
+            {
+                // Index names are lower-case ASCII without quotes (Elasticsearch refuses others): no escaping needed.
+                _body.Write(ActionWithIndexStart);
+                _body.Write(pattern.Resolve(record.Timestamp.Span, now));
+                _body.Write(ActionIdAfterIndex);
+            }
+
+            tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
+            _body.Advance(DocumentId.Length);
+            _body.Write(ActionEnd);
+            var documentStart = _body.WrittenCount - start;
+            json = EcsDocumentWriter.Write(_body, record, tail.Context);
+            _body.Write("\n"u8);
+            json = json.IsEmpty ? default : json with { Start = documentStart + json.Start };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One document the agent cannot encode (an index date it cannot name, a bug) must not leave half an
+            // action in the body: the whole request would be refused, and sent again forever.
+            _body.Truncate(start);
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+
         if (_items.Count == 0)
         {
             FirstAddedAt = now;
         }
 
-        var start = _body.WrittenCount;
-        if (pattern is null)
-        {
-            _body.Write(ActionStart);
-        }
-        else
-        {
-            // Index names are lower-case ASCII without quotes (Elasticsearch refuses others): no escaping needed.
-            _body.Write(ActionWithIndexStart);
-            _body.Write(pattern.Resolve(record.Timestamp.Span, now));
-            _body.Write(ActionIdAfterIndex);
-        }
-
-        tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
-        _body.Advance(DocumentId.Length);
-        _body.Write(ActionEnd);
-        var documentStart = _body.WrittenCount - start;
-        var json = EcsDocumentWriter.Write(_body, record, tail.Context);
-        _body.Write("\n"u8);
-        _items.Add(new BulkItem(tail, record.StartOffset, record.Message.Length, start, _body.WrittenCount - start,
-            json.IsEmpty ? default : json with { Start = documentStart + json.Start }));
+        _items.Add(new BulkItem(tail, record.StartOffset, start, _body.WrittenCount - start, json));
+        return null;
     }
 
     /// <summary>Copies an item of an earlier request (its action and document lines, unchanged: same <c>_id</c>).</summary>

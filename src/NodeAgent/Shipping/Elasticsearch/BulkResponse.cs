@@ -19,6 +19,26 @@ internal readonly record struct BulkItemResult(int Status, string? ErrorType, st
 /// </summary>
 internal static class BulkResponse
 {
+    /// <summary>The items' results, or false with what is wrong when the body is not a bulk response of
+    /// <paramref name="expected"/> items (a broken proxy's rewrite, a truncated body, statuses that are not numbers):
+    /// the caller treats that like a failed request and sends it again.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, int expected, out BulkItemResult[] results, out string? problem)
+    {
+        try
+        {
+            results = Parse(json, expected);
+            problem = null;
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException)
+        {
+            // InvalidOperationException: a token of another type than asked (a status "201" as a string).
+            results = [];
+            problem = e.Message;
+            return false;
+        }
+    }
+
     /// <summary>The items' results; <see cref="JsonException"/> or <see cref="InvalidDataException"/> when the body is
     /// not a bulk response of <paramref name="expected"/> items (then the whole request is retried).</summary>
     public static BulkItemResult[] Parse(ReadOnlySpan<byte> json, int expected)

@@ -136,7 +136,12 @@ internal sealed class ElasticsearchClient : IDisposable
 
     private async Task<BulkExchange> ExchangeAsync(HttpRequestMessage request, Uri url, CancellationToken cancellation)
     {
-        Authorize(request);
+        if (Authorize(request) is { } unreadable)
+        {
+            // Not the server's fault (a Secret being re-projected, a wrong path): the URL is not marked failed.
+            return new BulkExchange(null, [], null, unreadable, url.GetLeftPart(UriPartial.Authority));
+        }
+
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
@@ -160,16 +165,27 @@ internal sealed class ElasticsearchClient : IDisposable
         }
     }
 
-    private void Authorize(HttpRequestMessage request)
+    /// <returns>Null, or why a secret file could not be read (the request is then not sent).</returns>
+    private string? Authorize(HttpRequestMessage request)
     {
-        if (_options.Username is { } user)
+        try
         {
-            var password = _options.PasswordFile is { } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : _options.Password ?? "";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+            if (_options.Username is { } user)
+            {
+                var password = _options.PasswordFile is { } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : _options.Password ?? "";
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+            }
+            else if ((_options.ApiKeyFile is { } keyFile ? File.ReadAllText(keyFile).Trim() : _options.ApiKey) is { Length: > 0 } key)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", key);
+            }
+
+            return null;
         }
-        else if ((_options.ApiKeyFile is { } keyFile ? File.ReadAllText(keyFile).Trim() : _options.ApiKey) is { Length: > 0 } key)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", key);
+            var key = _options.Username is not null ? "Elasticsearch:PasswordFile" : "Elasticsearch:ApiKeyFile";
+            return $"cannot read {key} ({e.Message})";
         }
     }
 

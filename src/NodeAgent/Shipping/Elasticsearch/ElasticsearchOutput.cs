@@ -5,6 +5,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
+using NodeAgent.Metrics;
+using NodeAgent.Parsing;
 using NodeAgent.Remote;
 using NodeAgent.Tailing;
 
@@ -16,14 +18,20 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// <list type="bullet">
 /// <item>Records are encoded during <see cref="SendAsync"/> into the bulk body being built; a body goes out when it
 /// reaches <c>Elasticsearch:MaxBatchBytes</c> or its first document is <c>Elasticsearch:FlushInterval</c> old. At most
-/// <see cref="MaxInFlight"/> requests are in flight and one more waits: then SendAsync waits, the reader pauses, and
-/// the lines stay on disk (bounded memory).</item>
+/// <see cref="MaxInFlight"/> requests are in flight; the others wait in a queue. SendAsync never waits: every body
+/// byte is counted in the <see cref="BufferBudget"/> until its request is answered for, and the reader pauses while
+/// the budget is full, so the lines stay on disk (bounded memory) and the reading loop keeps running.</item>
+/// <item>A record the agent cannot encode (an index date it cannot name) is dead-lettered alone, with the reason.</item>
 /// <item>HTTP 200 is never trusted: every item is read. 2xx and 409 (our <c>create</c> replayed) are delivered;
 /// 429 and 5xx items are sent again, only they, with exponential backoff and full jitter; other 4xx items are
 /// written to the dead-letter file with their error and then acknowledged, so they neither loop nor vanish.</item>
 /// <item>A request that gets no answer, a 5xx, a 429 or a 401/403 for the whole request is sent again, as long as it
 /// takes, with backoff (honouring Retry-After, clamped); meanwhile /readyz says why.</item>
 /// </list>
+/// No failure ends a delivery worker: an answer that is not a bulk response, a secret file that cannot be read, or a
+/// bug is reported, counted in <c>nodeagent_internal_errors_total{component="elasticsearch"}</c> when unexpected, and
+/// the request is sent again with backoff. Per-document warnings are rate-limited, and never written for the agent's
+/// own log lines (<see cref="FileTail.IsOwnLog"/>), so a shipped line cannot make the agent log more lines.
 /// Nothing is acknowledged on shutdown that was not answered for: unanswered lines are read again after the restart
 /// and their <c>_id</c>s make the replay harmless.
 /// </summary>
@@ -33,16 +41,21 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     private const string Component = "elasticsearch";
     private static readonly TimeSpan FlushCheck = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DocumentWarningInterval = TimeSpan.FromMinutes(1);
 
     private readonly ElasticsearchOptions _options;
     private readonly ElasticsearchClient _client;
     private readonly Acknowledgements _acknowledgements;
     private readonly DeadLetterFile _deadLetters;
     private readonly ElasticsearchStatistics _statistics;
+    private readonly BufferBudget _budget;
+    private readonly InternalErrors _errors;
+    private readonly LogRateLimit _documentWarnings;
     private readonly AgentHealth _health;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<BulkRequest> _ready = Channel.CreateBounded<BulkRequest>(new BoundedChannelOptions(1) { SingleWriter = false });
+    // Unbounded: what waits here is bounded by the buffer budget, which the reader respects before it reads.
+    private readonly Channel<BulkRequest> _ready = Channel.CreateUnbounded<BulkRequest>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Lock _lock = new();
     private readonly BulkRequestPool _pool = new();
     private BulkRequest _building;
@@ -50,8 +63,11 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     private string? _lastProblem;
 
     public ElasticsearchOutput(AgentOptions options, ElasticsearchClient client, Acknowledgements acknowledgements, ElasticsearchStatistics statistics,
-        AgentHealth health, TimeProvider time, ILogger<ElasticsearchOutput> logger)
+        BufferBudget budget, InternalErrors errors, AgentHealth health, TimeProvider time, ILogger<ElasticsearchOutput> logger)
     {
+        _budget = budget;
+        _errors = errors;
+        _documentWarnings = new LogRateLimit(time, DocumentWarningInterval);
         _options = options.Elasticsearch;
         _client = client;
         _acknowledgements = acknowledgements;
@@ -64,9 +80,8 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         _building = _pool.Rent();
     }
 
-    public async ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
+    public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
     {
-        List<BulkRequest>? full = null;
         var now = _time.GetUtcNow();
         lock (_lock)
         {
@@ -74,20 +89,56 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             foreach (var record in batch.Records)
             {
                 var before = _building.Bytes;
-                _building.Add(batch.Tail, record, now, _client.Pattern);
+                if (_building.TryAdd(batch.Tail, record, now, _client.Pattern) is { } failure)
+                {
+                    Unencodable(batch.Tail, record, failure);
+                    continue;
+                }
+
+                _budget.OutputHolds(_building.Bytes - before);
                 _statistics.QueueBytes(_building.Bytes - before);
                 if (_building.Bytes >= _options.MaxBatchBytes)
                 {
-                    (full ??= []).Add(_building);
+                    Enqueue(_building);
                     _building = _pool.Rent();
                 }
             }
         }
 
-        foreach (var request in full ?? [])
+        return ValueTask.CompletedTask;
+    }
+
+    private void Enqueue(BulkRequest request)
+    {
+        // An unbounded channel takes every write until it is completed, which only disposal does.
+        if (!_ready.Writer.TryWrite(request))
         {
-            await _ready.Writer.WriteAsync(request, cancellation);
+            throw new InvalidOperationException("the Elasticsearch output is closed");
         }
+    }
+
+    /// <summary>A record that cannot become a document at all is dead-lettered alone, as it was read, with the reason;
+    /// it is acknowledged, so it neither blocks its file nor comes back after a restart.</summary>
+    private void Unencodable(FileTail tail, LogRecord record, string reason)
+    {
+        var result = new BulkItemResult(0, "encoding_failed", reason);
+        var document = new System.Buffers.ArrayBufferWriter<byte>(record.Message.Length + 256);
+        using (var json = new Utf8JsonWriter(document, EcsDocumentWriter.Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("@timestamp"u8, record.Timestamp.Span);
+            json.WriteString("message"u8, record.Message.Span);
+            json.WriteStartObject("log"u8);
+            json.WriteNumber("offset"u8, record.StartOffset);
+            json.WriteStartObject("file"u8);
+            json.WriteString("path"u8, tail.Path);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        WriteDeadLetter(document.WrittenSpan, result, tail, record.StartOffset);
+        _acknowledgements.Delivered(tail, record.StartOffset);
     }
 
     /// <summary>At shutdown: what is built goes out, and in-flight requests get a few seconds to be answered — not more,
@@ -104,7 +155,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         deadline.CancelAfter(ShutdownFlush);
         try
         {
-            await PushBuildingAsync(force: true, deadline.Token);
+            PushBuilding(force: true);
             while ((_ready.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0) && !deadline.IsCancellationRequested)
             {
                 await Task.Delay(50, CancellationToken.None);
@@ -124,27 +175,28 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(FlushCheck, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            await PushBuildingAsync(force: false, stoppingToken).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                PushBuilding(force: false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Unexpected(e);
+            }
         }
 
         await Task.WhenAll(workers);
     }
 
-    private async ValueTask PushBuildingAsync(bool force, CancellationToken cancellation)
+    private void PushBuilding(bool force)
     {
-        BulkRequest? due = null;
         lock (_lock)
         {
             if (_building.Count > 0 && (force || _time.GetUtcNow() - _building.FirstAddedAt >= _options.FlushInterval))
             {
-                due = _building;
+                Enqueue(_building);
                 _building = _pool.Rent();
             }
-        }
-
-        if (due is not null)
-        {
-            await _ready.Writer.WriteAsync(due, cancellation);
         }
     }
 
@@ -154,7 +206,18 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     {
         for (var attempt = 0; !cancellation.IsCancellationRequested; attempt++)
         {
-            var exchange = await _client.InfoAsync(cancellation);
+            BulkExchange exchange;
+            try
+            {
+                exchange = await _client.InfoAsync(cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Unexpected(e);
+                await Task.Delay(Backoff.Delay(attempt), _time, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+
             var problem = exchange switch
             {
                 { Failure: { } failure } => $"cannot reach {exchange.Url}: {failure}",
@@ -178,30 +241,45 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         }
     }
 
+    /// <summary>One delivery worker: runs as long as the agent does, whatever a request or the server does.</summary>
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        try
+        for (var failures = 0; !stoppingToken.IsCancellationRequested; failures++)
         {
-            await foreach (var request in _ready.Reader.ReadAllAsync(stoppingToken))
+            try
             {
-                Interlocked.Increment(ref _inFlight);
-                try
+                await foreach (var request in _ready.Reader.ReadAllAsync(stoppingToken))
                 {
-                    await DeliverAsync(request, stoppingToken);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _inFlight);
+                    Interlocked.Increment(ref _inFlight);
+                    try
+                    {
+                        await DeliverAsync(request, stoppingToken);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                    }
+
+                    failures = 0;
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what was not answered for stays unacknowledged, to be read again after the restart.
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what was not answered for stays unacknowledged, to be read again after the restart.
+                return;
+            }
+            catch (Exception e)
+            {
+                // DeliverAsync keeps its request through any failure; this is the last line, for a bug around it.
+                Unexpected(e);
+                await Task.Delay(Backoff.Delay(failures), _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 
-    /// <summary>Sends a request until Elasticsearch has answered for every item (or the agent stops).</summary>
+    /// <summary>Sends a request until Elasticsearch has answered for every item (or the agent stops). Any failure on the
+    /// way (no answer, an error status, an answer that is not a bulk response, an exception) is a failed attempt: the
+    /// request is kept and sent again with backoff, never dropped.</summary>
     private async Task DeliverAsync(BulkRequest request, CancellationToken stoppingToken)
     {
         var pending = request;
@@ -210,54 +288,74 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         {
             for (var attempt = 0; ; attempt++)
             {
-                var started = Stopwatch.GetTimestamp();
-                var exchange = await _client.BulkAsync(pending.Body, stoppingToken);
-                var status = exchange.Status is { } s ? (int)s : 0;
-                _statistics.Request(status == 0 ? "error" : status.ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
-                if (RequestProblem(exchange, status) is { } problem)
-                {
-                    Problem(problem);
-                    await Task.Delay(Backoff.Delay(attempt, exchange.RetryAfter), _time, stoppingToken);
-                    continue;
-                }
-
-                BulkItemResult[] results;
+                TimeSpan? retryAfter = null;
                 try
                 {
-                    results = BulkResponse.Parse(exchange.Body, pending.Count);
+                    var started = Stopwatch.GetTimestamp();
+                    var exchange = await _client.BulkAsync(pending.Body, stoppingToken);
+                    var status = exchange.Status is { } s ? (int)s : 0;
+                    _statistics.Request(status == 0 ? "error" : status.ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
+                    retryAfter = exchange.RetryAfter;
+                    if (RequestProblem(exchange, status) is { } problem)
+                    {
+                        Problem(problem);
+                    }
+                    else if (!BulkResponse.TryParse(exchange.Body, pending.Count, out var results, out var malformed))
+                    {
+                        Problem($"{exchange.Url} answered a bulk request with something that is not a bulk response ({malformed}); sending it again");
+                    }
+                    else
+                    {
+                        var retry = Settle(pending, results);
+                        _lastProblem = null;
+                        _health.Ready(Component);
+                        if (retry is not null && retry.Count < pending.Count)
+                        {
+                            // Progress: the cluster takes documents, it is only busy with some. The wait starts short
+                            // again rather than growing towards the cap with every round of a few rejected items.
+                            attempt = -1;
+                        }
+
+                        Release(pending);
+                        if (retry is null)
+                        {
+                            _statistics.Succeeded();
+                            return;
+                        }
+
+                        // Only the items Elasticsearch could not take now go again, with the same _id.
+                        _budget.OutputHolds(retry.Bytes);
+                        pending = retry;
+                    }
                 }
-                catch (Exception e) when (e is JsonException or InvalidDataException)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    Problem($"{exchange.Url} answered a bulk request with something that is not a bulk response ({e.Message}); sending it again");
-                    await Task.Delay(Backoff.Delay(attempt), _time, stoppingToken);
-                    continue;
+                    Unexpected(e);
                 }
 
-                var retry = Settle(pending, results);
-                _lastProblem = null;
-                _health.Ready(Component);
-                if (retry is not null && retry.Count < pending.Count)
-                {
-                    // Progress: the cluster takes documents, it is only busy with some. The wait starts short again
-                    // rather than growing towards the cap with every round of a few rejected items.
-                    attempt = -1;
-                }
-
-                _pool.Return(pending);
-                if (retry is null)
-                {
-                    _statistics.Succeeded();
-                    return;
-                }
-
-                // Only the items Elasticsearch could not take now go again, with the same _id.
-                pending = retry;
-                await Task.Delay(Backoff.Delay(attempt), _time, stoppingToken);
+                await Task.Delay(Backoff.Delay(attempt, retryAfter), _time, stoppingToken);
             }
         }
         finally
         {
             _statistics.QueueBytes(-queued);
+        }
+    }
+
+    /// <summary>A request answered for: its bytes leave the budget and its body goes back to the pool.</summary>
+    private void Release(BulkRequest request)
+    {
+        _budget.OutputReleases(request.Bytes);
+        _pool.Return(request);
+    }
+
+    private void Unexpected(Exception e)
+    {
+        _errors.Count(Component);
+        Problem($"unexpected failure, retrying: {e.GetType().Name}: {e.Message}");
+        if (_documentWarnings.ShouldLog("unexpected", out _))
+        {
+            Log.UnexpectedFailure(_logger, e);
         }
     }
 
@@ -298,7 +396,11 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 // (a type conflict with the mapping, the field limit). The line is sent again without them rather
                 // than dead-lettered; refused again, it is dead-lettered as it then is.
                 _statistics.Documents("json_refused");
-                Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset);
+                if (ShouldWarn(item.Tail, "json_refused", out var unsaid))
+                {
+                    Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset, unsaid);
+                }
+
                 (retry ??= _pool.Rent()).AddWithoutJson(item, request.Body.Span, $"{result.ErrorType}: {result.ErrorReason}", now);
                 continue;
             }
@@ -307,7 +409,7 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
                 DeadLetter(request, item, result);
             }
 
-            _acknowledgements.Delivered(item.Tail, item.StartOffset, item.MessageBytes);
+            _acknowledgements.Delivered(item.Tail, item.StartOffset);
         }
 
         return retry;
@@ -317,18 +419,36 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     {
         var lines = request.Body.Span.Slice(item.BodyStart, item.BodyLength);
         var document = lines[(lines.IndexOf((byte)'\n') + 1)..].TrimEnd((byte)'\n');
+        WriteDeadLetter(document, result, item.Tail, item.StartOffset);
+    }
+
+    private void WriteDeadLetter(ReadOnlySpan<byte> document, BulkItemResult result, FileTail tail, long offset)
+    {
         try
         {
             _deadLetters.Write(document, result, _client.Target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.DeadLetterFailed(_logger, _deadLetters.FilePath, e.Message);
+            if (_documentWarnings.ShouldLog("dead_letter_failed", out var unsaid))
+            {
+                Log.DeadLetterFailed(_logger, _deadLetters.FilePath, e.Message, unsaid);
+            }
         }
 
         _statistics.Documents("dead_lettered");
         _statistics.DeadLettered(result.ErrorType ?? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset);
+        if (ShouldWarn(tail, "dead_lettered", out var suppressed))
+        {
+            Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", tail.Path, offset, suppressed);
+        }
+    }
+
+    /// <summary>Per-document warnings: at most one a minute of each kind, and none for the agent's own lines.</summary>
+    private bool ShouldWarn(FileTail tail, string kind, out long unsaid)
+    {
+        unsaid = 0;
+        return !tail.IsOwnLog && _documentWarnings.ShouldLog(kind, out unsaid);
     }
 
     private void Problem(string problem)
@@ -388,13 +508,16 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         [LoggerMessage(901, LogLevel.Error, "{Problem}", EventName = "ElasticsearchProblem")]
         public static partial void Problem(ILogger logger, string problem);
 
-        [LoggerMessage(902, LogLevel.Warning, "Elasticsearch refused a document ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; written to the dead-letter file", EventName = "DocumentDeadLettered")]
-        public static partial void DeadLettered(ILogger logger, int status, string type, string reason, string path, long offset);
+        [LoggerMessage(902, LogLevel.Warning, "a document was refused ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; written to the dead-letter file ({Unsaid} more since the last such warning, said at most once a minute)", EventName = "DocumentDeadLettered")]
+        public static partial void DeadLettered(ILogger logger, int status, string type, string reason, string path, long offset, long unsaid);
 
-        [LoggerMessage(904, LogLevel.Warning, "Elasticsearch refused a document with fields parsed from its JSON message ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; sending it again without them", EventName = "ParsedJsonRefused")]
-        public static partial void JsonRefused(ILogger logger, int status, string type, string reason, string path, long offset);
+        [LoggerMessage(904, LogLevel.Warning, "Elasticsearch refused a document with fields parsed from its JSON message ({Status} {Type}: {Reason}) from {Path} at offset {Offset}; sending it again without them ({Unsaid} more since the last such warning, said at most once a minute)", EventName = "ParsedJsonRefused")]
+        public static partial void JsonRefused(ILogger logger, int status, string type, string reason, string path, long offset, long unsaid);
 
-        [LoggerMessage(903, LogLevel.Error, "cannot write the dead-letter file {Path}: {Reason}", EventName = "DeadLetterFailed")]
-        public static partial void DeadLetterFailed(ILogger logger, string path, string reason);
+        [LoggerMessage(903, LogLevel.Error, "cannot write the dead-letter file {Path}: {Reason} ({Unsaid} more since, said at most once a minute)", EventName = "DeadLetterFailed")]
+        public static partial void DeadLetterFailed(ILogger logger, string path, string reason, long unsaid);
+
+        [LoggerMessage(905, LogLevel.Error, "unexpected failure in the Elasticsearch output; it goes on with backoff", EventName = "ElasticsearchUnexpectedFailure")]
+        public static partial void UnexpectedFailure(ILogger logger, Exception exception);
     }
 }

@@ -31,7 +31,7 @@ public sealed class BulkRequestJsonTests : IDisposable
     {
         using var tail = Tail(parseJson: true);
         var first = new BulkRequest();
-        first.Add(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":\"degraded\",\"n\":1}"u8.ToArray(), 0, 40, LogFlags.None), DateTimeOffset.UnixEpoch);
+        Assert.Null(first.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":\"degraded\",\"n\":1}"u8.ToArray(), 0, 40, LogFlags.None), DateTimeOffset.UnixEpoch));
         var item = Assert.Single(first.Items);
         Assert.False(item.Json.IsEmpty);
 
@@ -55,7 +55,7 @@ public sealed class BulkRequestJsonTests : IDisposable
     {
         using var tail = Tail(parseJson: false);
         var request = new BulkRequest();
-        request.Add(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":1}"u8.ToArray(), 0, 20, LogFlags.None), DateTimeOffset.UnixEpoch);
+        Assert.Null(request.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":1}"u8.ToArray(), 0, 20, LogFlags.None), DateTimeOffset.UnixEpoch));
 
         Assert.True(Assert.Single(request.Items).Json.IsEmpty);
         Assert.DoesNotContain("\"json\"", Encoding.UTF8.GetString(request.Body.Span), StringComparison.Ordinal);

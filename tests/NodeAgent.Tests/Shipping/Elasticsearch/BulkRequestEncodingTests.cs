@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using NodeAgent.Parsing;
+using NodeAgent.Shipping;
+using NodeAgent.Shipping.Elasticsearch;
+using NodeAgent.Tailing;
+using NodeAgent.Tests.TestSupport;
+
+namespace NodeAgent.Tests.Shipping.Elasticsearch;
+
+/// <summary>Issue 11, point 7: a document that cannot be encoded leaves the body exactly as it was, so it alone is
+/// refused (dead-lettered by the output) and the rest of the request goes.</summary>
+public sealed class BulkRequestEncodingTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private FileTail Tail()
+    {
+        var path = _dir.Write("app.log", "x");
+        var handle = File.OpenHandle(path);
+        return new FileTail(path, handle, FileIdentity.Read(handle), 0, DocumentContext.Create("node-a", path, null), 1 << 20, new LogDecoder(1 << 20));
+    }
+
+    private static LogRecord Line(string timestamp, string message, long offset) =>
+        new(timestamp, LogStream.Stdout, Encoding.UTF8.GetBytes(message), offset, offset + 10, LogFlags.None);
+
+    [Fact]
+    public void A_line_whose_date_names_no_index_is_refused_and_leaves_no_half_action_behind()
+    {
+        using var tail = Tail();
+        var pattern = IndexPattern.TryParse("app-%{+yyyy.MM.dd}")!;
+        var request = new BulkRequest();
+
+        Assert.Null(request.TryAdd(tail, Line("2026-11-28T10:15:00Z", "before", 0), DateTimeOffset.UnixEpoch, pattern));
+        var failure = request.TryAdd(tail, Line("0000-01-01T00:00:00Z", "year zero", 10), DateTimeOffset.UnixEpoch, pattern);
+        Assert.Null(request.TryAdd(tail, Line("2026-11-28T10:15:01Z", "after", 20), DateTimeOffset.UnixEpoch, pattern));
+
+        Assert.NotNull(failure);
+        Assert.Equal([0L, 20L], request.Items.Select(i => i.StartOffset));
+        var lines = Encoding.UTF8.GetString(request.Body.Span).Split('\n');
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("", lines[^1]);
+        foreach (var line in lines[..^1])
+        {
+            using var _ = JsonDocument.Parse(line);
+        }
+
+        Assert.Equal(["before", "after"], lines.Where((_, i) => i % 2 == 1 && i < 4).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()));
+        // Every item's recorded extent still lies on its own action and document.
+        foreach (var item in request.Items)
+        {
+            Assert.StartsWith("{\"create\":", Encoding.UTF8.GetString(request.Body.Span.Slice(item.BodyStart, item.BodyLength)), StringComparison.Ordinal);
+        }
+    }
+}
