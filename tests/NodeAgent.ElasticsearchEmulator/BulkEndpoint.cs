@@ -68,6 +68,7 @@ internal static class BulkEndpoint
 
         var results = new ArrayBufferWriter<byte>(items.Length * 240);
         var errors = Apply(state, faults, items, body, results);
+        var resultsJson = faults.Outage == OutageMode.StringStatuses ? QuoteStatuses(results.WrittenSpan) : results.WrittenSpan.ToArray();
         var took = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await JsonResponse.WriteAsync(context, 200, w =>
         {
@@ -76,10 +77,14 @@ internal static class BulkEndpoint
             w.WriteBoolean("errors", errors);
             w.WriteNumber("took", took);
             w.WritePropertyName("items");
-            w.WriteRawValue(results.WrittenSpan, skipInputValidation: true);
+            w.WriteRawValue(resultsJson, skipInputValidation: true);
             w.WriteEndObject();
         });
     }
+
+    /// <summary>The items with <c>"status":201</c> written as <c>"status":"201"</c> (<see cref="OutageMode.StringStatuses"/>).</summary>
+    private static byte[] QuoteStatuses(ReadOnlySpan<byte> items) =>
+        Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(items), "\"status\":(\\d+)", "\"status\":\"$1\""));
 
     /// <summary>Applies the items in request order; true when any of them failed.</summary>
     private static bool Apply(EmulatorState state, FaultSettings faults, BulkItem[] items, byte[] body, ArrayBufferWriter<byte> output)

@@ -43,6 +43,10 @@ public enum OutageMode
 
     /// <summary>Every connection aborted before any answer (a node going away, a load balancer resetting).</summary>
     ResetConnections,
+
+    /// <summary>Bulk requests are applied, but answered 200 with every item's status written as a string
+    /// (<c>"status":"201"</c>): a broken proxy re-encoding the JSON. Not a bulk response a client can trust.</summary>
+    StringStatuses,
 }
 
 /// <summary>Documents matching <see cref="Matches"/> fail to map on <see cref="Field"/>, as a string sent to a field

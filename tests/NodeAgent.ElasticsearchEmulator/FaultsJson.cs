@@ -34,7 +34,8 @@ internal static class FaultsJson
                         "none" => OutageMode.None,
                         "unavailable" => OutageMode.Unavailable,
                         "reset_connections" => OutageMode.ResetConnections,
-                        var other => throw new FormatException($"outage [{other}]: expected none, unavailable or reset_connections"),
+                        "string_statuses" => OutageMode.StringStatuses,
+                        var other => throw new FormatException($"outage [{other}]: expected none, unavailable, reset_connections or string_statuses"),
                     },
                 },
                 "mapping_error" => current with
@@ -70,6 +71,7 @@ internal static class FaultsJson
         {
             OutageMode.Unavailable => "unavailable",
             OutageMode.ResetConnections => "reset_connections",
+            OutageMode.StringStatuses => "string_statuses",
             _ => "none",
         });
         if (faults.MappingError is { } rule)
