@@ -14,7 +14,8 @@ switch (invocation.Verb)
 }
 
 var (layers, loadErrors) = ConfigLayers.Load(ConfigLayers.SystemConfigPath, invocation.ConfigFile, Environment.GetEnvironmentVariables(), invocation.KeyArguments);
-var report = AgentOptionsReader.Read(layers, loadErrors, Environment.GetEnvironmentVariable("NODE_NAME"), Dns.GetHostName());
+var report = AgentOptionsReader.Read(layers, loadErrors, Environment.GetEnvironmentVariable("NODE_NAME"), Dns.GetHostName(),
+    (Environment.GetEnvironmentVariable("POD_NAMESPACE"), Environment.GetEnvironmentVariable("POD_NAME")));
 if (!report.IsValid)
 {
     foreach (var error in report.Errors)

@@ -72,7 +72,18 @@ internal sealed record LogsOptions(
 
     /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
     public bool ParseJson { get; init; }
+
+    /// <summary>The agent's own pod (<c>Agent:PodName</c>, <c>Agent:PodNamespace</c>), whose log files are known by
+    /// their path alone; null outside a pod.</summary>
+    public OwnPod? OwnPod { get; init; }
+
+    /// <summary>Whether the agent's own log files are shipped: not with the console output, whose documents kubelet
+    /// writes back into those very files (a feedback loop).</summary>
+    public bool ShipOwnLogs { get; init; } = true;
 }
+
+/// <summary>The pod the agent runs in, from the downward API.</summary>
+internal sealed record OwnPod(string Namespace, string Name);
 
 /// <summary>The Kubernetes metadata source (the <c>Kubernetes:*</c> keys).</summary>
 /// <param name="Kubeconfig">A kubeconfig file; null means the pod's service account (in-cluster config).</param>

@@ -28,12 +28,15 @@ internal sealed partial class AgentOptionsReader
         _config = ConfigLayers.Merge(layers);
     }
 
-    public static ConfigReport Read(IReadOnlyList<ConfigLayer> layers, IReadOnlyList<string> loadErrors, string? nodeNameFromEnvironment, string hostName)
+    /// <param name="ownPodFromEnvironment">The downward API's <c>POD_NAMESPACE</c> and <c>POD_NAME</c>, when set.</param>
+    public static ConfigReport Read(IReadOnlyList<ConfigLayer> layers, IReadOnlyList<string> loadErrors, string? nodeNameFromEnvironment, string hostName,
+        (string? Namespace, string? Name) ownPodFromEnvironment = default)
     {
         var reader = new AgentOptionsReader(layers);
         reader._errors.AddRange(loadErrors);
         reader._errors.AddRange(UnknownKeys.Find(layers));
         var options = reader.Build(nodeNameFromEnvironment, hostName);
+        options = options with { Logs = options.Logs with { OwnPod = reader.ReadOwnPod(ownPodFromEnvironment), ShipOwnLogs = options.Output != OutputKind.Console } };
         return new ConfigReport(reader._errors.Count == 0 ? options : null, reader._errors, reader._warnings);
     }
 
@@ -67,6 +70,19 @@ internal sealed partial class AgentOptionsReader
         };
         CheckCombinations(options);
         return options;
+    }
+
+    private OwnPod? ReadOwnPod((string? Namespace, string? Name) environment)
+    {
+        var name = Text("Agent:PodName") ?? (string.IsNullOrWhiteSpace(environment.Name) ? null : environment.Name.Trim());
+        var ns = Text("Agent:PodNamespace") ?? (string.IsNullOrWhiteSpace(environment.Namespace) ? null : environment.Namespace.Trim());
+        if ((name is null) != (ns is null))
+        {
+            _warnings.Add($"{(name is null ? "Agent:PodName" : "Agent:PodNamespace")} is not set (env {(name is null ? "POD_NAME" : "POD_NAMESPACE")}): the agent cannot recognise its own log files");
+            return null;
+        }
+
+        return name is null ? null : new OwnPod(ns!, name);
     }
 
     private ElasticsearchOptions ReadElasticsearch()

@@ -44,6 +44,9 @@ internal static class ConfigSchema
     [
         new("Node:Name", ConfigKind.Text, null, "node name put on every document",
             DefaultText: "env `NODE_NAME`, else the host name"),
+        new("Agent:PodName", ConfigKind.Text, null, "the agent's own pod: its log files are known by their path and never shipped with the console output",
+            DefaultText: "env `POD_NAME`"),
+        new("Agent:PodNamespace", ConfigKind.Text, null, "namespace of the agent's own pod", DefaultText: "env `POD_NAMESPACE`"),
         new("Http:ListenAddress", ConfigKind.ListenAddress, "0.0.0.0:9100",
             "where /metrics, /healthz, /readyz and / are served (`host:port`, `[::]:port`)"),
         new("Host:ProcPath", ConfigKind.Path, "/proc", "procfs root (`/host/proc` in the DaemonSet)"),

@@ -42,6 +42,8 @@ internal static class EffectiveConfig
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Node:Name"] = o.NodeName,
+            ["Agent:PodName"] = o.Logs.OwnPod?.Name,
+            ["Agent:PodNamespace"] = o.Logs.OwnPod?.Namespace,
             ["Http:ListenAddress"] = o.ListenAddress.ToString(),
             ["Host:ProcPath"] = o.Paths.Proc,
             ["Host:SysPath"] = o.Paths.Sys,

@@ -26,6 +26,8 @@ internal sealed partial class Discovery
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
     private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
+    // The agent's own log files left unread, each said once (forgotten when its path is no longer listed).
+    private HashSet<string> _ownSkipped = new(StringComparer.Ordinal);
     private bool _firstRefresh = true;
 
     public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger, BufferBudget? budget = null)
@@ -46,10 +48,21 @@ internal sealed partial class Discovery
         var started = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
         var opened = false;
+        var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
             {
+                continue;
+            }
+
+            if (!_options.ShipOwnLogs && IsOwn(path))
+            {
+                if (ownSkipped.Add(path) && !_ownSkipped.Contains(path))
+                {
+                    Log.OwnLogSkipped(_logger, path);
+                }
+
                 continue;
             }
 
@@ -99,6 +112,7 @@ internal sealed partial class Discovery
             }
         }
 
+        _ownSkipped = ownSkipped;
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             tail.Rotated = true;
@@ -266,6 +280,11 @@ internal sealed partial class Discovery
         var writtenSince = _checkpointer.PreviousDiscovery - margin;
         foreach (var (directory, livePath) in containers)
         {
+            if (!_options.ShipOwnLogs && IsOwn(livePath))
+            {
+                continue;
+            }
+
             foreach (var candidate in Directory.GetFiles(directory!).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
                 var handle = Open(candidate);
@@ -306,7 +325,14 @@ internal sealed partial class Discovery
 
     private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
         new(path, handle, identity, start, Context(path), _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout), _budget) { Rotated = rotated };
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout), _budget) { Rotated = rotated, IsOwnLog = IsOwn(path) };
+
+    /// <summary>Whether the path is one of the agent's own pod's log files, told from the path alone (kubelet's
+    /// <c>/var/log/containers/&lt;pod&gt;_&lt;namespace&gt;_...</c> link or <c>/var/log/pods/&lt;namespace&gt;_&lt;pod&gt;_&lt;uid&gt;/</c>
+    /// directory), so it holds before and without any answer from the API server.</summary>
+    private bool IsOwn(string path) =>
+        _options.OwnPod is { } own && PodLogPath.TryParse(path, out var pod)
+        && string.Equals(pod.Namespace, own.Namespace, StringComparison.Ordinal) && string.Equals(pod.PodName, own.Name, StringComparison.Ordinal);
 
     /// <summary>Too many handles: close rotated files first, the most read first, and count what is lost.</summary>
     private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
@@ -376,6 +402,9 @@ internal sealed partial class Discovery
 
         [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes unread", EventName = "TailForcedClose")]
         public static partial void ForcedClose(ILogger logger, string path, long unread);
+
+        [LoggerMessage(809, LogLevel.Information, "not reading {Path}: it is the agent's own log, and with the console output its documents would be written back into it", EventName = "TailOwnLogSkipped")]
+        public static partial void OwnLogSkipped(ILogger logger, string path);
 
         [LoggerMessage(806, LogLevel.Warning, "cannot open {Path}: {Reason}", EventName = "TailOpenFailed")]
         public static partial void OpenFailed(ILogger logger, string path, string reason);
