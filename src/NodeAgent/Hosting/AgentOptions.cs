@@ -72,6 +72,10 @@ internal sealed record LogsOptions(
 
     /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
     public bool ParseJson { get; init; }
+
+    /// <summary>Logs:AllowedRoots: only regular files whose resolved path lies under one of these are read (the reader
+    /// fills in <see cref="Tailing.LogRoots.Defaults"/> when the key is not set).</summary>
+    public IReadOnlyList<string> AllowedRoots { get; init; } = Tailing.LogRoots.Standard;
 }
 
 /// <summary>The Kubernetes metadata source (the <c>Kubernetes:*</c> keys).</summary>

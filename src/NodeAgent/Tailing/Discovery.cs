@@ -24,6 +24,7 @@ internal sealed partial class Discovery
     private readonly ILogger _logger;
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
+    private readonly LogFileOpener _opener;
     private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
     private bool _firstRefresh = true;
 
@@ -37,6 +38,7 @@ internal sealed partial class Discovery
         _logger = logger;
         _include = [.. options.Include.Select(g => new LogGlob(g))];
         _exclude = [.. options.Exclude.Select(g => new LogGlob(g))];
+        _opener = new LogFileOpener(options.AllowedRoots, statistics, logger);
     }
 
     public void Refresh(List<FileTail> tails, Lock tailsLock)
@@ -44,7 +46,8 @@ internal sealed partial class Discovery
         var started = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
         var opened = false;
-        foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
+        var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var path in listed)
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
             {
@@ -76,6 +79,13 @@ internal sealed partial class Discovery
                 continue;
             }
 
+            // A FIFO, socket or device is refused from its status, before it could wait as "too young" (its size is 0).
+            if (!status.IsRegularFile)
+            {
+                _opener.Refuse(path, LogFileOpener.NotRegularFile, LogFileOpener.TypeName(status.Type));
+                continue;
+            }
+
             if (IsTooYoung(path, status.Size))
             {
                 continue;
@@ -97,6 +107,7 @@ internal sealed partial class Discovery
             }
         }
 
+        _opener.ForgetUnlisted(listed);
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             tail.Rotated = true;
@@ -256,7 +267,7 @@ internal sealed partial class Discovery
         var unclaimed = _checkpointer.Unclaimed(tails);
         var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path))
             .Select(path => (Directory: Path.GetDirectoryName(ResolveLink(path)), Path: path))
-            .Where(c => c.Directory is not null && Directory.Exists(c.Directory))
+            .Where(c => c.Directory is not null && Directory.Exists(c.Directory) && _opener.AllowsDirectory(c.Directory))
             .DistinctBy(c => c.Directory, StringComparer.Ordinal)
             .ToList();
         var margin = _options.PartialFlushTimeout + (2 * _options.PollInterval) + TimeSpan.FromSeconds(2);
@@ -341,11 +352,13 @@ internal sealed partial class Discovery
         }
     }
 
+    /// <summary>Every file opened for reading, confined to the allowed roots (<see cref="LogFileOpener"/>); null when
+    /// it is refused (counted and logged there) or cannot be opened.</summary>
     private SafeFileHandle? Open(string path)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return _opener.Open(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
