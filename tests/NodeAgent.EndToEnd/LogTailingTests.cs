@@ -180,4 +180,36 @@ public sealed class LogTailingTests
         // that, unlike Elasticsearch with the documents' ids, cannot tell.
         Assert.True(seen.Count - 250 <= 200, $"{seen.Count - 250} lines printed twice");
     }
+
+    [Fact]
+    public async Task A_pod_that_swaps_its_log_for_a_link_to_a_host_file_ships_none_of_it_and_the_refusal_is_counted_once()
+    {
+        using var config = new AgentConfig();
+        var secret = Path.Combine(config.Root, "host", "etc", "shadow");
+        Directory.CreateDirectory(Path.GetDirectoryName(secret)!);
+        File.WriteAllText(secret, string.Concat(Enumerable.Repeat("root:$6$E2ESECRETHASH$0123456789abcdefghijklmnopqrstuvwxyz:19000:0:99999:7:::\n", 3)));
+        var tenant = new Container(config, "tenant", "evil-0", "app");
+        tenant.Create();
+        tenant.Write(0, 5);
+        var app = new Container(config, "shop", "web-0", "nginx");
+        app.Create();
+        app.Write(0, 10);
+        await using var agent = await config.StartAgentAsync();
+        await WaitForDocumentsAsync(agent, 15, TimeSpan.FromSeconds(20));
+
+        // The tenant, able to write in its log directory (a hostPath, a runtime bug), replaces its 0.log with a link
+        // to a host file; other pods go on logging.
+        File.Delete(tenant.LogPath);
+        File.CreateSymbolicLink(tenant.LogPath, secret);
+        app.Write(10, 10);
+        await WaitForDocumentsAsync(agent, 25, TimeSpan.FromSeconds(20));
+        await Task.Delay(2000);
+
+        Assert.DoesNotContain(agent.Stdout, line => line.Contains("E2ESECRETHASH", StringComparison.Ordinal));
+        Assert.Equal(Expected(0, 5), Messages(Documents(agent).Where(d => d.GetProperty("kubernetes").GetProperty("namespace").GetString() == "tenant")));
+        Assert.Equal(Expected(0, 20), Messages(Documents(agent).Where(d => d.GetProperty("kubernetes").GetProperty("namespace").GetString() == "shop")));
+        var metrics = await config.AgentMetricsAsync();
+        Assert.Contains("nodeagent_log_files_refused_total{reason=\"outside_allowed_roots\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Single(agent.Logs, line => line.Contains("\"TailRefused\"", StringComparison.Ordinal));
+    }
 }

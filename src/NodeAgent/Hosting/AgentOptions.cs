@@ -80,6 +80,10 @@ internal sealed record LogsOptions(
     /// <summary>Whether the agent's own log files are shipped: not with the console output, whose documents kubelet
     /// writes back into those very files (a feedback loop).</summary>
     public bool ShipOwnLogs { get; init; } = true;
+
+    /// <summary>Logs:AllowedRoots: only regular files whose resolved path lies under one of these are read (the reader
+    /// fills in <see cref="Tailing.LogRoots.Defaults"/> when the key is not set).</summary>
+    public IReadOnlyList<string> AllowedRoots { get; init; } = Tailing.LogRoots.Standard;
 }
 
 /// <summary>The pod the agent runs in, from the downward API.</summary>

@@ -56,6 +56,7 @@ internal sealed partial class AgentOptionsReader
             PollInterval = Duration("Logs:PollInterval"),
             CheckpointExpiry = Duration("Logs:CheckpointExpiry"),
             ParseJson = Bool("Logs:ParseJson"),
+            AllowedRoots = List("Logs:AllowedRoots") is { Count: > 0 } roots ? roots : Tailing.LogRoots.Defaults(List("Logs:Include").Select(StaticDirectoryOf)),
         };
         var elasticsearch = ReadElasticsearch();
         var output = Text("Output:Type") is { } type

@@ -75,6 +75,7 @@ internal static class EffectiveConfig
             ["Logs:PollInterval"] = ConfigValues.FormatDuration(o.Logs.PollInterval),
             ["Logs:CheckpointExpiry"] = ConfigValues.FormatDuration(o.Logs.CheckpointExpiry),
             ["Logs:ParseJson"] = o.Logs.ParseJson,
+            ["Logs:AllowedRoots"] = o.Logs.AllowedRoots,
             ["Kubernetes:Enabled"] = o.Kubernetes.Enabled,
             ["Kubernetes:Kubeconfig"] = o.Kubernetes.Kubeconfig,
             ["Kubernetes:MetadataWait"] = ConfigValues.FormatDuration(o.Kubernetes.MetadataWait),

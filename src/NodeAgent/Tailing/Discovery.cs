@@ -25,6 +25,7 @@ internal sealed partial class Discovery
     private readonly BufferBudget? _budget;
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
+    private readonly LogFileOpener _opener;
     private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
     // The agent's own log files left unread, each said once (forgotten when its path is no longer listed).
     private HashSet<string> _ownSkipped = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ internal sealed partial class Discovery
         _logger = logger;
         _include = [.. options.Include.Select(g => new LogGlob(g))];
         _exclude = [.. options.Exclude.Select(g => new LogGlob(g))];
+        _opener = new LogFileOpener(options.AllowedRoots, statistics, logger);
     }
 
     public void Refresh(List<FileTail> tails, Lock tailsLock)
@@ -49,7 +51,8 @@ internal sealed partial class Discovery
         var seen = new HashSet<FileTail>();
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal))
+        var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var path in listed)
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
             {
@@ -91,6 +94,13 @@ internal sealed partial class Discovery
                 continue;
             }
 
+            // A FIFO, socket or device is refused from its status, before it could wait as "too young" (its size is 0).
+            if (!status.IsRegularFile)
+            {
+                _opener.Refuse(path, LogFileOpener.NotRegularFile, LogFileOpener.TypeName(status.Type));
+                continue;
+            }
+
             if (IsTooYoung(path, status.Size))
             {
                 continue;
@@ -113,6 +123,7 @@ internal sealed partial class Discovery
         }
 
         _ownSkipped = ownSkipped;
+        _opener.ForgetUnlisted(listed);
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             tail.Rotated = true;
@@ -273,7 +284,7 @@ internal sealed partial class Discovery
         var unclaimed = _checkpointer.Unclaimed(tails);
         var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path))
             .Select(path => (Directory: Path.GetDirectoryName(ResolveLink(path)), Path: path))
-            .Where(c => c.Directory is not null && Directory.Exists(c.Directory))
+            .Where(c => c.Directory is not null && Directory.Exists(c.Directory) && _opener.AllowsDirectory(c.Directory))
             .DistinctBy(c => c.Directory, StringComparer.Ordinal)
             .ToList();
         var margin = _options.PartialFlushTimeout + (2 * _options.PollInterval) + TimeSpan.FromSeconds(2);
@@ -370,11 +381,13 @@ internal sealed partial class Discovery
         }
     }
 
+    /// <summary>Every file opened for reading, confined to the allowed roots (<see cref="LogFileOpener"/>); null when
+    /// it is refused (counted and logged there) or cannot be opened.</summary>
     private SafeFileHandle? Open(string path)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return _opener.Open(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -115,16 +115,27 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Fi
     }
 }
 
-/// <summary>What statx(2) says about a file: the device and inode that identify it, and its size.</summary>
+/// <summary>What statx(2) says about a file: the device and inode that identify it, its size, and its type (the
+/// S_IFMT bits of its mode).</summary>
 internal readonly partial record struct FileStatus(ulong Device, ulong Inode, long Size)
 {
-    // statx(2): AT_FDCWD, AT_EMPTY_PATH (use the descriptor itself), STATX_INO | STATX_SIZE. The device numbers are
-    // always filled in, whatever the mask. statx has one layout on every architecture, unlike struct stat, which is why
-    // it is used rather than fstat; glibc emulates it with fstatat on kernels older than 4.11.
+    // statx(2): AT_FDCWD, AT_EMPTY_PATH (use the descriptor itself), STATX_TYPE | STATX_INO | STATX_SIZE. The device
+    // numbers are always filled in, whatever the mask. statx has one layout on every architecture, unlike struct stat,
+    // which is why it is used rather than fstat; glibc emulates it with fstatat on kernels older than 4.11.
     private const int CurrentDirectory = -100;
     private const int EmptyPath = 0x1000;
+    private const uint TypeBit = 0x1;
     private const uint InodeAndSize = 0x100 | 0x200;
+    private const uint Wanted = TypeBit | InodeAndSize;
     private const int StatxBytes = 256;
+    private const uint TypeMask = 0xF000;
+    private const uint RegularFileType = 0x8000;
+
+    /// <summary>The S_IFMT bits of stx_mode; 0 when statx did not report the type.</summary>
+    public uint Type { get; init; }
+
+    /// <summary>A regular file: not a FIFO, socket, device or directory (inode(7), S_IFREG).</summary>
+    public bool IsRegularFile => Type == RegularFileType;
 
     /// <summary>The status of an open file; throws <see cref="IOException"/> when statx fails.</summary>
     public static unsafe FileStatus Of(SafeFileHandle handle)
@@ -138,7 +149,7 @@ internal readonly partial record struct FileStatus(ulong Device, ulong Inode, lo
         {
             fixed (byte* empty = "\0"u8)
             {
-                rc = Statx((int)handle.DangerousGetHandle(), empty, EmptyPath, InodeAndSize, buffer);
+                rc = Statx((int)handle.DangerousGetHandle(), empty, EmptyPath, Wanted, buffer);
                 errno = rc == 0 ? 0 : Marshal.GetLastPInvokeError();
             }
         }
@@ -166,15 +177,15 @@ internal readonly partial record struct FileStatus(ulong Device, ulong Inode, lo
         int rc;
         fixed (byte* name = utf8)
         {
-            rc = Statx(CurrentDirectory, name, 0, InodeAndSize, buffer);
+            rc = Statx(CurrentDirectory, name, 0, Wanted, buffer);
         }
 
         status = rc == 0 ? Decode(new ReadOnlySpan<byte>(buffer, StatxBytes)) : default;
         return rc == 0;
     }
 
-    /// <summary>Decodes struct statx (include/uapi/linux/stat.h): stx_mask at 0, stx_ino at 32, stx_size at 40,
-    /// stx_dev_major at 136 and stx_dev_minor at 140. The device is folded as glibc's makedev does, so it equals
+    /// <summary>Decodes struct statx (include/uapi/linux/stat.h): stx_mask at 0, stx_mode at 28, stx_ino at 32,
+    /// stx_size at 40, stx_dev_major at 136 and stx_dev_minor at 140. The device is folded as glibc's makedev does, so it equals
     /// st_dev from stat(2) and <c>stat -c %d</c>.</summary>
     internal static FileStatus Decode(ReadOnlySpan<byte> statx)
     {
@@ -189,7 +200,8 @@ internal readonly partial record struct FileStatus(ulong Device, ulong Inode, lo
         var major = (ulong)MemoryMarshal.Read<uint>(statx[136..]);
         var minor = (ulong)MemoryMarshal.Read<uint>(statx[140..]);
         var device = ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff);
-        return new FileStatus(device, inode, (long)size);
+        var type = (mask & TypeBit) != 0 ? MemoryMarshal.Read<ushort>(statx[28..]) & TypeMask : 0;
+        return new FileStatus(device, inode, (long)size) { Type = type };
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]

@@ -38,6 +38,8 @@ internal sealed class TailMetrics(FileServer server, TailStatistics statistics, 
         writer.Sample(statistics.Truncations);
         writer.Family("nodeagent_log_bytes_lost_total", MetricType.Counter, "Bytes of log files closed before they were read, by reason: the only way a line is lost, and it is counted.");
         statistics.Lost.WriteSamples(writer, "reason");
+        writer.Family("nodeagent_log_files_refused_total", MetricType.Counter, "Log files not opened because they are not regular files or lie outside Logs:AllowedRoots once resolved, by reason: counted once per path while it stays listed.");
+        statistics.Refused.WriteSamples(writer, "reason");
 
         writer.Family("nodeagent_log_buffered_bytes", MetricType.Gauge, "Log bytes read but not yet acknowledged by the output.");
         writer.Sample(budget.Used);

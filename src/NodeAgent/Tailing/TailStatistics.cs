@@ -9,6 +9,7 @@ namespace NodeAgent.Tailing;
 internal sealed class TailStatistics
 {
     private readonly LabeledCounter _lostBytes = new();
+    private readonly LabeledCounter _refused = new();
     private readonly ConcurrentDictionary<LogFlags, long> _flagged = new();
 
     public long BytesRead { get; set; }
@@ -31,6 +32,9 @@ internal sealed class TailStatistics
 
     /// <summary>Bytes closed unread, by reason.</summary>
     public LabeledCounter Lost => _lostBytes;
+
+    /// <summary>Files refused by <see cref="LogFileOpener"/>, by reason: once per path while it stays listed.</summary>
+    public LabeledCounter Refused => _refused;
 
     public IReadOnlyDictionary<LogFlags, long> Flagged => _flagged;
 
