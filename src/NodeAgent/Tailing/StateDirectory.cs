@@ -50,7 +50,8 @@ internal static partial class StateDirectory
         var others = new List<string>();
         foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
         {
-            if (IsStateFile(Path.GetFileName(entry)) && File.Exists(entry))
+            // A symbolic link is not a file the agent wrote (it writes in place): chmod would follow it out of the directory.
+            if (IsStateFile(Path.GetFileName(entry)) && File.Exists(entry) && new FileInfo(entry).LinkTarget is null)
             {
                 TightenOne(entry, logger);
             }
@@ -113,7 +114,7 @@ internal static partial class StateDirectory
 
     private static partial class Log
     {
-        [LoggerMessage(654, LogLevel.Warning, "{Path} was open to users other than its owner ({Mode}); it is now {Tightened}", EventName = "StatePermissionsTightened")]
+        [LoggerMessage(654, LogLevel.Information, "{Path} was open to users other than its owner ({Mode}); it is now {Tightened}", EventName = "StatePermissionsTightened")]
         public static partial void Tightened(ILogger logger, string path, string mode, string tightened);
 
         [LoggerMessage(655, LogLevel.Warning, "cannot make {Path} private to the agent: {Reason}", EventName = "StatePermissionsNotTightened")]

@@ -12,6 +12,8 @@ namespace NodeAgent.Tests.Tailing;
 
 public sealed class CheckpointStoreTests : IDisposable
 {
+    private const int StatePermissionsTightened = 654;
+
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 15, 0, TimeSpan.Zero);
     private static readonly TimeSpan Expiry = TimeSpan.FromHours(24);
     private static readonly UnixFileMode PrivateDirectory = Mode("700");
@@ -115,7 +117,7 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Single(load.Checkpoints);
         Assert.Equal(PrivateDirectory, File.GetUnixFileMode(state));
         Assert.All(files, file => Assert.Equal(PrivateFile, File.GetUnixFileMode(file)));
-        var said = logger.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        var said = logger.Entries.Where(e => e.Id == StatePermissionsTightened).Select(e => e.Message).ToList();
         Assert.Equal(files.Length + 1, said.Count);
         Assert.All(files, file => Assert.Contains(said, m => m.StartsWith(file + " was open to users other than its owner (0644)", StringComparison.Ordinal)));
         Assert.Contains(said, m => m.StartsWith(state + " was open to users other than its owner (0755); it is now 0700", StringComparison.Ordinal));
@@ -123,7 +125,7 @@ public sealed class CheckpointStoreTests : IDisposable
         // Once private, a start has nothing to say.
         var again = new ListLogger();
         new CheckpointStore(state, _time, Expiry, again).Load();
-        Assert.DoesNotContain(again.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(again.Entries, e => e.Id == StatePermissionsTightened || e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -139,12 +141,18 @@ public sealed class CheckpointStoreTests : IDisposable
         var store = new CheckpointStore(state, _time, Expiry, NullLogger.Instance);
         store.Save([Sample("/a.log", 1, Start)]);
         File.SetUnixFileMode(store.FilePath, Mode("644"));
+        // Not written by the agent either (it writes in place): a link is never followed out of the directory.
+        using var elsewhere = new TempDirectory();
+        var target = elsewhere.Write("passwd", "x");
+        File.SetUnixFileMode(target, Mode("644"));
+        File.CreateSymbolicLink(Path.Combine(state, "dead-letter.ndjson"), target);
 
         var logger = new ListLogger();
         new CheckpointStore(state, _time, Expiry, logger).Load();
 
         Assert.Equal(PrivateFile, File.GetUnixFileMode(store.FilePath));
         Assert.Equal(Mode("644"), File.GetUnixFileMode(other));
+        Assert.Equal(Mode("644"), File.GetUnixFileMode(target));
         Assert.Equal(Mode("755"), File.GetUnixFileMode(state));
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(state + " (0755)", StringComparison.Ordinal)
             && e.Message.Contains("someone-elses.conf", StringComparison.Ordinal));
