@@ -15,10 +15,10 @@ namespace NodeAgent.Tailing;
 internal static partial class StateDirectory
 {
     /// <summary>0700.</summary>
-    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>0600.</summary>
-    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
@@ -27,11 +27,11 @@ internal static partial class StateDirectory
     private static readonly string[] StateFilePrefixes = [CheckpointStore.FileName, Shipping.Elasticsearch.DeadLetterFile.FileName];
 
     /// <summary>Creates the directory (and missing parents) 0700; one that exists is left as it is.</summary>
-    public static void Create(string directory) => Directory.CreateDirectory(directory, DirectoryMode);
+    public static void Create(string directory) => Directory.CreateDirectory(directory, PrivateDirectory);
 
     /// <summary>Opens a state file for writing; created 0600 when it does not exist.</summary>
-    public static FileStream OpenWrite(string path, System.IO.FileMode mode, FileShare share) =>
-        new(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = FileMode });
+    public static FileStream OpenWrite(string path, FileMode mode, FileShare share) =>
+        new(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = PrivateFile });
 
     /// <summary>
     /// At start: takes group and other permissions off the agent's own files in the directory and, when it holds
@@ -48,17 +48,26 @@ internal static partial class StateDirectory
         }
 
         var others = new List<string>();
-        foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
+        try
         {
-            // A symbolic link is not a file the agent wrote (it writes in place): chmod would follow it out of the directory.
-            if (IsStateFile(Path.GetFileName(entry)) && File.Exists(entry) && new FileInfo(entry).LinkTarget is null)
+            foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
             {
-                TightenOne(entry, logger);
+                // A symbolic link is not a file the agent wrote (it writes in place): chmod would follow it out of the
+                // directory.
+                if (IsStateFile(Path.GetFileName(entry)) && File.Exists(entry) && new FileInfo(entry).LinkTarget is null)
+                {
+                    TightenOne(entry, logger);
+                }
+                else
+                {
+                    others.Add(Path.GetFileName(entry));
+                }
             }
-            else
-            {
-                others.Add(Path.GetFileName(entry));
-            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.NotTightened(logger, directory, e.Message);
+            return;
         }
 
         if (others.Count > 0)
