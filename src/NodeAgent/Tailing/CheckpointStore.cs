@@ -22,7 +22,9 @@ internal sealed record CheckpointLoad(IReadOnlyList<Checkpoint> Checkpoints, boo
 /// the file is either the old or the new one, whole (the sequence rename(2) documents as atomic, and the one Vector's
 /// checkpointer uses). A file that cannot be used is reported and renamed aside, never fatal and never silently
 /// overwritten. Entries not refreshed for the expiry (<c>Logs:CheckpointExpiry</c>) are dropped on save, not on load:
-/// after a long downtime the files are first looked for, and only entries whose file is gone stay unrefreshed.
+/// after a long downtime the files are first looked for, and only entries whose file is gone stay unrefreshed. The
+/// caller forgets them too (<see cref="Expire"/>), so that state does not grow with every file a node ever had.
+/// The directory and the files are private to the agent (<see cref="StateDirectory"/>).
 /// One writer: calls are serialized, but two agents must not share a state directory.
 /// </summary>
 internal sealed partial class CheckpointStore(string statePath, TimeProvider time, TimeSpan expiry, ILogger logger)
@@ -34,14 +36,19 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
 
     public string FilePath { get; } = Path.Combine(statePath, FileName);
 
+    /// <summary><c>Logs:CheckpointExpiry</c>.</summary>
+    public TimeSpan Expiry => expiry;
+
     /// <summary>Reads the checkpoints. A missing file or directory is a first start; an unreadable, malformed or
     /// unknown-version file is renamed to <c>checkpoints.json.corrupt-&lt;UTC time&gt;</c> and reported in
     /// <see cref="CheckpointLoad.Problem"/>; the agent then starts without checkpoints (documents keep their ids, so
-    /// re-reading from the start of the files duplicates nothing in Elasticsearch).</summary>
+    /// re-reading from the start of the files duplicates nothing in Elasticsearch). Called at start: a state directory
+    /// or file left open to other users is made private first.</summary>
     public CheckpointLoad Load()
     {
         lock (_gate)
         {
+            StateDirectory.Tighten(statePath, logger);
             if (!File.Exists(FilePath))
             {
                 return new CheckpointLoad([], FileExisted: false, Problem: null);
@@ -74,6 +81,22 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
         }
     }
 
+    /// <summary>The checkpoints not updated for the expiry, each logged as expired (<c>CheckpointExpired</c>): the
+    /// caller forgets them, so each is said once. Called before <see cref="Save"/>, whether or not the save then
+    /// succeeds: a disk that stays full must not repeat the line every second.</summary>
+    public List<Checkpoint> Expire(IEnumerable<Checkpoint> checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        var now = time.GetUtcNow();
+        var expired = checkpoints.Where(c => IsExpired(c, now)).ToList();
+        foreach (var checkpoint in expired)
+        {
+            Log.Expired(logger, checkpoint.Path, checkpoint.Offset, checkpoint.UpdatedAt);
+        }
+
+        return expired;
+    }
+
     /// <summary>Replaces the file with these checkpoints, less those not updated for the expiry (and, for one identity
     /// given twice, all but the latest). Returns how many were written. Throws <see cref="IOException"/> or
     /// <see cref="UnauthorizedAccessException"/> (disk full, read-only or unwritable state directory) with the old file
@@ -83,27 +106,19 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
         ArgumentNullException.ThrowIfNull(checkpoints);
         lock (_gate)
         {
+            // Saying so is Expire's part: the caller expires its entries just before, and one that expired in between
+            // is said at its next save.
             var now = time.GetUtcNow();
-            var kept = new List<Checkpoint>();
-            foreach (var checkpoint in CheckpointJson.LatestPerIdentity(checkpoints))
-            {
-                if (now - checkpoint.UpdatedAt > expiry)
-                {
-                    Log.Expired(logger, checkpoint.Path, checkpoint.Offset, checkpoint.UpdatedAt);
-                }
-                else
-                {
-                    kept.Add(checkpoint);
-                }
-            }
+            var kept = CheckpointJson.LatestPerIdentity(checkpoints).Where(c => !IsExpired(c, now)).ToList();
 
             var directory = Path.GetDirectoryName(FilePath)!;
-            Directory.CreateDirectory(directory);
+            StateDirectory.Create(directory);
             var temporary = FilePath + ".tmp";
             try
             {
-                // FileMode.Create truncates a temporary file left by a crash in the middle of an earlier save.
-                using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+                // FileMode.Create truncates a temporary file left by a crash in the middle of an earlier save (and
+                // keeps its mode: Load made it private at start).
+                using (var stream = StateDirectory.OpenWrite(temporary, FileMode.Create, FileShare.None))
                 {
                     using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                     {
@@ -151,6 +166,8 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
         ArgumentNullException.ThrowIfNull(checkpoint);
         return FileIdentity.Matches(checkpoint.Identity, handle) && TailMatches(checkpoint, handle);
     }
+
+    private bool IsExpired(Checkpoint checkpoint, DateTimeOffset now) => now - checkpoint.UpdatedAt > expiry;
 
     private CheckpointLoad SetAside(string reason)
     {

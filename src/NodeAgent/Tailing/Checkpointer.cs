@@ -6,18 +6,22 @@ namespace NodeAgent.Tailing;
 /// <summary>
 /// Turns acknowledgement watermarks into saved checkpoints (DELIVERY.md rule 2: from what is acknowledged, never from
 /// what was read), at most once a second and at shutdown, and answers where a file found again resumes.
-/// Closed (drained) files keep their last checkpoint until it expires, so a restart does not read them again.
+/// Closed (drained) files keep their last checkpoint until it expires, so a restart does not read them again (and
+/// recognises a copytruncate copy of one); then it is forgotten here as in the file, so a node where files come and go
+/// (short jobs, busy containers rotated every few minutes) holds only the last expiry's worth.
 /// </summary>
 internal sealed partial class Checkpointer
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefreshAfter = TimeSpan.FromHours(1);
+    // How long an unchanged checkpoint of an open file goes unrefreshed, at most (and at most half the expiry).
+    private static readonly TimeSpan LongestRefresh = TimeSpan.FromHours(1);
 
     private readonly CheckpointStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<FileIdentity, Checkpoint> _known = [];
     private readonly Lock _lock = new();
+    private readonly TimeSpan _refreshAfter;
     private DateTimeOffset _nextSave;
     private string? _lastSaveError;
 
@@ -26,6 +30,8 @@ internal sealed partial class Checkpointer
         _store = store;
         _time = time;
         _logger = logger;
+        // An idle live file is refreshed well within the expiry, however short it is set.
+        _refreshAfter = TimeSpan.FromTicks(Math.Min(LongestRefresh.Ticks, store.Expiry.Ticks / 2));
         // The store reports a file it had to set aside itself.
         var load = store.Load();
         HasState = load.FileExisted;
@@ -137,6 +143,14 @@ internal sealed partial class Checkpointer
         List<Checkpoint> all;
         lock (_lock)
         {
+            // After the captures above, so an open file is refreshed first; before writing, so each expired entry is
+            // said once and forgotten even if the write fails. The reading loop saves only once it has looked for
+            // files, so after a long downtime the loaded checkpoints serve that first look before they expire.
+            foreach (var expired in _store.Expire(_known.Values))
+            {
+                _known.Remove(expired.Identity);
+            }
+
             all = [.. _known.Values];
         }
 
@@ -144,7 +158,6 @@ internal sealed partial class Checkpointer
         {
             _store.Save(all, LastDiscovery);
             _lastSaveError = null;
-
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -167,7 +180,7 @@ internal sealed partial class Checkpointer
             // Unchanged and recently refreshed: nothing to write. An idle but live file is still refreshed now and then,
             // or its checkpoint would expire (Logs:CheckpointExpiry) while the file is open.
             if (_known.TryGetValue(tail.Identity, out var previous) && previous.Offset == committed && previous.Path == tail.Path
-                && _time.GetUtcNow() - previous.UpdatedAt < RefreshAfter)
+                && _time.GetUtcNow() - previous.UpdatedAt < _refreshAfter)
             {
                 return;
             }

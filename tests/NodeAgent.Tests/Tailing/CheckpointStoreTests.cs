@@ -5,12 +5,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
+// Unix file modes: the agent runs on Linux only.
+#pragma warning disable CA1416
+
 namespace NodeAgent.Tests.Tailing;
 
 public sealed class CheckpointStoreTests : IDisposable
 {
+    private const int StatePermissionsTightened = 654;
+
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 15, 0, TimeSpan.Zero);
     private static readonly TimeSpan Expiry = TimeSpan.FromHours(24);
+    private static readonly UnixFileMode PrivateDirectory = Mode("700");
+    private static readonly UnixFileMode PrivateFile = Mode("600");
 
     private readonly TempDirectory _dir = new();
     private readonly ManualTime _time = new(Start);
@@ -74,6 +81,81 @@ public sealed class CheckpointStoreTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(state, "checkpoints.json")));
         Assert.Single(store.Load().Checkpoints);
+    }
+
+    [Fact]
+    public void A_new_state_directory_and_the_checkpoint_file_are_private_to_the_agent()
+    {
+        var state = Path.Combine(_dir.Path, "var", "lib", "node-agent");
+        var store = new CheckpointStore(state, _time, Expiry, NullLogger.Instance);
+
+        store.Save([Sample("/a.log", 1, Start)]);
+
+        Assert.Equal(PrivateDirectory, File.GetUnixFileMode(state));
+        // The file is the temporary one renamed: its mode is the one the temporary file was created with.
+        Assert.Equal(PrivateFile, File.GetUnixFileMode(store.FilePath));
+    }
+
+    [Fact]
+    public void A_looser_state_directory_and_its_files_are_tightened_at_start_and_said_so()
+    {
+        // As an older version, or kubelet creating the hostPath (DirectoryOrCreate: 0755), left them.
+        var state = Path.Combine(_dir.Path, "state");
+        Directory.CreateDirectory(state);
+        File.SetUnixFileMode(state, Mode("755"));
+        var checkpoints = Path.Combine(state, CheckpointStore.FileName);
+        string[] files = [checkpoints, checkpoints + ".tmp", checkpoints + ".corrupt-20261127T101500Z", Path.Combine(state, "dead-letter.ndjson"), Path.Combine(state, "dead-letter.ndjson.1")];
+        foreach (var file in files)
+        {
+            File.WriteAllText(file, file == checkpoints ? Json(Sample("/a.log", 1, Start)) : "{}\n");
+            File.SetUnixFileMode(file, Mode("644"));
+        }
+
+        var logger = new ListLogger();
+        var load = new CheckpointStore(state, _time, Expiry, logger).Load();
+
+        Assert.Single(load.Checkpoints);
+        Assert.Equal(PrivateDirectory, File.GetUnixFileMode(state));
+        Assert.All(files, file => Assert.Equal(PrivateFile, File.GetUnixFileMode(file)));
+        var said = logger.Entries.Where(e => e.Id == StatePermissionsTightened).Select(e => e.Message).ToList();
+        Assert.Equal(files.Length + 1, said.Count);
+        Assert.All(files, file => Assert.Contains(said, m => m.StartsWith(file + " was open to users other than its owner (0644)", StringComparison.Ordinal)));
+        Assert.Contains(said, m => m.StartsWith(state + " was open to users other than its owner (0755); it is now 0700", StringComparison.Ordinal));
+
+        // Once private, a start has nothing to say.
+        var again = new ListLogger();
+        new CheckpointStore(state, _time, Expiry, again).Load();
+        Assert.DoesNotContain(again.Entries, e => e.Id == StatePermissionsTightened || e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public void A_state_directory_holding_other_files_keeps_its_mode_and_is_warned_about()
+    {
+        // Logs:StatePath set to a shared directory by mistake (/var/lib, /tmp): changing its mode could break the host.
+        var state = Path.Combine(_dir.Path, "shared");
+        Directory.CreateDirectory(state);
+        File.SetUnixFileMode(state, Mode("755"));
+        var other = Path.Combine(state, "someone-elses.conf");
+        File.WriteAllText(other, "x");
+        File.SetUnixFileMode(other, Mode("644"));
+        var store = new CheckpointStore(state, _time, Expiry, NullLogger.Instance);
+        store.Save([Sample("/a.log", 1, Start)]);
+        File.SetUnixFileMode(store.FilePath, Mode("644"));
+        // Not written by the agent either (it writes in place): a link is never followed out of the directory.
+        using var elsewhere = new TempDirectory();
+        var target = elsewhere.Write("passwd", "x");
+        File.SetUnixFileMode(target, Mode("644"));
+        File.CreateSymbolicLink(Path.Combine(state, "dead-letter.ndjson"), target);
+
+        var logger = new ListLogger();
+        new CheckpointStore(state, _time, Expiry, logger).Load();
+
+        Assert.Equal(PrivateFile, File.GetUnixFileMode(store.FilePath));
+        Assert.Equal(Mode("644"), File.GetUnixFileMode(other));
+        Assert.Equal(Mode("644"), File.GetUnixFileMode(target));
+        Assert.Equal(Mode("755"), File.GetUnixFileMode(state));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(state + " (0755)", StringComparison.Ordinal)
+            && e.Message.Contains("someone-elses.conf", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -254,6 +336,8 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.True(CheckpointStore.TailMatches(checkpoint, otherHandle));
         Assert.False(CheckpointStore.CanResume(checkpoint, otherHandle));
     }
+
+    private static UnixFileMode Mode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
 
     private CheckpointStore Store() => new(_dir.Path, _time, Expiry, NullLogger.Instance);
 

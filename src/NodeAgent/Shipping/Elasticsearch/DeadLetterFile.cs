@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodeAgent.Tailing;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
@@ -6,7 +7,8 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// Documents Elasticsearch refused for good (a 4xx other than 409 and 429: a mapping or parsing error), one JSON line
 /// each with the error, in <c>Logs:StatePath/dead-letter.ndjson</c> (DELIVERY.md: rejected documents are written
 /// with the error, then count as delivered, so a bad document neither loops forever nor vanishes). Capped at
-/// <see cref="MaxBytes"/>: the full file is renamed to <c>.1</c> (the previous <c>.1</c> is dropped).
+/// <see cref="MaxBytes"/>: the full file is renamed to <c>.1</c> (the previous <c>.1</c> is dropped). Whole log lines:
+/// the file is created 0600 in a 0700 directory (<see cref="StateDirectory"/>), never readable by other host users.
 /// </summary>
 internal sealed class DeadLetterFile(string statePath, TimeProvider time)
 {
@@ -23,13 +25,13 @@ internal sealed class DeadLetterFile(string statePath, TimeProvider time)
     {
         lock (_lock)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            StateDirectory.Create(Path.GetDirectoryName(FilePath)!);
             if (File.Exists(FilePath) && new FileInfo(FilePath).Length >= MaxBytes)
             {
                 File.Move(FilePath, FilePath + ".1", overwrite: true);
             }
 
-            using var stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var stream = StateDirectory.OpenWrite(FilePath, FileMode.Append, FileShare.Read);
             using (var json = new Utf8JsonWriter(stream))
             {
                 json.WriteStartObject();

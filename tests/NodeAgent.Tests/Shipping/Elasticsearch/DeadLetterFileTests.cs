@@ -3,6 +3,9 @@ using System.Text.Json;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tests.TestSupport;
 
+// Unix file modes: the agent runs on Linux only.
+#pragma warning disable CA1416
+
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
 
 public sealed class DeadLetterFileTests : IDisposable
@@ -10,6 +13,8 @@ public sealed class DeadLetterFileTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
+
+    private static UnixFileMode Mode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
 
     [Fact]
     public void Each_refused_document_is_one_line_with_its_error()
@@ -23,6 +28,34 @@ public sealed class DeadLetterFileTests : IDisposable
         Assert.Equal("document_parsing_exception", letter.GetProperty("error_type").GetString());
         Assert.Equal("logs-x-default", letter.GetProperty("target").GetString());
         Assert.Equal("poison", letter.GetProperty("document").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void The_file_and_a_new_state_directory_are_private_to_the_agent()
+    {
+        // Dead letters are whole log lines; the logs they come from are readable by root and the log group only.
+        var state = Path.Combine(_dir.Path, "var", "lib", "node-agent");
+        var file = new DeadLetterFile(state, TimeProvider.System);
+
+        file.Write("""{"message":"secret"}"""u8, new BulkItemResult(400, "x", "y"), "t");
+
+        Assert.Equal(Mode("700"), File.GetUnixFileMode(state));
+        Assert.Equal(Mode("600"), File.GetUnixFileMode(file.FilePath));
+    }
+
+    [Fact]
+    public void The_file_started_after_a_rotation_is_private_too()
+    {
+        var file = new DeadLetterFile(_dir.Path, TimeProvider.System);
+        using (var full = new FileStream(file.FilePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Mode("600") }))
+        {
+            full.SetLength(DeadLetterFile.MaxBytes);
+        }
+
+        file.Write("""{"message":"next"}"""u8, new BulkItemResult(400, "x", "y"), "t");
+
+        Assert.Equal(Mode("600"), File.GetUnixFileMode(file.FilePath + ".1"));
+        Assert.Equal(Mode("600"), File.GetUnixFileMode(file.FilePath));
     }
 
     [Fact]
