@@ -10,8 +10,8 @@ What it runs, all under a temporary node root (removed at the end unless --keep)
   every --rotate-seconds (spread evenly over the files; a file with no new line is left alone) as kubelet does it:
   temporary files removed, rotated files beyond containerLogMaxFiles - 2 (5 - 2) deleted oldest first, uncompressed
   rotated files gzipped (<name>.gz.tmp, renamed to <name>.gz, original removed), then 0.log renamed to
-  0.log.<YYYYmmdd-HHMMSS>; as with a real runtime before it reopens, one more line still lands in the renamed file,
-  then a new 0.log is started.
+  0.log.<YYYYmmdd-HHMMSS>; as with a real runtime before it reopens, the file's next line still lands in the renamed
+  file right after the rename, then a new 0.log is started.
 - The Elasticsearch emulator (tests/NodeAgent.ElasticsearchEmulator as a process, `dotnet build -c Release` first),
   storing sources (count-only mode keeps no message, and the _id cannot be traced back to a line number here). Its
   faults (POST /_emulator/faults) cycle through a 10-minute schedule, squeezed to fit runs shorter than that: calm,
@@ -118,24 +118,24 @@ class Node:
     def __init__(self, paths, written, counters):
         self.paths, self.written, self.counters = paths, written, counters
         self.fds = [os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640) for p in paths]
-        self.renamed = [None] * len(paths)  # the handle of the file just renamed, until one more line went into it
+        self.ahead = [False] * len(paths)  # the file's next line was already written, into the renamed file
         self.since_rotation = [0] * len(paths)
 
     def write(self, i):
-        """Line written[i] of file i. The first line after a rotation still goes to the renamed file, as when the
-        runtime writes through its old handle while reopening; that handle is closed then."""
-        if self.renamed[i] is not None:
-            os.write(self.renamed[i], cri_lines(i, self.written[i]))
-            os.close(self.renamed[i])
-            self.renamed[i] = None
-        else:
-            os.write(self.fds[i], cri_lines(i, self.written[i]))
-            self.since_rotation[i] += 1
+        """Line written[i] of file i, unless a rotation wrote it early."""
+        if self.ahead[i]:
+            self.ahead[i] = False
+            return
+        self._append(self.fds[i], i)
+        self.since_rotation[i] += 1
+
+    def _append(self, fd, i):
+        os.write(fd, cri_lines(i, self.written[i]))
         self.written[i] += 1
 
     def rotate(self, i):
         """pkg/kubelet/logs/container_log_manager.go's order: clean up, remove excess, compress, rename, reopen."""
-        if self.since_rotation[i] == 0 or self.renamed[i] is not None:
+        if self.since_rotation[i] == 0:
             return
         log = self.paths[i]
         directory, base = os.path.split(log)
@@ -161,7 +161,14 @@ class Node:
             return
         os.rename(log, target)
         self.counters[0] += 1
-        self.renamed[i], self.fds[i] = self.fds[i], os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        # Until kubelet's ReopenContainerLog reaches it, the runtime writes on through its old handle: the file's
+        # next line lands in the renamed file, right after the rename (its turn in the round robin is then skipped,
+        # so the lines keep their order and pace).
+        if not self.ahead[i]:
+            self._append(self.fds[i], i)
+            self.ahead[i] = True
+        os.close(self.fds[i])
+        self.fds[i] = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         self.since_rotation[i] = 0
 
 
@@ -466,12 +473,12 @@ def run(args, work):
         emulator.faults({})
         total = sum(written)
         print(f"writers stopped at {total:,} lines ({counters[0]:,} rotations, {counters[1]:,} files compressed, "
-              f"{counters[2]:,} deleted); faults cleared; waiting for the agent (at most {args.drain_timeout} s)", flush=True)
+              f"{counters[2]:,} deleted, {counters[3]:,} skipped in the same second); faults cleared; waiting for the agent (at most {args.drain_timeout} s)", flush=True)
         drained = drain(emulator, port, total, args.drain_timeout)
         took, metrics = scrape(port)
         max_scrape = max(max_scrape, took)
         probe.stopped.set()
-        return report(args, plan, emulator, list(written), drained, metrics, rows, probe, max_scrape, agent, agent_log, cgroup)
+        return report(args, work, plan, emulator, list(written), drained, metrics, rows, probe, max_scrape, agent, agent_log, cgroup)
     finally:
         stop_writers.set()
         if probe:
@@ -524,7 +531,7 @@ def count_lines(written, messages):
     return stored, lost, duplicated, unknown
 
 
-def report(args, plan, emulator, written, drained, metrics, rows, probe, max_scrape, agent, agent_log, cgroup):
+def report(args, work, plan, emulator, written, drained, metrics, rows, probe, max_scrape, agent, agent_log, cgroup):
     stats = emulator.call("GET", "/_emulator/stats")
     # The agent's data stream, unless an --agent-arg names another (later wins, as in the agent).
     target = ([a.split("=", 1)[1] for a in args.agent_arg if a.lower().startswith("--elasticsearch:datastream=")]
@@ -539,6 +546,9 @@ def report(args, plan, emulator, written, drained, metrics, rows, probe, max_scr
     print(f"lost: {len(lost):,}   duplicated: {duplicated:,}   documents that are no written line: {unknown:,}")
     if lost:
         print("  first lost lines (file, line): " + ", ".join(f"({i}, {n})" for i, n in lost[:10]))
+        if args.keep:
+            with open(os.path.join(work, "lost.txt"), "w") as f:
+                f.writelines(f"{i} {n}\n" for i, n in lost)
         # Round robin at a steady rate: line n of file i was line n * files + i of all, written about that many
         # lines-per-second after the writers started.
         starts = [t for t, _, _ in plan]
@@ -604,7 +614,7 @@ def main():
         return run(args, work)
     finally:
         if args.keep:
-            print(f"kept {work} (node root, agent state, agent.log, emulator.log)")
+            print(f"kept {work} (node root, agent state, agent.log, emulator.log, lost.txt: file and line of each lost line)")
         else:
             shutil.rmtree(work, ignore_errors=True)
 
