@@ -34,3 +34,21 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def rss(pid):
+    return status_bytes(pid, "VmRSS")
+
+
+def threads(pid):
+    """The Threads line of /proc/<pid>/status."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 0
+
+
+def open_fds(pid):
+    """Entries of /proc/<pid>/fd: every open file, socket, pipe and epoll/eventfd descriptor."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
