@@ -127,6 +127,7 @@ internal sealed partial class Discovery
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             tail.Rotated = true;
+            tail.RotatedAt = started;
             _statistics.Rotations++;
             Log.Rotated(_logger, tail.Path, tail.Unread);
         }
@@ -229,11 +230,19 @@ internal sealed partial class Discovery
         return true;
     }
 
+    /// <summary>
+    /// How long a rotated file stays open after its rotation was seen, even when read to its end: kubelet renames the
+    /// file first and asks the runtime to reopen it after, so the runtime's last lines land in the renamed file up to
+    /// that reopen (Fluent Bit's Rotate_Wait, 5 s by default, is there for the same reason).
+    /// </summary>
+    public static readonly TimeSpan RotateWait = TimeSpan.FromSeconds(5);
+
     /// <summary>Closes rotated files read exactly to their end (a file shorter than what was read is truncated, not
     /// drained: <see cref="ReplaceTruncated"/> reads its new content) whose records are all acknowledged.</summary>
     public void CloseDrained(List<FileTail> tails, Lock tailsLock)
     {
-        foreach (var tail in tails.Where(t => t.Rotated && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        var settled = _time.GetUtcNow() - RotateWait;
+        foreach (var tail in tails.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
         {
             _checkpointer.Retire(tail);
             lock (tailsLock)

@@ -79,6 +79,9 @@ internal sealed class FileTail : IDisposable
     /// end, then closed.</summary>
     public bool Rotated { get; set; }
 
+    /// <summary>When discovery saw the rotation (the default, long ago, for a file found rotated at start).</summary>
+    public DateTimeOffset RotatedAt { get; set; }
+
     /// <summary>Set when the file turned out truncated in place and rewritten: discovery replaces it with a new tail
     /// (a new identity, read from 0).</summary>
     public bool Truncated { get; private set; }

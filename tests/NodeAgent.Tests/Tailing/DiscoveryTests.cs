@@ -59,6 +59,38 @@ public sealed class DiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_the_runtime_writes_into_the_renamed_file_before_it_reopens_is_read()
+    {
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", Line("before rotation"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new CollectingOutput(new Acknowledgements());
+        using var server = TailingHarness.Server(options, output, budget);
+        await server.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => output.Received.Count == 1);
+
+        // kubelet renames the file and creates the next one; the runtime still writes into the renamed file until it
+        // is told to reopen, which comes a moment later.
+        File.Move(live, live + ".20261128-101500");
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("after reopen"));
+        await Task.Delay(1500);
+        File.AppendAllText(live + ".20261128-101500", Line("late, before reopen"));
+        await WaitForAsync(() => output.Received.Count == 3);
+        await server.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["after reopen", "before rotation", "late, before reopen"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Without_read_from_head_only_the_first_start_skips_what_files_hold()
     {
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("old history"));
