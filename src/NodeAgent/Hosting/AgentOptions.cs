@@ -94,6 +94,9 @@ internal sealed record OwnPod(string Namespace, string Name);
 internal sealed record KubernetesOptions(bool Enabled, string? Kubeconfig, TimeSpan MetadataWait, string? ClusterName, bool NamespaceLabels)
 {
     public static KubernetesOptions Disabled { get; } = new(false, null, TimeSpan.FromSeconds(2), null, false);
+
+    /// <summary>Kubernetes:Annotations and Kubernetes:MaxMetadataBytes.</summary>
+    public Kubernetes.MetadataLimits Metadata { get; init; } = Kubernetes.MetadataLimits.Default;
 }
 
 internal sealed record ElasticsearchOptions(

@@ -29,7 +29,10 @@ internal sealed partial class AgentOptionsReader
             Error("Kubernetes:MetadataWait", "is negative (expected a duration such as 2s, or 0 not to wait)");
         }
 
-        return new KubernetesOptions(enabled, kubeconfig, wait, Text("Kubernetes:ClusterName"), Bool("Kubernetes:NamespaceLabels"));
+        return new KubernetesOptions(enabled, kubeconfig, wait, Text("Kubernetes:ClusterName"), Bool("Kubernetes:NamespaceLabels"))
+        {
+            Metadata = new Kubernetes.MetadataLimits(List("Kubernetes:Annotations"), (int)Math.Min(Size("Kubernetes:MaxMetadataBytes"), int.MaxValue)),
+        };
     }
 
     /// <summary>What the official client says about a kubeconfig (YAML, contexts, cluster, credentials), or null when

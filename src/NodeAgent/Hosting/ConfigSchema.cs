@@ -105,6 +105,8 @@ internal static class ConfigSchema
             "longest a new file's lines wait for their pod's metadata before shipping with the fields its path gives"),
         new("Kubernetes:ClusterName", ConfigKind.Text, null, "`orchestrator.cluster.name` on every document"),
         new("Kubernetes:NamespaceLabels", ConfigKind.Bool, "false", "add the namespace's labels as `kubernetes.namespace_labels.*`"),
+        new("Kubernetes:Annotations", ConfigKind.List, null, "pod annotation keys copied into documents as `kubernetes.annotations.*` (exact keys, or a prefix ending in `*`; `*`: all)", DefaultText: "`[]` (none)"),
+        new("Kubernetes:MaxMetadataBytes", ConfigKind.Size, "16KiB", "most bytes of labels and annotations in one document; pairs that do not fit are left out and counted"),
         new("Output:Type", ConfigKind.Choice, null, "`console` writes the documents as NDJSON to stdout",
             DefaultText: "`elasticsearch` if `Elasticsearch:Urls` is set, else `console`", Choices: ["console", "elasticsearch"]),
         new("Elasticsearch:Urls", ConfigKind.List, null, "one or more base URLs; requests spread and fail over among them",

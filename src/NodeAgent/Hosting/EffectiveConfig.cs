@@ -81,6 +81,8 @@ internal static class EffectiveConfig
             ["Kubernetes:MetadataWait"] = ConfigValues.FormatDuration(o.Kubernetes.MetadataWait),
             ["Kubernetes:ClusterName"] = o.Kubernetes.ClusterName,
             ["Kubernetes:NamespaceLabels"] = o.Kubernetes.NamespaceLabels,
+            ["Kubernetes:Annotations"] = o.Kubernetes.Metadata.Annotations,
+            ["Kubernetes:MaxMetadataBytes"] = ConfigValues.FormatSize(o.Kubernetes.Metadata.MaxBytes),
             ["Output:Type"] = o.Output == OutputKind.Elasticsearch ? "elasticsearch" : "console",
             ["Elasticsearch:Urls"] = es.Urls.Select(u => u.ToString()).ToList(),
             ["Elasticsearch:DataStream"] = es.DataStream,

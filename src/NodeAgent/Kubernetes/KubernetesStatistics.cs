@@ -17,6 +17,11 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
 
     public void Relist(string resource) => _relists.Add(resource);
 
+    private long _metadataPairsDropped;
+
+    /// <summary>Labels or annotations a pod's documents go without (Kubernetes:MaxMetadataBytes), per pod update.</summary>
+    public void MetadataPairsDropped(int count) => Interlocked.Add(ref _metadataPairsDropped, count);
+
     public void Error(string resource) => _errors.Add(resource);
 
     public void WatchStarted(string resource) => _watches.Add(resource);
@@ -47,6 +52,8 @@ internal sealed class KubernetesStatistics(PodCache cache) : IAgentMetrics
         writer.Family("nodeagent_kubernetes_watches_total", MetricType.Counter, "Watch requests opened, by resource (a watch ends every few minutes and resumes).");
         _watches.WriteSamples(writer, "resource");
 
+        writer.Family("nodeagent_kubernetes_metadata_pairs_dropped_total", MetricType.Counter, "Labels and annotations left out of a pod's documents because they did not fit Kubernetes:MaxMetadataBytes (counted at each pod update).");
+        writer.Sample(Interlocked.Read(ref _metadataPairsDropped));
         writer.Family("nodeagent_kubernetes_relists_total", MetricType.Counter, "Full lists after the watch's resourceVersion expired (410 Gone), by resource.");
         _relists.WriteSamples(writer, "resource");
 

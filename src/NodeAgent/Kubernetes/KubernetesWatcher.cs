@@ -54,18 +54,25 @@ internal sealed partial class KubernetesWatcher(
         "spec.nodeName=" + options.NodeName,
         KubernetesJsonContext.Default.PodObject,
         KubernetesJsonContext.Default.ObjectListPodObject,
-        items => cache.ReplacePods(items.Select(PodMetadata.From)),
+        items => cache.ReplacePods(items.Select(Metadata)),
         (type, pod) =>
         {
             if (type == "DELETED")
             {
-                cache.DeletePod(PodMetadata.From(pod));
+                cache.DeletePod(Metadata(pod));
             }
             else
             {
-                cache.UpsertPod(PodMetadata.From(pod));
+                cache.UpsertPod(Metadata(pod));
             }
         });
+
+    private PodMetadata Metadata(PodObject pod)
+    {
+        var metadata = PodMetadata.From(pod, options.Kubernetes.Metadata);
+        statistics.MetadataPairsDropped(metadata.DroppedPairs);
+        return metadata;
+    }
 
     private WatchTarget<NamespaceObject> NamespaceTarget() => new(
         "namespaces",

@@ -40,6 +40,9 @@ internal sealed record PodMetadata(
     /// (<c>/var/log/pods/&lt;ns&gt;_&lt;name&gt;_&lt;hash&gt;</c>) instead of the mirror pod's API uid.</summary>
     public const string ConfigMirrorAnnotation = "kubernetes.io/config.mirror";
 
+    /// <summary>Labels and annotations left out of documents because they did not fit <see cref="MetadataLimits"/>.</summary>
+    public int DroppedPairs { get; init; }
+
     /// <summary>For a static pod's mirror, the uid its log directory is named with; null otherwise.</summary>
     public string? ConfigMirror { get; init; }
 
@@ -62,22 +65,28 @@ internal sealed record PodMetadata(
     /// <c>&lt;deployment&gt;-&lt;hash&gt;</c> (kubernetes pkg/controller/deployment/sync.go getNewReplicaSet).</summary>
     private const string PodTemplateHashLabel = "pod-template-hash";
 
-    public static PodMetadata From(PodObject pod)
+    public static PodMetadata From(PodObject pod) => From(pod, MetadataLimits.Default with { Annotations = ["*"] });
+
+    public static PodMetadata From(PodObject pod, MetadataLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(pod);
         var meta = pod.Metadata ?? throw new ArgumentException("a pod without metadata", nameof(pod));
         var labels = meta.Labels ?? new Dictionary<string, string>();
         var annotations = meta.Annotations ?? new Dictionary<string, string>();
         annotations.TryGetValue(ExcludeContainersAnnotation, out var excludedContainers);
         annotations.TryGetValue(ParseAnnotation, out var parse);
+        var (keptLabels, keptAnnotations, dropped) = limits.Fit(
+            FieldKeys.Dedot(labels),
+            FieldKeys.Dedot(annotations.Where(a => a.Key != LastAppliedAnnotation && limits.IncludesAnnotation(a.Key))));
         return new PodMetadata(
             meta.Namespace ?? "",
             meta.Name ?? "",
             meta.Uid ?? "",
             pod.Spec?.NodeName,
             pod.Status?.PodIp,
-            FieldKeys.Dedot(labels),
-            FieldKeys.Dedot(annotations.Where(a => a.Key != LastAppliedAnnotation)),
+            keptLabels,
+            keptAnnotations,
             Workloads(meta.OwnerReferences, labels),
             ContainersOf(pod),
             IsTrue(annotations, ExcludeAnnotation),
@@ -85,6 +94,7 @@ internal sealed record PodMetadata(
             string.Equals(parse?.Trim(), "json", StringComparison.OrdinalIgnoreCase))
         {
             ConfigMirror = annotations.GetValueOrDefault(ConfigMirrorAnnotation),
+            DroppedPairs = dropped,
         };
     }
 

@@ -24,6 +24,10 @@ internal sealed class ElasticsearchClient : IDisposable
 {
     private const string FilterPath = "errors,items.*.status,items.*.error.type,items.*.error.reason";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>An answer is read up to this size: with filter_path, a bulk answer is about 20 bytes per item (a few
+    /// MiB even with an error per item); a server or proxy that sends more is not heard out into memory.</summary>
+    public const int MaxAnswerBytes = 32 << 20;
     private static readonly TimeSpan SkipFailedFor = TimeSpan.FromSeconds(10);
 
     private readonly ElasticsearchOptions _options;
@@ -144,8 +148,13 @@ internal sealed class ElasticsearchClient : IDisposable
 
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellation);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+            if (await ReadCappedAsync(response.Content, cancellation) is not { } body)
+            {
+                MarkFailed(url);
+                return new BulkExchange(null, [], null, $"the answer is larger than {MaxAnswerBytes >> 20} MiB (not an Elasticsearch answer to what was sent)", url.GetLeftPart(UriPartial.Authority));
+            }
+
             var retryAfter = response.Headers.RetryAfter is { } after
                 ? after.Delta ?? (after.Date is { } date ? date - _time.GetUtcNow() : null)
                 : null;
@@ -206,6 +215,31 @@ internal sealed class ElasticsearchClient : IDisposable
             // All failed recently: try them in turn anyway; the caller backs off between attempts.
             return _options.Urls[_next++ % _options.Urls.Count];
         }
+    }
+
+    /// <summary>The whole body, or null when it is longer than <see cref="MaxAnswerBytes"/> (decompressed).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellation)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellation);
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (body.Length + read > MaxAnswerBytes)
+            {
+                return null;
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return body.ToArray();
     }
 
     private void MarkFailed(Uri url)
