@@ -72,6 +72,10 @@ internal sealed record LogsOptions(
 
     /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
     public bool ParseJson { get; init; }
+
+    /// <summary>The data stream every document names in <c>data_stream.*</c>: <c>Elasticsearch:DataStream</c>, or
+    /// null with <c>Elasticsearch:Index</c>.</summary>
+    public Shipping.DataStreamName? DataStream { get; init; } = Shipping.DataStreamName.Default;
 }
 
 /// <summary>The Kubernetes metadata source (the <c>Kubernetes:*</c> keys).</summary>

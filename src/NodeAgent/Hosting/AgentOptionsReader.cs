@@ -55,6 +55,7 @@ internal sealed partial class AgentOptionsReader
             ParseJson = Bool("Logs:ParseJson"),
         };
         var elasticsearch = ReadElasticsearch();
+        logs = logs with { DataStream = DocumentDataStream(elasticsearch) };
         var output = Text("Output:Type") is { } type
             ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
             : elasticsearch.Urls.Count > 0 ? OutputKind.Elasticsearch : OutputKind.Console;
@@ -170,11 +171,6 @@ internal sealed partial class AgentOptionsReader
         if (es.Username is not null && es.Password is null && es.PasswordFile is null)
         {
             Error("Elasticsearch:Password", $"is not set for user '{es.Username}' (expected Password or PasswordFile)", originKey: "Elasticsearch:Username");
-        }
-
-        if (es.Index is null && string.IsNullOrWhiteSpace(es.DataStream))
-        {
-            Error("Elasticsearch:DataStream", "is empty (expected a data stream name, or set Elasticsearch:Index)");
         }
 
         var logs = options.Logs;
