@@ -32,7 +32,8 @@ internal static class BulkItemProcessor
             return ItemResult.Other;
         }
 
-        var dataStream = existing?.IsDataStream ?? state.Templates.IsDataStream(name);
+        var template = existing is null ? state.Templates.Match(name) : null;
+        var dataStream = existing?.IsDataStream ?? template?.DataStream ?? false;
         if (dataStream && operation == BulkOperation.Index)
         {
             Failure(w, operation, name, item.Action.Id, 400, "illegal_argument_exception",
@@ -40,7 +41,7 @@ internal static class BulkItemProcessor
             return ItemResult.Other;
         }
 
-        var target = existing ?? state.Store.GetOrCreate(name, dataStream);
+        var target = existing ?? state.Store.GetOrCreate(name, template);
         var id = item.Action.Id ?? state.Dice.NextId();
         if (state.Dice.Roll(faults.ItemRejectionRatio))
         {
@@ -105,6 +106,14 @@ internal static class BulkItemProcessor
         {
             const string Missing = "data stream timestamp field [@timestamp] is missing";
             return ($"[1:{column}] failed to parse: {Missing}", Missing);
+        }
+
+        // ConstantKeywordFieldMapper: a value other than the mapping's fails the document.
+        if (target.ConstantFields.Count > 0
+            && target.CheckConstants(SourceInspector.ScalarValues(source, target.ConstantFields)) is ({ } value, var expected))
+        {
+            return ($"[1:{value.Column}] failed to parse field [{value.Path}] of type [constant_keyword] in document with id '{id}'. Preview of field's value: '{value.Text}'",
+                $"[constant_keyword] field [{value.Path}] only accepts values that are equal to the value defined in the mappings [{expected}], but got [{value.Text}]");
         }
 
         if (faults.MappingError is { } rule)

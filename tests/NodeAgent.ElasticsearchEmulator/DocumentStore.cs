@@ -15,8 +15,10 @@ internal sealed class DocumentStore(bool countOnly, TimeProvider time)
 
     /// <summary>Data streams and indices are created by the first write, as with Elasticsearch's defaults
     /// (<c>action.auto_create_index</c> true, and a matching template with <c>data_stream</c> for streams).</summary>
-    public TargetIndex GetOrCreate(string name, bool dataStream) =>
-        _targets.GetOrAdd(name, n => new TargetIndex(n, dataStream, time.GetUtcNow(), CountOnly));
+    /// <param name="template">The template it is created from, if one matches: whether it is a data stream, and its
+    /// <c>constant_keyword</c> fields.</param>
+    public TargetIndex GetOrCreate(string name, IndexTemplate? template) =>
+        _targets.GetOrAdd(name, n => new TargetIndex(n, template?.DataStream ?? false, time.GetUtcNow(), CountOnly, template?.ConstantKeywords));
 
     /// <summary>By the stream or index name, or by a data stream's backing index name.</summary>
     public TargetIndex? Find(string name) =>
@@ -31,13 +33,17 @@ internal sealed class TargetIndex
 {
     private readonly Dictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);
     private readonly bool _countOnly;
+
+    // The constant_keyword fields of its mapping and their values; null until the first document with the field.
+    private readonly Dictionary<string, string?> _constants;
     private long _nextSeqNo;
 
-    public TargetIndex(string name, bool dataStream, DateTimeOffset created, bool countOnly)
+    public TargetIndex(string name, bool dataStream, DateTimeOffset created, bool countOnly, IReadOnlyDictionary<string, string?>? constantKeywords = null)
     {
         Name = name;
         IsDataStream = dataStream;
         _countOnly = countOnly;
+        _constants = new Dictionary<string, string?>(constantKeywords ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
         // Elasticsearch names the first backing index .ds-<stream>-<creation date>-000001.
         WriteIndex = dataStream ? $".ds-{name}-{created:yyyy.MM.dd}-000001" : name;
         Uuid = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_')[..22];
@@ -60,6 +66,42 @@ internal sealed class TargetIndex
             {
                 return _documents.Count;
             }
+        }
+    }
+
+    /// <summary>The dotted paths of the <c>constant_keyword</c> fields of the mapping.</summary>
+    public IReadOnlyCollection<string> ConstantFields => _constants.Keys;
+
+    /// <summary>A constant_keyword field's value in the mapping: the template's, or the first document's.</summary>
+    public string? ConstantValue(string field)
+    {
+        lock (_constants)
+        {
+            return _constants.GetValueOrDefault(field);
+        }
+    }
+
+    /// <summary>The first of a document's constant_keyword values (in document order) that differs from the mapping's,
+    /// with the mapping's value; when none does, the document's values fix the fields the mapping has no value for
+    /// yet (Elasticsearch's dynamic mapping update of a <c>constant_keyword</c> without <c>value</c>).</summary>
+    public (FieldValue Value, string Expected)? CheckConstants(IReadOnlyList<FieldValue> values)
+    {
+        lock (_constants)
+        {
+            foreach (var value in values)
+            {
+                if (_constants.GetValueOrDefault(value.Path) is { } expected && !string.Equals(expected, value.Text, StringComparison.Ordinal))
+                {
+                    return (value, expected);
+                }
+            }
+
+            foreach (var value in values)
+            {
+                _constants[value.Path] ??= value.Text;
+            }
+
+            return null;
         }
     }
 

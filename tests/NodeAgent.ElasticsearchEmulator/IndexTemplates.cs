@@ -3,18 +3,28 @@ using System.Text.Json;
 
 namespace NodeAgent.ElasticsearchEmulation;
 
-/// <summary>Composable index templates, kept as sent. They matter for one decision: whether a new target becomes a
-/// data stream (the highest-priority matching template has <c>data_stream</c>).</summary>
+/// <summary>Composable index templates, kept as sent. They matter for two decisions about a new target: whether it
+/// becomes a data stream (the highest-priority matching template has <c>data_stream</c>), and which of its fields are
+/// <c>constant_keyword</c> (the template's own <c>template.mappings</c>; component templates are not emulated).</summary>
 internal sealed class IndexTemplates
 {
     // Elasticsearch 8 installs these with the stack templates (priority 100), which is why logs-*-* names become
-    // data streams on a fresh cluster without any template of ours.
+    // data streams on a fresh cluster without any template of ours. Their mappings (logs@mappings, metrics@mappings,
+    // synthetics@mappings with data-streams@mappings) make data_stream.* constant_keyword: type with its value, dataset
+    // and namespace fixed by the first document that has them.
     private static readonly IndexTemplate[] BuiltIn =
     [
-        new("logs", [], ["logs-*-*"], 100, true),
-        new("metrics", [], ["metrics-*-*"], 100, true),
-        new("synthetics", [], ["synthetics-*-*"], 100, true),
+        new("logs", [], ["logs-*-*"], 100, true, DataStreamFields("logs")),
+        new("metrics", [], ["metrics-*-*"], 100, true, DataStreamFields("metrics")),
+        new("synthetics", [], ["synthetics-*-*"], 100, true, DataStreamFields("synthetics")),
     ];
+
+    private static Dictionary<string, string?> DataStreamFields(string type) => new(StringComparer.Ordinal)
+    {
+        ["data_stream.type"] = type,
+        ["data_stream.dataset"] = null,
+        ["data_stream.namespace"] = null,
+    };
 
     private readonly ConcurrentDictionary<string, IndexTemplate> _templates = new(StringComparer.Ordinal);
 
@@ -49,7 +59,15 @@ internal sealed class IndexTemplates
         }
 
         var priority = root.TryGetProperty("priority", out var p) && p.TryGetInt64(out var value) ? value : 0;
-        var template = new IndexTemplate(name, body, patterns, priority, root.TryGetProperty("data_stream", out _));
+        var constants = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (root.TryGetProperty("template", out var inner) && inner.ValueKind == JsonValueKind.Object
+            && inner.TryGetProperty("mappings", out var mappings) && mappings.ValueKind == JsonValueKind.Object
+            && mappings.TryGetProperty("properties", out var properties))
+        {
+            CollectConstantKeywords(properties, "", constants);
+        }
+
+        var template = new IndexTemplate(name, body, patterns, priority, root.TryGetProperty("data_stream", out _), constants);
         if (createOnly && !_templates.TryAdd(name, template))
         {
             return $"index template [{name}] already exists";
@@ -61,19 +79,50 @@ internal sealed class IndexTemplates
 
     public IndexTemplate? Get(string name) => _templates.TryGetValue(name, out var template) ? template : null;
 
-    public bool IsDataStream(string index)
-    {
-        var match = _templates.Values.Concat(BuiltIn)
+    public bool IsDataStream(string index) => Match(index)?.DataStream ?? false;
+
+    /// <summary>The template a new index or data stream of this name is created from: the highest priority match.</summary>
+    public IndexTemplate? Match(string index) =>
+        _templates.Values.Concat(BuiltIn)
             .Where(t => t.Patterns.Any(pattern => Glob.Matches(pattern, index)))
             .OrderByDescending(t => t.Priority)
             .FirstOrDefault();
-        return match?.DataStream ?? false;
-    }
 
     public void Clear() => _templates.Clear();
+
+    // Object fields nest under "properties"; a name may also be dotted ("data_stream.dataset"), as Elasticsearch allows.
+    private static void CollectConstantKeywords(JsonElement properties, string prefix, Dictionary<string, string?> found)
+    {
+        if (properties.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var field in properties.EnumerateObject())
+        {
+            if (field.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var path = prefix + field.Name;
+            if (field.Value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("constant_keyword"))
+            {
+                found[path] = field.Value.TryGetProperty("value", out var value)
+                    ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                    : null;
+            }
+            else if (field.Value.TryGetProperty("properties", out var nested))
+            {
+                CollectConstantKeywords(nested, path + ".", found);
+            }
+        }
+    }
 }
 
-internal sealed record IndexTemplate(string Name, byte[] Body, IReadOnlyList<string> Patterns, long Priority, bool DataStream);
+/// <param name="ConstantKeywords">The template's <c>constant_keyword</c> fields by dotted path, with the value its
+/// mapping fixes, or null: the first document that has the field fixes it.</param>
+internal sealed record IndexTemplate(string Name, byte[] Body, IReadOnlyList<string> Patterns, long Priority, bool DataStream, IReadOnlyDictionary<string, string?> ConstantKeywords);
 
 /// <summary>Elasticsearch's simple wildcard match: <c>*</c> stands for any run of characters, nothing else is special.</summary>
 internal static class Glob

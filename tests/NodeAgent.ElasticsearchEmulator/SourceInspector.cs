@@ -70,6 +70,59 @@ internal static class SourceInspector
         return null;
     }
 
+    /// <summary>The scalar values whose dotted paths are among <paramref name="paths"/>, in document order, as text
+    /// (strings unquoted, numbers and booleans as written: what a keyword field takes), with their 1-based column.
+    /// <c>{"a":{"b":"x"}}</c> and <c>{"a.b":"x"}</c> both give <c>a.b</c>; nulls and array elements are left out.</summary>
+    public static List<FieldValue> ScalarValues(ReadOnlySpan<byte> source, IReadOnlyCollection<string> paths)
+    {
+        // Only a property whose last segment ends one of the paths is worth joining into a full path.
+        var leaves = paths.Select(p => p[(p.LastIndexOf('.') + 1)..]).ToHashSet(StringComparer.Ordinal);
+        var found = new List<FieldValue>();
+        var reader = new Utf8JsonReader(source);
+        var path = new List<string?>();
+        string? pending = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        pending = reader.GetString();
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        path.Add(pending);
+                        pending = null;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        if (path.Count > 0)
+                        {
+                            path.RemoveAt(path.Count - 1);
+                        }
+
+                        break;
+                    default:
+                        if (pending is not null && reader.TokenType != JsonTokenType.Null
+                            && leaves.Contains(pending[(pending.LastIndexOf('.') + 1)..])
+                            && Joined(path, pending) is var joined && paths.Contains(joined))
+                        {
+                            var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan);
+                            found.Add(new FieldValue(joined, text, reader.TokenStartIndex + 1));
+                        }
+
+                        pending = null;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The source was validated before.
+        }
+
+        return found;
+    }
+
     /// <summary>1-based column of the value of a (dotted) field, or 2 (just inside the object) when it is not found.</summary>
     public static long FieldColumn(ReadOnlySpan<byte> source, string dottedPath)
     {
@@ -143,3 +196,6 @@ internal static class SourceInspector
         return builder.Append(last).ToString();
     }
 }
+
+/// <summary>One field's value in a document source: its dotted path, its text, and the 1-based column where it starts.</summary>
+internal readonly record struct FieldValue(string Path, string Text, long Column);

@@ -84,6 +84,10 @@ internal sealed record LogsOptions(
     /// <summary>Logs:AllowedRoots: only regular files whose resolved path lies under one of these are read (the reader
     /// fills in <see cref="Tailing.LogRoots.Defaults"/> when the key is not set).</summary>
     public IReadOnlyList<string> AllowedRoots { get; init; } = Tailing.LogRoots.Standard;
+
+    /// <summary>The data stream every document names in <c>data_stream.*</c>: <c>Elasticsearch:DataStream</c>, or
+    /// null with <c>Elasticsearch:Index</c>.</summary>
+    public Shipping.DataStreamName? DataStream { get; init; } = Shipping.DataStreamName.Default;
 }
 
 /// <summary>The pod the agent runs in, from the downward API.</summary>

@@ -59,6 +59,7 @@ internal sealed partial class AgentOptionsReader
             AllowedRoots = List("Logs:AllowedRoots") is { Count: > 0 } roots ? roots : Tailing.LogRoots.Defaults(List("Logs:Include").Select(StaticDirectoryOf)),
         };
         var elasticsearch = ReadElasticsearch();
+        logs = logs with { DataStream = DocumentDataStream(elasticsearch) };
         var output = Text("Output:Type") is { } type
             ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
             : elasticsearch.Urls.Count > 0 ? OutputKind.Elasticsearch : OutputKind.Console;
@@ -187,11 +188,6 @@ internal sealed partial class AgentOptionsReader
         if (es.Username is not null && es.Password is null && es.PasswordFile is null)
         {
             Error("Elasticsearch:Password", $"is not set for user '{es.Username}' (expected Password or PasswordFile)", originKey: "Elasticsearch:Username");
-        }
-
-        if (es.Index is null && string.IsNullOrWhiteSpace(es.DataStream))
-        {
-            Error("Elasticsearch:DataStream", "is empty (expected a data stream name, or set Elasticsearch:Index)");
         }
 
         var logs = options.Logs;

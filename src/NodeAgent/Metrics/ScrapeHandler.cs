@@ -1,6 +1,7 @@
-using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using NodeAgent.Hosting;
 
 namespace NodeAgent.Metrics;
@@ -9,43 +10,71 @@ namespace NodeAgent.Metrics;
 /// <c>exclude[]</c>), and writes every family collected now.</summary>
 internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, IEnumerable<IAgentMetrics> agentMetrics) : IDisposable
 {
-    // The exposition buffer is kept between scrapes (scrapes are serialized anyway): a full node scrape is ~100 KiB,
-    // and allocating it each time would put a large-object allocation on every scrape.
-    private readonly ArrayBufferWriter<byte> _buffer = new(128 * 1024);
-    private readonly SemaphoreSlim _bufferInUse = new(1, 1);
+    // Rendering is serialized (the collectors run one scrape at a time anyway); sending is not. Each scrape renders
+    // into a buffer it owns until its response is sent, so a client that stops reading delays no other scrape.
+    private readonly ExpositionBuffers _buffers = new();
+    private readonly SemaphoreSlim _rendering = new(1, 1);
 
-    public void Dispose() => _bufferInUse.Dispose();
+    /// <summary>Kestrel's default minimum response rate (240 bytes/s after a 5 s grace) is budgeted per write, as
+    /// the write's size divided by the rate: a 4 MB body would let a client that stopped reading hold its
+    /// connection and the memory of its body for 4.6 hours. Here a scraper must take the body at
+    /// 256 KiB/s (2 Mbit/s: within Prometheus's default 10 s timeout, a body above 2.5 MB already needs more) and
+    /// never stall for longer than 10 s, that default timeout; else Kestrel closes the connection.</summary>
+    internal static readonly MinDataRate SlowestScraper = new(bytesPerSecond: 256 * 1024, gracePeriod: TimeSpan.FromSeconds(10));
+
+    // Writes of this size keep Kestrel's own copy of a large body at its response buffer (64 KiB by default) and
+    // let the rate above count from the last progress, not from the start of one multi-MB write.
+    private const int WriteChunk = 64 * 1024;
+
+    internal ExpositionBuffers Buffers => _buffers;
+
+    public void Dispose() => _rendering.Dispose();
 
     public async Task HandleAsync(HttpContext context)
-    {
-        await _bufferInUse.WaitAsync(context.RequestAborted);
-        try
-        {
-            _buffer.ResetWrittenCount();
-            await HandleLockedAsync(context, _buffer);
-        }
-        finally
-        {
-            _bufferInUse.Release();
-        }
-    }
-
-    private async Task HandleLockedAsync(HttpContext context, ArrayBufferWriter<byte> buffer)
     {
         var request = context.Request;
         var response = context.Response;
         var selection = CollectorSelection.Select(registry.Enabled, request.Query["collect[]"], request.Query["exclude[]"]);
         if (selection.Error is { } error)
         {
-            response.StatusCode = StatusCodes.Status400BadRequest;
-            response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync(error + "\n", context.RequestAborted);
+            await WritePlainAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 
-        var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
-        var writer = new MetricWriter(buffer, format);
-        await runner.WriteAsync(selection.Collectors, writer, context.RequestAborted);
+        if (_buffers.TryRent() is not { } buffer)
+        {
+            response.Headers.RetryAfter = "1";
+            await WritePlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"{ExpositionBuffers.MaxInFlight} scrapes are in flight already; try again later");
+            return;
+        }
+
+        try
+        {
+            var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
+            await _rendering.WaitAsync(context.RequestAborted);
+            try
+            {
+                await RenderAsync(selection.Collectors, new MetricWriter(buffer, format), context.RequestAborted);
+            }
+            finally
+            {
+                _rendering.Release();
+            }
+
+            response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;
+            response.Headers.Vary = "Accept, Accept-Encoding";
+            await SendAsync(context, buffer.WrittenMemory);
+        }
+        finally
+        {
+            // Kestrel copies what is written into its own buffers before a write returns: the buffer is free now.
+            _buffers.Return(buffer);
+        }
+    }
+
+    private async Task RenderAsync(IReadOnlyList<INodeCollector> collectors, MetricWriter writer, CancellationToken cancellation)
+    {
+        await runner.WriteAsync(collectors, writer, cancellation);
         WriteBuildInfo(writer);
         foreach (var metrics in agentMetrics)
         {
@@ -53,20 +82,39 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
         }
 
         writer.Finish();
+    }
 
-        response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;
-        response.Headers.Vary = "Accept, Accept-Encoding";
-        if (AcceptsGzip(request.Headers.AcceptEncoding.ToString()))
+    private static async Task SendAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        // HTTP/1.x only: an HTTP/2 request has no per-request rate (the server-wide limit and flow control apply).
+        if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
         {
+            rate.MinDataRate = SlowestScraper;
+        }
+
+        var response = context.Response;
+        var cancellation = context.RequestAborted;
+        if (AcceptsGzip(context.Request.Headers.AcceptEncoding.ToString()))
+        {
+            // The compressor writes its output to the response in pieces of its own buffer's size.
             response.Headers.ContentEncoding = "gzip";
             await using var gzip = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
-            await gzip.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            await gzip.WriteAsync(body, cancellation);
+            return;
         }
-        else
+
+        response.ContentLength = body.Length;
+        for (var offset = 0; offset < body.Length; offset += WriteChunk)
         {
-            response.ContentLength = buffer.WrittenCount;
-            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            await response.Body.WriteAsync(body.Slice(offset, Math.Min(WriteChunk, body.Length - offset)), cancellation);
         }
+    }
+
+    private static Task WritePlainAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
     }
 
     /// <summary>Prometheus asks for OpenMetrics with <c>application/openmetrics-text</c> in Accept (with a q-value

@@ -375,7 +375,7 @@ internal sealed partial class Discovery
     private DocumentContext Context(string path)
     {
         var pod = PodLogPath.TryParseSymlink(path, ResolveLink(path), out var info) || PodLogPath.TryParse(path, out info) ? info : null;
-        return DocumentContext.Create(_nodeName, path, pod, parseJson: _options.ParseJson);
+        return new DocumentContext(_nodeName, path, pod, _options.DataStream, AgentVersion.Current, parseJson: _options.ParseJson);
     }
 
     private static string ResolveLink(string path)

@@ -128,11 +128,26 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Elasticsearch:Username=elastic", "command line: Elasticsearch:Password: is not set for user 'elastic'")]
     [InlineData("--Elasticsearch:PasswordFile=/nonexistent/secret", "command line: Elasticsearch:PasswordFile: file /nonexistent/secret does not exist")]
     [InlineData("--Logging:Level=Verbose", "command line: Logging:Level: 'Verbose' is not one of")]
+    [InlineData("--Elasticsearch:DataStream=logs-my-app-prod", "command line: Elasticsearch:DataStream: 'logs-my-app-prod' is not a data stream name: it has 4 dash-separated parts, not 3 (expected <type>-<dataset>-<namespace>")]
+    [InlineData("--Elasticsearch:DataStream=logs-myapp", "command line: Elasticsearch:DataStream: 'logs-myapp' is not a data stream name: it has 2 dash-separated parts, not 3")]
+    [InlineData("--Elasticsearch:DataStream=logs-MyApp-prod", "command line: Elasticsearch:DataStream: 'logs-MyApp-prod' is not a data stream name: Elasticsearch index names are lower case")]
     public void Invalid_values_name_the_key_and_what_was_expected(string argument, string expected)
     {
         var report = Read(arguments: [argument]);
         Assert.False(report.IsValid);
         Assert.Contains(report.Errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_data_stream_documents_name_follows_the_target()
+    {
+        Assert.Equal(new NodeAgent.Shipping.DataStreamName("logs", "kubernetes.container_logs", "default"), Read().Options!.Logs.DataStream);
+        Assert.Equal(new NodeAgent.Shipping.DataStreamName("logs", "myapp", "prod"), Read(arguments: ["--Elasticsearch:DataStream=logs-myapp-prod"]).Options!.Logs.DataStream);
+
+        // An index, alias or differently named stream: the documents name no data stream, and the unused key is not checked.
+        var index = Read(arguments: ["--Elasticsearch:Index=app-logs-%{+yyyy.MM.dd}", "--Elasticsearch:DataStream=unused"]);
+        Assert.True(index.IsValid, string.Join("\n", index.Errors));
+        Assert.Null(index.Options!.Logs.DataStream);
     }
 
     [Fact]

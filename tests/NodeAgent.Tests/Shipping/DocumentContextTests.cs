@@ -27,8 +27,45 @@ public sealed class DocumentContextTests
     [InlineData("-a-b")]
     [InlineData("")]
     [InlineData(null)]
-    public void Names_outside_the_data_stream_scheme_are_refused(string? name) =>
+    [InlineData("logs-MyApp-prod")]
+    [InlineData("logs-my app-prod")]
+    [InlineData("logs-app:web-prod")]
+    [InlineData("logs-app#1-prod")]
+    [InlineData("_logs-app-prod")]
+    public void Names_outside_the_data_stream_scheme_are_refused(string? name)
+    {
         Assert.False(DataStreamName.TryParse(name, out _));
+        Assert.NotNull(DataStreamName.Problem(name));
+    }
+
+    [Fact]
+    public void Dataset_and_namespace_are_at_most_100_characters()
+    {
+        Assert.True(DataStreamName.TryParse($"logs-{new string('d', 100)}-{new string('n', 100)}", out _));
+        Assert.Equal("dataset and namespace are at most 100 characters", DataStreamName.Problem($"logs-{new string('d', 101)}-prod"));
+    }
+
+    [Fact]
+    public void A_configured_data_stream_is_what_the_documents_name()
+    {
+        var context = new DocumentContext("node-a", "/var/log/containers/x.log", Pod, new DataStreamName("logs", "myapp", "prod"), "1.0.0");
+        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.EncodedTail));
+        var dataStream = document.RootElement.GetProperty("data_stream");
+        Assert.Equal("logs", dataStream.GetProperty("type").GetString());
+        Assert.Equal("myapp", dataStream.GetProperty("dataset").GetString());
+        Assert.Equal("prod", dataStream.GetProperty("namespace").GetString());
+        Assert.Equal("myapp", document.RootElement.GetProperty("event").GetProperty("dataset").GetString());
+    }
+
+    [Fact]
+    public void Without_a_data_stream_documents_carry_no_data_stream_fields()
+    {
+        var context = new DocumentContext("node-a", "/var/log/containers/x.log", Pod, null, "1.0.0");
+        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.EncodedTail));
+        Assert.False(document.RootElement.TryGetProperty("data_stream", out _));
+        Assert.Equal("kubernetes.container_logs", document.RootElement.GetProperty("event").GetProperty("dataset").GetString());
+        Assert.Null(context.With(null, parseJson: true).DataStream);
+    }
 
     [Fact]
     public void The_default_data_stream_is_the_contracts_default_target()
@@ -103,5 +140,5 @@ public sealed class DocumentContextTests
 
     [Fact]
     public void A_default_data_stream_value_is_refused() =>
-        Assert.Throws<ArgumentNullException>(() => new DocumentContext("n", "/p.log", null, default, "1"));
+        Assert.Throws<ArgumentNullException>(() => new DocumentContext("n", "/p.log", null, default(DataStreamName), "1"));
 }
