@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Parsing;
+using NodeAgent.Tailing;
+
+namespace NodeAgent.Shipping.Elasticsearch;
+
+/// <summary>What the output does with a document that will never be stored: written to the dead-letter file with its
+/// reason, counted, acknowledged; said in the log at most once a minute, never for the agent's own lines.</summary>
+internal sealed partial class ElasticsearchOutput
+{
+    /// <summary>A record that cannot become a document at all is dead-lettered alone, as it was read, with the reason;
+    /// it is acknowledged, so it neither blocks its file nor comes back after a restart.</summary>
+    private void Unencodable(FileTail tail, LogRecord record, string reason)
+    {
+        var result = new BulkItemResult(0, "encoding_failed", reason);
+        var document = new System.Buffers.ArrayBufferWriter<byte>(record.Message.Length + 256);
+        using (var json = new Utf8JsonWriter(document, EcsDocumentWriter.Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("@timestamp"u8, record.Timestamp.Span);
+            json.WriteString("message"u8, record.Message.Span);
+            json.WriteStartObject("log"u8);
+            json.WriteNumber("offset"u8, record.StartOffset);
+            json.WriteStartObject("file"u8);
+            json.WriteString("path"u8, tail.Path);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        WriteDeadLetter(document.WrittenSpan, result, tail, record.StartOffset);
+        _acknowledgements.Delivered(tail, record.StartOffset);
+    }
+
+    private void DeadLetter(BulkRequest request, BulkItem item, BulkItemResult result)
+    {
+        var lines = request.Body.Span.Slice(item.BodyStart, item.BodyLength);
+        var document = lines[(lines.IndexOf((byte)'\n') + 1)..].TrimEnd((byte)'\n');
+        WriteDeadLetter(document, result, item.Tail, item.StartOffset);
+    }
+
+    private void WriteDeadLetter(ReadOnlySpan<byte> document, BulkItemResult result, FileTail tail, long offset)
+    {
+        try
+        {
+            _deadLetters.Write(document, result, _client.Target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_documentWarnings.ShouldLog("dead_letter_failed", out var unsaid))
+            {
+                Log.DeadLetterFailed(_logger, _deadLetters.FilePath, e.Message, unsaid);
+            }
+        }
+
+        _statistics.Documents("dead_lettered");
+        _statistics.DeadLettered(result.ErrorType ?? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (ShouldWarn(tail, "dead_lettered", out var suppressed))
+        {
+            Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", tail.Path, offset, suppressed);
+        }
+    }
+
+    /// <summary>Per-document warnings: at most one a minute of each kind, and none for the agent's own lines.</summary>
+    private bool ShouldWarn(FileTail tail, string kind, out long unsaid)
+    {
+        unsaid = 0;
+        return !tail.IsOwnLog && _documentWarnings.ShouldLog(kind, out unsaid);
+    }
+}
