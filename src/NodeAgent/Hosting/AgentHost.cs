@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,20 @@ internal static partial class AgentHost
 {
     public static async Task<int> RunAsync(AgentOptions options, IReadOnlyList<string> warnings)
     {
+        // .NET's default action for SIGHUP ends the process, as SIGTERM's does: a closed terminal, or an operator used
+        // to "kill -HUP reloads the configuration", would take node metrics and log shipping down. Until configuration
+        // reload exists the signal is logged and ignored. Registered first, so no moment of start-up is exposed; the
+        // log line waits for the logger.
+        ILogger? hangupLogger = null;
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (Volatile.Read(ref hangupLogger) is { } log)
+            {
+                Log.HangupIgnored(log);
+            }
+        });
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 
         // The configuration was read and validated from the contract's sources; nothing else (ASPNETCORE_URLS,
@@ -44,6 +59,7 @@ internal static partial class AgentHost
         Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options, app.Services.GetService<FileServer>());
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent");
+        Volatile.Write(ref hangupLogger, logger);
         foreach (var warning in warnings)
         {
             Log.ConfigurationWarning(logger, warning);
@@ -115,6 +131,9 @@ internal static partial class AgentHost
 
         [LoggerMessage(6, LogLevel.Information, "Enabled collectors not implemented in this build (see README): {Collectors}", EventName = "CollectorsNotImplemented")]
         public static partial void CollectorsNotImplemented(ILogger logger, string collectors);
+
+        [LoggerMessage(7, LogLevel.Information, "SIGHUP received and ignored: configuration reload is not supported yet, the running configuration stays (restart the agent to apply a change)", EventName = "HangupIgnored")]
+        public static partial void HangupIgnored(ILogger logger);
 
         [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
         public static partial void ListenFailed(ILogger logger, string address, string reason);
