@@ -199,6 +199,30 @@ public sealed class AgentLifecycleTests
     }
 
     [Fact]
+    public async Task A_listen_address_that_cannot_be_bound_exits_1_naming_it_instead_of_crashing()
+    {
+        // [::2] is no address of this machine (nor routable): bind(2) fails with EADDRNOTAVAIL, or EAFNOSUPPORT where
+        // IPv6 is off; either way before start-up completes, and nothing is sent anywhere.
+        using var config = new AgentConfig();
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath, $"--Http:ListenAddress=[::2]:{config.Port}");
+
+        Assert.Equal(1, exitCode);
+        var output = stdout.Concat(stderr).ToList();
+        Assert.Contains(output, l => l.Contains($"Http:ListenAddress [::2]:{config.Port} cannot be used", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_cannot_be_created_exits_1_naming_it()
+    {
+        using var config = new AgentConfig(json => json["Logs"]!["StatePath"] = "/proc/node-agent-nope/state");
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(stdout.Concat(stderr), l => l.Contains("Logs:StatePath /proc/node-agent-nope/state cannot be created", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Version_prints_the_version()
     {
         var (exitCode, stdout, _) = await AgentProcess.RunToExitAsync("--version");
