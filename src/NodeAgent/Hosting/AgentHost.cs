@@ -98,6 +98,11 @@ internal static partial class AgentHost
         {
             await app.RunAsync();
         }
+        catch (OperationCanceledException) when (!started && lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM (or a failed service, below) while the host was starting its services: the start is abandoned,
+            // which is a stop, not a failure of its own.
+        }
         catch (Exception e) when (!started && IsListenFailure(e))
         {
             Log.ListenFailed(logger, options.ListenAddress.ToString(), e.Message);

@@ -45,6 +45,25 @@ public sealed class AgentHostExitCodeTests
         Assert.Equal(ExitCodes.Clean, await RunWith(sp => new StopsOnceStarted(sp.GetRequiredService<IHostApplicationLifetime>())));
     }
 
+    [Fact]
+    public async Task A_stop_asked_for_while_starting_exits_0()
+    {
+        Assert.Equal(ExitCodes.Clean, await RunWith(sp => new StopsWhileStarting(sp.GetRequiredService<IHostApplicationLifetime>())));
+    }
+
+    /// <summary>Stands for SIGTERM arriving while the host starts its services: the lifetime is told to stop
+    /// (as the console lifetime does on the signal) before start-up completes.</summary>
+    private sealed class StopsWhileStarting(IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class Faulting(IHostApplicationLifetime lifetime, bool synchronously) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
