@@ -38,4 +38,14 @@ if (invocation.Verb == Verb.CheckConfig)
     return ExitCodes.Clean;
 }
 
-return await AgentHost.RunAsync(report.Options!, report.Warnings);
+try
+{
+    return await AgentHost.RunAsync(report.Options!, report.Warnings);
+}
+catch (Exception e)
+{
+    // Before the agent's logger exists (building the host): an unhandled exception would abort the process (SIGABRT,
+    // a core dump); a failure is exit 1, whatever it is.
+    Console.Error.WriteLine($"node-agent: fatal: {e}");
+    return ExitCodes.Fatal;
+}

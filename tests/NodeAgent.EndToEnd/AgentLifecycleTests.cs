@@ -9,6 +9,8 @@ namespace NodeAgent.EndToEnd;
 /// configuration with exit code 2.</summary>
 public sealed class AgentLifecycleTests
 {
+    private const int SigHup = 1;
+
     [Fact]
     public async Task Serves_health_readiness_metrics_and_index_on_the_configured_address()
     {
@@ -100,6 +102,31 @@ public sealed class AgentLifecycleTests
     }
 
     [Fact]
+    public async Task A_hangup_signal_is_logged_and_ignored_and_the_agent_keeps_serving_until_SIGTERM()
+    {
+        using var config = new AgentConfig();
+        await using var agent = await config.StartAgentAsync();
+        using var http = new HttpClient { BaseAddress = config.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+
+        // .NET's default action for SIGHUP ends the process, as SIGTERM does; a terminal closing, or an operator used
+        // to "kill -HUP reloads the configuration", must not take node metrics down.
+        for (var hangups = 1; hangups <= 2; hangups++)
+        {
+            agent.Signal(SigHup);
+            await WaitForAsync(() => agent.Logs.Count(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)) >= hangups, TimeSpan.FromSeconds(10));
+            using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        agent.Signal(AgentProcess.SigTerm);
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        var hangup = agent.Logs.Where(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, hangup.Count);
+        Assert.All(hangup, l => Assert.Contains("\"level\":\"info\"", l, StringComparison.Ordinal));
+        Assert.Contains(agent.Logs, l => l.Contains("\"event\":\"Stopped\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Logs_are_json_lines_and_a_scrape_writes_none()
     {
         using var config = new AgentConfig();
@@ -172,11 +199,45 @@ public sealed class AgentLifecycleTests
     }
 
     [Fact]
+    public async Task A_listen_address_that_cannot_be_bound_exits_1_naming_it_instead_of_crashing()
+    {
+        // [::2] is no address of this machine (nor routable): bind(2) fails with EADDRNOTAVAIL, or EAFNOSUPPORT where
+        // IPv6 is off; either way before start-up completes, and nothing is sent anywhere.
+        using var config = new AgentConfig();
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath, $"--Http:ListenAddress=[::2]:{config.Port}");
+
+        Assert.Equal(1, exitCode);
+        var output = stdout.Concat(stderr).ToList();
+        Assert.Contains(output, l => l.Contains($"Http:ListenAddress [::2]:{config.Port} cannot be used", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_cannot_be_created_exits_1_naming_it()
+    {
+        using var config = new AgentConfig(json => json["Logs"]!["StatePath"] = "/proc/node-agent-nope/state");
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(stdout.Concat(stderr), l => l.Contains("Logs:StatePath /proc/node-agent-nope/state cannot be created", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Version_prints_the_version()
     {
         var (exitCode, stdout, _) = await AgentProcess.RunToExitAsync("--version");
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^node-agent \d+\.\d+\.\d+", Assert.Single(stdout));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not true within {timeout.TotalSeconds}s");
+            await Task.Delay(50);
+        }
     }
 }

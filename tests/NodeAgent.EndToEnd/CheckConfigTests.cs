@@ -63,4 +63,26 @@ public sealed class CheckConfigTests
         var everything = check.Stdout.Concat(check.Stderr).Concat(agent.Stdout).Concat(agent.Stderr).Concat(pages);
         Assert.DoesNotContain(everything, text => text.Contains(Password, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_url_holding_credentials_is_refused_with_exit_2_by_check_config_and_run_without_printing_them()
+    {
+        using var config = new AgentConfig(json => json["Elasticsearch"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Urls"] = new System.Text.Json.Nodes.JsonArray($"https://ingest:{Password}@127.0.0.1:9"),
+        });
+
+        foreach (var verb in new[] { "check-config", "run" })
+        {
+            var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync(verb, "--config", config.FilePath);
+
+            Assert.Equal(2, exitCode);
+            Assert.Empty(stdout);
+            var error = Assert.Single(stderr);
+            Assert.StartsWith($"node-agent: invalid configuration: {config.FilePath}: Elasticsearch:Urls: 'https://<redacted>@127.0.0.1:9' holds credentials", error, StringComparison.Ordinal);
+            Assert.Contains("Elasticsearch:Username", error, StringComparison.Ordinal);
+            Assert.Contains("Elasticsearch:PasswordFile", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, error, StringComparison.Ordinal);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,23 @@ namespace NodeAgent.Hosting;
 /// <summary>Builds and runs the one process: Kestrel (slim builder), systemd integration, the agent's services.</summary>
 internal static partial class AgentHost
 {
-    public static async Task<int> RunAsync(AgentOptions options, IReadOnlyList<string> warnings)
+    /// <param name="addServices">Tests only: services added after the agent's own.</param>
+    public static async Task<int> RunAsync(AgentOptions options, IReadOnlyList<string> warnings, Action<IServiceCollection>? addServices = null)
     {
+        // .NET's default action for SIGHUP ends the process, as SIGTERM's does: a closed terminal, or an operator used
+        // to "kill -HUP reloads the configuration", would take node metrics and log shipping down. Until configuration
+        // reload exists the signal is logged and ignored. Registered first, so no moment of start-up is exposed; the
+        // log line waits for the logger.
+        ILogger? hangupLogger = null;
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (Volatile.Read(ref hangupLogger) is { } log)
+            {
+                Log.HangupIgnored(log);
+            }
+        });
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 
         // The configuration was read and validated from the contract's sources; nothing else (ASPNETCORE_URLS,
@@ -41,11 +57,13 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(sp => new CollectorRunner(options.Metrics.CollectorTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CollectorRunner>>()));
         builder.Services.AddSingleton<ScrapeHandler>();
         LogPipeline.Register(builder.Services, options);
+        addServices?.Invoke(builder.Services);
 
         await using var app = builder.Build();
         Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options, app.Services.GetService<FileServer>());
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent");
+        Volatile.Write(ref hangupLogger, logger);
         foreach (var warning in warnings)
         {
             Log.ConfigurationWarning(logger, warning);
@@ -57,20 +75,87 @@ internal static partial class AgentHost
             Log.CollectorsNotImplemented(logger, string.Join(", ", registry.NotImplemented));
         }
 
+        if (options.Logs.Enabled && StatePathProblem(options.Logs.StatePath) is { } problem)
+        {
+            Log.StatePathUnusable(logger, options.Logs.StatePath, problem);
+            return ExitCodes.Fatal;
+        }
+
+        var started = false;
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStarted.Register(() => Log.Started(logger, AgentVersion.Current, options.NodeName, $"http://{options.ListenAddress}"));
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            started = true;
+            Log.Started(logger, AgentVersion.Current, options.NodeName, $"http://{options.ListenAddress}");
+        });
         lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         lifetime.ApplicationStopped.Register(() => Log.Stopped(logger));
 
+        // Taken now: RunAsync disposes the host, and its service provider with it.
+        var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+
+        // Exit 0 means "stopped because asked to" (SIGTERM, SIGINT): systemd's Restart=on-failure and anyone reading the
+        // exit code rely on every failure, before start-up completes or after, exiting 1 instead.
         try
         {
             await app.RunAsync();
-            return ExitCodes.Clean;
         }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (OperationCanceledException) when (!started && lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM (or a failed service, below) while the host was starting its services: the start is abandoned,
+            // which is a stop, not a failure of its own.
+        }
+        catch (Exception e) when (!started && IsListenFailure(e))
         {
             Log.ListenFailed(logger, options.ListenAddress.ToString(), e.Message);
             return ExitCodes.Fatal;
+        }
+        catch (Exception e)
+        {
+            Log.HostFailed(logger, started ? "while running" : "before start-up completed", e.Message, e);
+            return ExitCodes.Fatal;
+        }
+
+        // On .NET 10 a BackgroundService that throws stops the host (BackgroundServiceExceptionBehavior.StopHost) and
+        // RunAsync returns as after SIGTERM: only the service's task tells the two apart.
+        var faulted = backgroundServices.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+        foreach (var service in faulted)
+        {
+            var exception = service.ExecuteTask!.Exception!.GetBaseException();
+            Log.ServiceFailed(logger, service.GetType().Name, exception.Message, exception);
+        }
+
+        return faulted.Count == 0 ? ExitCodes.Clean : ExitCodes.Fatal;
+    }
+
+    /// <summary>A bind(2) that fails: Kestrel wraps EADDRINUSE, other errors (EADDRNOTAVAIL, EACCES below port 1024)
+    /// come as they are.</summary>
+    private static bool IsListenFailure(Exception e) =>
+        e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }
+        || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+        || e is System.Net.Sockets.SocketException;
+
+    /// <summary>Why the state directory cannot be created, or null. Created 0700 when missing: it holds the checkpoints
+    /// and the dead-letter file (full log lines). A directory that cannot even be created means every checkpoint save
+    /// would fail while the agent looked healthy: better a start-up failure that names it.</summary>
+    private static string? StatePathProblem(string path)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
         }
     }
 
@@ -117,6 +202,18 @@ internal static partial class AgentHost
 
         [LoggerMessage(6, LogLevel.Information, "Enabled collectors not implemented in this build (see README): {Collectors}", EventName = "CollectorsNotImplemented")]
         public static partial void CollectorsNotImplemented(ILogger logger, string collectors);
+
+        [LoggerMessage(7, LogLevel.Information, "SIGHUP received and ignored: configuration reload is not supported yet, the running configuration stays (restart the agent to apply a change)", EventName = "HangupIgnored")]
+        public static partial void HangupIgnored(ILogger logger);
+
+        [LoggerMessage(8, LogLevel.Critical, "Logs:StatePath {Path} cannot be created: {Reason}", EventName = "StatePathUnusable")]
+        public static partial void StatePathUnusable(ILogger logger, string path, string reason);
+
+        [LoggerMessage(9, LogLevel.Critical, "The agent failed {When}: {Reason}", EventName = "HostFailed")]
+        public static partial void HostFailed(ILogger logger, string when, string reason, Exception exception);
+
+        [LoggerMessage(10, LogLevel.Critical, "{Service} failed and stopped the agent: {Reason}", EventName = "ServiceFailed")]
+        public static partial void ServiceFailed(ILogger logger, string service, string reason, Exception exception);
 
         [LoggerMessage(5, LogLevel.Critical, "Http:ListenAddress {Address} cannot be used: {Reason}", EventName = "ListenFailed")]
         public static partial void ListenFailed(ILogger logger, string address, string reason);

@@ -42,7 +42,16 @@ internal sealed partial class AgentOptionsReader
         try
         {
             var config = k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
-            return string.IsNullOrWhiteSpace(config.Host) ? "its current context names no cluster server" : null;
+            if (string.IsNullOrWhiteSpace(config.Host))
+            {
+                return "its current context names no cluster server";
+            }
+
+            // The server URL is logged when the watch starts: credentials belong in the kubeconfig's user entry.
+            return Uri.TryCreate(config.Host, UriKind.Absolute, out var server) && server.UserInfo.Length > 0
+                ? $"its cluster server {WithoutUserInfo(config.Host)} holds credentials (user info before '@'); "
+                    + "put them in the kubeconfig's user entry (token, client certificate or username/password)"
+                : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

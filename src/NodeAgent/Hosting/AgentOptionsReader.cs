@@ -94,11 +94,12 @@ internal sealed partial class AgentOptionsReader
         {
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             {
+                RefuseUserInfo("Elasticsearch:Urls", url, uri);
                 urls.Add(uri);
             }
             else
             {
-                Error("Elasticsearch:Urls", $"'{url}' is not an http:// or https:// URL");
+                Error("Elasticsearch:Urls", $"'{WithoutUserInfo(url)}' is not an http:// or https:// URL");
             }
         }
 

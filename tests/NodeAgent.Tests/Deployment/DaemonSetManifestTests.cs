@@ -93,10 +93,13 @@ public sealed class DaemonSetManifestTests
     }
 
     [Fact]
-    public void DaemonSet_RunsOnEveryLinuxNode_InTheHostsNamespaces()
+    public void DaemonSet_RunsOnEveryLinuxNode_InTheHostsNetworkButNotItsPidNamespace()
     {
         Assert.Equal("true", Str(PodSpec, "hostNetwork"));
-        Assert.Equal("true", Str(PodSpec, "hostPID"));
+        // /host/proc shows the host's PID namespace anyway; sharing it would let uid 0 signal the host's root processes.
+        Assert.Null(Find(PodSpec, "hostPID"));
+        Assert.Null(Find(PodSpec, "hostIPC"));
+        Assert.Null(Find(PodSpec, "shareProcessNamespace"));
         Assert.Equal("ClusterFirstWithHostNet", Str(PodSpec, "dnsPolicy"));
         Assert.Equal("linux", Str(PodSpec, "nodeSelector", "kubernetes.io/os"));
         Assert.Equal("system-node-critical", Str(PodSpec, "priorityClassName"));
@@ -106,8 +109,11 @@ public sealed class DaemonSetManifestTests
         Assert.Null(Find(toleration, "key"));
         Assert.Null(Find(toleration, "effect"));
 
-        var nodeName = Named(Seq(Container, "env"), "NODE_NAME");
-        Assert.Equal("spec.nodeName", Str(nodeName, "valueFrom", "fieldRef", "fieldPath"));
+        var env = Seq(Container, "env");
+        Assert.Equal("spec.nodeName", Str(Named(env, "NODE_NAME"), "valueFrom", "fieldRef", "fieldPath"));
+        // The agent recognises its own pod's log files from these (issue 11, point 1).
+        Assert.Equal("metadata.name", Str(Named(env, "POD_NAME"), "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("metadata.namespace", Str(Named(env, "POD_NAMESPACE"), "valueFrom", "fieldRef", "fieldPath"));
 
         Assert.Equal("ghcr.io/node-agent/node-agent:0.1.0", Str(Container, "image"));
     }
@@ -119,6 +125,8 @@ public sealed class DaemonSetManifestTests
         (string Host, string Mount, bool ReadOnly)[] expected =
         [
             ("/var/log", "/var/log", true),
+            // cri-dockerd's 0.log symlinks point here: mounted at the same path, so they resolve inside the pod.
+            ("/var/lib/docker/containers", "/var/lib/docker/containers", true),
             ("/proc", "/host/proc", true),
             ("/sys", "/host/sys", true),
             ("/", "/host/root", true),
@@ -136,7 +144,25 @@ public sealed class DaemonSetManifestTests
             var mount = Assert.Single(mounts.Cast<YamlMappingNode>(), m => Str(m, "name") == Str(volume, "name"));
             Assert.Equal(mountPath, Str(mount, "mountPath"));
             Assert.True(readOnly == (Text(Find(mount, "readOnly")) == "true"), $"{host} at {mountPath}: readOnly should be {readOnly}");
+
+            // Recursively read-only where the runtime can: readOnly alone leaves the file systems mounted below the
+            // path on the host (cgroup, bpf under /sys...) writable. The API refuses it with mount propagation, and
+            // on a writable mount.
+            var propagation = Text(Find(mount, "mountPropagation"));
+            var recursive = Text(Find(mount, "recursiveReadOnly"));
+            if (readOnly && propagation is null or "None")
+            {
+                Assert.True(recursive == "IfPossible", $"{host} at {mountPath}: recursiveReadOnly should be IfPossible, not {recursive ?? "unset"}");
+            }
+            else
+            {
+                Assert.True(recursive is null, $"{host} at {mountPath}: recursiveReadOnly must be unset with readOnly {readOnly} and mountPropagation {propagation}");
+            }
         }
+
+        // Only the host root needs propagation (mounts made after the pod started must reach statfs): every other
+        // host mount is recursively read-only.
+        Assert.Equal(["/host/root"], mounts.Cast<YamlMappingNode>().Where(m => Find(m, "mountPropagation") is not null).Select(m => Str(m, "mountPath")));
 
         var root = Assert.Single(mounts.Cast<YamlMappingNode>(), m => Str(m, "mountPath") == "/host/root");
         Assert.Equal("HostToContainer", Str(root, "mountPropagation"));
@@ -161,17 +187,43 @@ public sealed class DaemonSetManifestTests
     }
 
     [Fact]
-    public void DaemonSet_ContainerIsLockedDown_WithOnlyDacReadSearch()
+    public void DaemonSet_ContainerIsLockedDown_WithNoCapabilityAtAll()
     {
         var security = Map(Container, "securityContext");
         Assert.Equal("true", Str(security, "readOnlyRootFilesystem"));
         Assert.Equal("false", Str(security, "allowPrivilegeEscalation"));
+        // uid 0 reads the 0640 root-owned log files as their owner: no CAP_DAC_READ_SEARCH, no CAP_DAC_OVERRIDE.
         Assert.Equal("0", Str(security, "runAsUser"));
         Assert.Equal("false", Str(security, "runAsNonRoot"));
         Assert.Null(Find(security, "privileged"));
         Assert.Equal(["ALL"], Strings(security, "capabilities", "drop"));
-        Assert.Equal(["DAC_READ_SEARCH"], Strings(security, "capabilities", "add"));
+        Assert.Null(Find(security, "capabilities", "add"));
         Assert.Equal("RuntimeDefault", Str(security, "seccompProfile", "type"));
+        // Nothing at the pod level loosens it again.
+        Assert.Null(Find(PodSpec, "securityContext", "sysctls"));
+        Assert.Null(Find(PodSpec, "securityContext", "supplementalGroups"));
+    }
+
+    [Fact]
+    public void Readme_SaysWhatEachRemainingPrivilegeIsFor()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoRoot, "README.md"));
+        var start = readme.IndexOf("\n## Deploy on Kubernetes\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no \"Deploy on Kubernetes\" section");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = readme[start..(end < 0 ? readme.Length : end)];
+
+        // One row of the privileges table per remaining privilege: the host network, the uid, each host path.
+        var privileges = new List<string> { "`hostNetwork`", "uid 0" };
+        privileges.AddRange(Seq(PodSpec, "volumes").Cast<YamlMappingNode>()
+            .Where(v => Find(v, "hostPath") is not null)
+            .Select(v => $"`{Str(v, "hostPath", "path")}`"));
+        foreach (var privilege in privileges)
+        {
+            Assert.True(section.Contains($"\n| {privilege}", StringComparison.Ordinal), $"README's deployment section has no row saying what {privilege} is for");
+        }
+
+        Assert.Contains("`recursiveReadOnly: IfPossible`", section, StringComparison.Ordinal);
     }
 
     [Fact]

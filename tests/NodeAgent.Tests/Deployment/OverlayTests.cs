@@ -39,6 +39,11 @@ public sealed class OverlayTests
         var daemonSet = roots.Single(r => Text(r, "kind") == "DaemonSet");
         var pod = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)daemonSet["spec"])["template"])["spec"];
         var container = (YamlMappingNode)((YamlSequenceNode)pod["containers"]).Children.Single();
+        // An overlay adds credentials, never privileges: the base's lockdown (issue 11, point 12) reaches it whole.
+        var capabilities = (YamlMappingNode)((YamlMappingNode)container["securityContext"])["capabilities"];
+        Assert.Equal("ALL", Assert.IsType<YamlScalarNode>(Assert.Single(((YamlSequenceNode)capabilities["drop"]).Children)).Value);
+        Assert.False(capabilities.Children.ContainsKey("add"), $"{overlay}: adds capabilities");
+        Assert.False(pod.Children.ContainsKey("hostPID"), $"{overlay}: shares the host's PID namespace");
         var mounts = ((YamlSequenceNode)container["volumeMounts"]).Children.Cast<YamlMappingNode>().ToList();
         var volumes = ((YamlSequenceNode)pod["volumes"]).Children.Cast<YamlMappingNode>().ToList();
         // The DaemonSet's config reference follows the generated (hashed) ConfigMap name, so a change rolls the pods.
