@@ -26,6 +26,10 @@ internal enum LogFlags
 
     /// <summary>The message holds NUL bytes.</summary>
     ContainsNul = 16,
+
+    /// <summary>JSON parsing was on and the message is a JSON object with more property names than Elasticsearch's
+    /// default field limit: shipped unparsed (set by the document writer, see <c>Shipping.JsonMessage</c>).</summary>
+    JsonTooManyFields = 32,
 }
 
 /// <summary>

@@ -61,6 +61,7 @@ internal static class EcsDocumentWriter
         (LogFlags.InvalidUtf8, Encode("invalid_utf8")),
         (LogFlags.Malformed, Encode("malformed")),
         (LogFlags.ContainsNul, Encode("contains_nul")),
+        (LogFlags.JsonTooManyFields, Encode("json_too_many_fields")),
     ];
 
     [ThreadStatic]
@@ -68,7 +69,8 @@ internal static class EcsDocumentWriter
 
     /// <summary>
     /// Appends one document to <paramref name="output"/>. The flags written are the record's, plus
-    /// <c>invalid_utf8</c> and <c>contains_nul</c> when the message shows them, so a document never hides an escape.
+    /// <c>invalid_utf8</c> and <c>contains_nul</c> when the message shows them, so a document never hides an escape,
+    /// and <c>json_too_many_fields</c> when parsing was on and the message was left unparsed for its size.
     /// </summary>
     /// <returns>Where the parsed <c>,"json":{...}</c> member lies in the document (from its first byte), so that a
     /// document Elasticsearch refuses for those fields can be sent again without them; empty when there is none.</returns>
@@ -88,6 +90,13 @@ internal static class EcsDocumentWriter
         if (message.Contains((byte)0))
         {
             flags |= LogFlags.ContainsNul;
+        }
+
+        var parsed = context.ParseJson && valid ? JsonMessage.Classify(message) : JsonMessageKind.NotObject;
+        if (parsed == JsonMessageKind.TooManyFields)
+        {
+            // More fields than an index takes by default: mapping them would fail, or crowd out every other field.
+            flags |= LogFlags.JsonTooManyFields;
         }
 
         var json = t_writer;
@@ -115,7 +124,7 @@ internal static class EcsDocumentWriter
 
             json.WriteString(StreamName, record.Stream == LogStream.Stderr ? Stderr : Stdout);
             var member = default(JsonMember);
-            if (context.ParseJson && valid && JsonMessage.IsObject(message))
+            if (parsed == JsonMessageKind.Object)
             {
                 // Under "json", never at the top: a message's own "@timestamp", "message" or "kubernetes" cannot
                 // clash with the agent's fields or their mapping. The bytes were just validated: copied as they are.

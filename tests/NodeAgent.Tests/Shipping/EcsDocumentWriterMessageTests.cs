@@ -143,6 +143,53 @@ public sealed class EcsDocumentWriterMessageTests
         Assert.Equal(original, Recover(message));
     }
 
+    /// <summary>A JSON object of <paramref name="keys"/> distinct keys: <c>{"k0":1,"k1":1,...}</c>.</summary>
+    internal static byte[] JsonObject(int keys)
+    {
+        var text = new StringBuilder("{");
+        for (var i = 0; i < keys; i++)
+        {
+            text.Append(i == 0 ? "\"k" : ",\"k").Append(i).Append("\":1");
+        }
+
+        return Encoding.UTF8.GetBytes(text.Append('}').ToString());
+    }
+
+    [Fact]
+    public void A_json_message_of_a_mebibyte_of_keys_ships_unparsed_and_flagged_within_a_second()
+    {
+        // What any pod can write once it has the parse annotation: ~1 MiB, 95,000 keys (3.9 s for 60,000 keys when
+        // every pair of names was compared).
+        var message = JsonObject(95_000);
+        Assert.InRange(message.Length, 1_000_000, 1 << 20);
+        var context = PodFile.With(null, parseJson: true);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var bytes = WriteOne(Bytes(message), context);
+        var elapsed = started.Elapsed;
+
+        using var doc = JsonDocument.Parse(bytes);
+        Assert.False(doc.RootElement.TryGetProperty("json", out _));
+        Assert.Equal(Encoding.UTF8.GetString(message), doc.RootElement.GetProperty("message").GetString());
+        Assert.Equal(["json_too_many_fields"], doc.RootElement.GetProperty("log").GetProperty("flags").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void A_json_message_at_the_field_cap_is_parsed_and_one_past_it_is_flagged()
+    {
+        var context = PodFile.With(null, parseJson: true);
+        var atCap = Parse(Bytes(JsonObject(1000)), context);
+        Assert.Equal(1000, atCap.GetProperty("json").EnumerateObject().Count());
+        Assert.False(atCap.GetProperty("log").TryGetProperty("flags", out _));
+
+        var pastCap = Parse(Bytes(JsonObject(1001)), context);
+        Assert.False(pastCap.TryGetProperty("json", out _));
+        Assert.Equal(["json_too_many_fields"], pastCap.GetProperty("log").GetProperty("flags").EnumerateArray().Select(e => e.GetString()));
+
+        // Without parsing the size of a JSON message is nobody's business.
+        Assert.False(Parse(Bytes(JsonObject(1001)), PodFile).GetProperty("log").TryGetProperty("flags", out _));
+    }
+
     [Theory]
     [InlineData("plain")]
     [InlineData("escaped")]

@@ -55,4 +55,114 @@ public sealed class JsonMessageTests
         Assert.True(JsonMessage.IsObject(Encoding.UTF8.GetBytes(Nested(19))));
         Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(Nested(20))));
     }
+
+    [Theory]
+    [InlineData("{\"a\":[{\"x\":1},{\"x\":2}]}")]
+    [InlineData("{\"a\":{\"k\":1},\"k\":2}")]
+    [InlineData("{\"k\":{\"k\":{\"k\":1}},\"a\":{\"k\":{\"k\":2}}}")]
+    public void The_same_key_in_different_objects_is_fine(string message) => Assert.True(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
+
+    [Theory]
+    [InlineData("{\"k\":1,\"a\":{\"k\":1},\"k\":2}")]
+    [InlineData("{\"a\":[{\"x\":1,\"y\":{\"x\":1},\"x\":2}]}")]
+    [InlineData("{\"a\":{\"b\":{},\"c\":{},\"b\":1}}")]
+    public void A_key_twice_in_one_object_is_found_across_nested_objects(string message) =>
+        Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(message)));
+
+    [Fact]
+    public void The_work_grows_linearly_with_the_number_of_keys()
+    {
+        // Comparing every pair of names made 8 times the keys cost 64 times the time (60,000 keys: 3.9 s). The bound
+        // is three times the linear ratio, so a loaded machine does not fail it and a quadratic check cannot pass it.
+        // No field cap here, so that every name goes through the duplicate check. Sizes whose names' table stays in
+        // a core's cache: with 80,000 names the table's cache misses alone make the ratio vary from 8 to 30.
+        var small = EcsDocumentWriterMessageTests.JsonObject(1_000);
+        var large = EcsDocumentWriterMessageTests.JsonObject(8_000);
+        Assert.True(JsonMessage.IsObject(small, int.MaxValue));
+        Assert.True(JsonMessage.IsObject(large, int.MaxValue));
+        // The fastest of several interleaved runs: the later ones run the JIT's optimized code, and a run slowed by
+        // other work on the machine is not the fastest.
+        double fastestSmall = double.MaxValue, fastestLarge = double.MaxValue;
+        for (var run = 0; run < 7; run++)
+        {
+            fastestSmall = Math.Min(fastestSmall, Time(small));
+            fastestLarge = Math.Min(fastestLarge, Time(large));
+        }
+
+        var ratio = fastestLarge / fastestSmall;
+        Assert.True(ratio < 3 * 8, $"8,000 keys took {ratio:F1} times as long as 1,000 ({fastestLarge:F2} ms, {fastestSmall:F2} ms)");
+    }
+
+    private static double Time(byte[] message)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        JsonMessage.IsObject(message, int.MaxValue);
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    [Fact]
+    public void A_key_twice_among_many_is_found()
+    {
+        var keys = Encoding.UTF8.GetString(EcsDocumentWriterMessageTests.JsonObject(50_000));
+        Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(keys[..^1] + ",\"k123\":2}"), int.MaxValue));
+        Assert.False(JsonMessage.IsObject(Encoding.UTF8.GetBytes(keys[..^1] + ",\"k49999\":2}"), int.MaxValue));
+        Assert.True(JsonMessage.IsObject(Encoding.UTF8.GetBytes(keys[..^1] + ",\"k50000\":2}"), int.MaxValue));
+    }
+
+    [Theory]
+    [InlineData("{}", 0, "Object")]
+    [InlineData("{\"a\":1}", 0, "TooManyFields")]
+    [InlineData("{\"a\":1,\"b\":2}", 2, "Object")]
+    [InlineData("{\"a\":1,\"b\":2,\"c\":3}", 2, "TooManyFields")]
+    [InlineData("{\"a\":{\"b\":1}}", 2, "Object")] // a name at every depth counts
+    [InlineData("{\"a\":{\"b\":1}}", 1, "TooManyFields")]
+    [InlineData("{\"a\":[{\"b\":1},{\"b\":2}]}", 3, "Object")] // each time it occurs
+    [InlineData("{\"a\":[{\"b\":1},{\"b\":2}]}", 2, "TooManyFields")]
+    [InlineData("{\"a\":1,\"a\":2,\"b\":3}", 2, "NotObject")] // the duplicate comes first
+    [InlineData("{\"a\":1,\"b\":2,\"a\":3}", 2, "TooManyFields")] // the cap comes first
+    [InlineData("{\"a\":1,\"b\":2,\"\":3}", 2, "TooManyFields")]
+    [InlineData("{\"a\":1,\"b\":2,\"c\":3", 2, "NotObject")] // not an object after all
+    [InlineData("{\"a\":1,\"b\":2,\"c\":3} x", 2, "NotObject")]
+    [InlineData("{\"a\":1,\"b\":2,\"c\":3,\n\"d\":4}", 2, "NotObject")]
+    [InlineData("[{\"a\":1,\"b\":2,\"c\":3}]", 2, "NotObject")]
+    public void Property_names_past_the_cap_make_a_well_formed_object_too_many_fields(string message, int maxFields, string expected) =>
+        Assert.Equal(Enum.Parse<JsonMessageKind>(expected), JsonMessage.Classify(Encoding.UTF8.GetBytes(message), maxFields));
+
+    [Fact]
+    public void An_object_too_deep_past_the_cap_is_not_an_object()
+    {
+        var deep = "{\"x\":1,\"y\":2," + string.Concat(Enumerable.Repeat("\"a\":{", 19)) + new string('}', 19) + "}";
+        Assert.Equal(JsonMessageKind.NotObject, JsonMessage.Classify(Encoding.UTF8.GetBytes(deep), 1));
+    }
+
+    [Fact]
+    public void The_default_cap_is_Elasticsearchs_default_field_limit()
+    {
+        Assert.Equal(JsonMessageKind.Object, JsonMessage.Classify(EcsDocumentWriterMessageTests.JsonObject(1000)));
+        Assert.Equal(JsonMessageKind.TooManyFields, JsonMessage.Classify(EcsDocumentWriterMessageTests.JsonObject(1001)));
+    }
+
+    [Fact]
+    public void The_steady_state_allocates_nothing()
+    {
+        // Many names (the set grows once, then is reused) and nested objects.
+        byte[] many = EcsDocumentWriterMessageTests.JsonObject(900);
+        var nested = "{\"level\":\"info\",\"http\":{\"status\":200,\"headers\":{\"a\":1,\"b\":[{\"c\":1},{\"c\":2}]}},\"msg\":\"done\"}"u8.ToArray();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(JsonMessage.IsObject(many));
+            Assert.True(JsonMessage.IsObject(nested));
+        }
+
+        const int Messages = 1000;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Messages; i++)
+        {
+            JsonMessage.IsObject(many);
+            JsonMessage.IsObject(nested);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < Messages / 10, $"{allocated} bytes allocated for {2 * Messages} messages");
+    }
 }
