@@ -26,8 +26,8 @@ internal enum JsonMessageKind
 /// </remarks>
 internal static class JsonMessage
 {
-    /// <summary>Elasticsearch's default <c>index.mapping.total_fields.limit</c>: an index takes at most 1,000 fields,
-    /// so a message with more names could never be mapped whole.</summary>
+    /// <summary>Elasticsearch's default <c>index.mapping.total_fields.limit</c>: an index maps at most 1,000 fields,
+    /// the agent's own included.</summary>
     public const int DefaultMaxFields = 1000;
 
     /// <summary>Elasticsearch's default <c>index.mapping.depth.limit</c> is 20 from the document root, and
@@ -54,9 +54,10 @@ internal static class JsonMessage
     /// </summary>
     /// <remarks>
     /// <para>The cap counts every property name at every depth, each time it occurs: <c>{"a":{"b":1}}</c> has two, and
-    /// <c>{"a":[{"b":1},{"b":2}]}</c> three. That is an upper bound on the fields the message can add to a mapping
-    /// (Elasticsearch merges the objects of an array into one mapping, and may add a <c>.keyword</c> sub-field per
-    /// string: neither is counted), and it bounds what the duplicate check has to remember.</para>
+    /// <c>{"a":[{"b":1},{"b":2}]}</c> three. Each name is a field of the mapping (an object or a leaf), so this is
+    /// roughly what the message asks of the index's field limit: less when objects in an array share names (they
+    /// share one mapping), more when dynamic mapping adds a <c>.keyword</c> sub-field to a string. Simple to state,
+    /// cheap to count, and it bounds what the duplicate check has to remember.</para>
     /// <para>The names are checked in order and the first problem decides: a duplicate or refused name met before the
     /// cap is passed makes the message <see cref="JsonMessageKind.NotObject"/>; once the cap is passed, names are only
     /// counted, and the rest is read to the end so that <see cref="JsonMessageKind.TooManyFields"/> is said only of a
