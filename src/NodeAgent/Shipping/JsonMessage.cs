@@ -21,13 +21,13 @@ internal enum JsonMessageKind
 /// </summary>
 /// <remarks>
 /// The work is linear in the message's length whatever a tenant writes (any pod can turn parsing on with its
-/// annotation): one pass of <see cref="Utf8JsonReader"/>, and duplicate names found through a hash set rather than by
-/// comparing every pair of names (which took 3.9 s for one line of 60,000 keys).
+/// annotation): one pass of <see cref="Utf8JsonReader"/>, and duplicate names found through a hash set once an object
+/// has more than a few, rather than by comparing every pair of names (which took 3.9 s for one line of 60,000 keys).
 /// </remarks>
 internal static class JsonMessage
 {
-    /// <summary>Elasticsearch's default <c>index.mapping.total_fields.limit</c>: an index takes at most 1,000 fields,
-    /// so a message with more names could never be mapped whole.</summary>
+    /// <summary>Elasticsearch's default <c>index.mapping.total_fields.limit</c>: an index maps at most 1,000 fields,
+    /// the agent's own included.</summary>
     public const int DefaultMaxFields = 1000;
 
     /// <summary>Elasticsearch's default <c>index.mapping.depth.limit</c> is 20 from the document root, and
@@ -54,9 +54,10 @@ internal static class JsonMessage
     /// </summary>
     /// <remarks>
     /// <para>The cap counts every property name at every depth, each time it occurs: <c>{"a":{"b":1}}</c> has two, and
-    /// <c>{"a":[{"b":1},{"b":2}]}</c> three. That is an upper bound on the fields the message can add to a mapping
-    /// (Elasticsearch merges the objects of an array into one mapping, and may add a <c>.keyword</c> sub-field per
-    /// string: neither is counted), and it needs no memory beyond the names of the first objects.</para>
+    /// <c>{"a":[{"b":1},{"b":2}]}</c> three. Each name is a field of the mapping (an object or a leaf), so this is
+    /// roughly what the message asks of the index's field limit: less when objects in an array share names (they
+    /// share one mapping), more when dynamic mapping adds a <c>.keyword</c> sub-field to a string. Simple to state,
+    /// cheap to count, and it bounds what the duplicate check has to remember.</para>
     /// <para>The names are checked in order and the first problem decides: a duplicate or refused name met before the
     /// cap is passed makes the message <see cref="JsonMessageKind.NotObject"/>; once the cap is passed, names are only
     /// counted, and the rest is read to the end so that <see cref="JsonMessageKind.TooManyFields"/> is said only of a
@@ -78,9 +79,6 @@ internal static class JsonMessage
         var names = t_names ??= new NameSet();
         names.Clear();
 
-        // The object each open depth belongs to: a name's duplicates are looked for only among its own object's names.
-        Span<int> objectAt = stackalloc int[MaxDepth + 1];
-        var objects = 0;
         var fields = 0;
         var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
@@ -90,7 +88,10 @@ internal static class JsonMessage
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        objectAt[reader.CurrentDepth] = objects++;
+                        names.Open(reader.CurrentDepth);
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Close(reader.CurrentDepth);
                         break;
                     case JsonTokenType.PropertyName:
                         if (++fields > maxFields)
@@ -103,7 +104,7 @@ internal static class JsonMessage
                         // are not caught; no logger writes those.
                         var name = reader.ValueSpan;
                         if (!IsIndexableName(name)
-                            || !names.Add(objectAt[reader.CurrentDepth - 1], checked((int)reader.TokenStartIndex + 1), name.Length, message))
+                            || !names.Add(reader.CurrentDepth - 1, checked((int)reader.TokenStartIndex + 1), name.Length, message))
                         {
                             return JsonMessageKind.NotObject;
                         }
@@ -122,21 +123,90 @@ internal static class JsonMessage
     }
 
     /// <summary>
-    /// The property names seen so far, each with the object it belongs to: an open-addressing hash table whose entries
-    /// point into the message. Clearing is O(1): a slot counts only if the entry it points to is one of this message's
-    /// and points back to it, so stale slots of earlier messages need no wiping.
+    /// The names of the objects open in the message being checked, to find a name twice in one object. An object's
+    /// first <see cref="LinearLimit"/> names are compared one by one (cheaper than hashing for the few names most
+    /// log objects have); from then on its names go into an open-addressing hash table keyed by (object, name), so a
+    /// name costs at most <see cref="LinearLimit"/> comparisons or one hash and a short probe.
     /// </summary>
+    /// <remarks>Entries point into the message. The table is cleared in O(1): a slot counts only if the entry it
+    /// points to is one of this message's and points back to it, so stale slots of earlier messages need no wiping.
+    /// Entries of closed objects stay until the message ends; their object numbers are never used again.</remarks>
     private sealed class NameSet
     {
+        private const int LinearLimit = 8;
+
+        // The names of the open objects, innermost last; each open depth's first name and object number.
+        private Name[] _stack = new Name[32];
+        private int _top;
+        private readonly int[] _first = new int[MaxDepth + 1];
+        private readonly int[] _object = new int[MaxDepth + 1];
+        private int _objects;
+
         private int[] _slots = new int[64]; // an entry's index, or anything when the slot is free
         private Entry[] _entries = new Entry[32];
         private int _count;
 
-        public void Clear() => _count = 0;
+        public void Clear()
+        {
+            _top = 0;
+            _objects = 0;
+            _count = 0;
+        }
 
-        /// <summary>Adds the name at <paramref name="start"/> of <paramref name="message"/> to object
-        /// <paramref name="owner"/>; false when that object already has it.</summary>
-        public bool Add(int owner, int start, int length, ReadOnlySpan<byte> message)
+        public void Open(int depth)
+        {
+            _first[depth] = _top;
+            _object[depth] = _objects++;
+        }
+
+        public void Close(int depth) => _top = _first[depth];
+
+        /// <summary>Adds the name at <paramref name="start"/> of <paramref name="message"/> to the object open at
+        /// <paramref name="depth"/>; false when that object already has it.</summary>
+        public bool Add(int depth, int start, int length, ReadOnlySpan<byte> message)
+        {
+            var name = message.Slice(start, length);
+            var first = _first[depth];
+            var count = _top - first;
+            if (count < LinearLimit)
+            {
+                for (var i = first; i < _top; i++)
+                {
+                    if (message.Slice(_stack[i].Start, _stack[i].Length).SequenceEqual(name))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                var owner = _object[depth];
+                if (count == LinearLimit)
+                {
+                    // The object outgrows comparing one by one: its names so far (all different) go into the table.
+                    for (var i = first; i < _top; i++)
+                    {
+                        Insert(owner, _stack[i].Start, _stack[i].Length, message);
+                    }
+                }
+
+                if (!Insert(owner, start, length, message))
+                {
+                    return false;
+                }
+            }
+
+            if (_top == _stack.Length)
+            {
+                Array.Resize(ref _stack, _stack.Length * 2);
+            }
+
+            _stack[_top++] = new Name(start, length);
+            return true;
+        }
+
+        /// <summary>False when object <paramref name="owner"/> already has the name.</summary>
+        private bool Insert(int owner, int start, int length, ReadOnlySpan<byte> message)
         {
             // HashCode is seeded at random per process: a tenant cannot choose names that all land in one slot.
             var name = message.Slice(start, length);
@@ -197,6 +267,8 @@ internal static class JsonMessage
                 _slots[slot] = i;
             }
         }
+
+        private readonly record struct Name(int Start, int Length);
 
         private readonly record struct Entry(int Hash, int Owner, int Start, int Length, int Slot);
     }

@@ -35,6 +35,9 @@ internal sealed class FileTail : IDisposable
 
     // File offset of the first byte still in the pipe (not yet framed into a line).
     private long _framedOffset;
+    // How far the incomplete line at the front of the pipe was already searched for its '\n', so a line that arrives
+    // in many reads is searched once (issue 11: no work on one line that grows with the square of its length).
+    private LineSearch _search;
 
     /// <param name="budget">Where the bytes this tail holds are counted (null in tests that do not look).</param>
     public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentContext context, int maxLineBytes, LogDecoder decoder, BufferBudget? budget = null)
@@ -291,7 +294,7 @@ internal sealed class FileTail : IDisposable
         var consumed = buffer.Start;
         try
         {
-            while (LineFramer.TryReadLine(ref buffer, _maxLineBytes, out var line, out var split))
+            while (LineFramer.TryReadLine(ref buffer, _maxLineBytes, ref _search, out var line, out var split))
             {
                 var start = _framedOffset;
                 var end = start + line.Length + (split ? 0 : 1);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using NodeAgent.Shipping;
 
 namespace NodeAgent.Tests.Shipping;
@@ -164,5 +165,65 @@ public sealed class JsonMessageTests
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < Messages / 10, $"{allocated} bytes allocated for {2 * Messages} messages");
+    }
+
+    [Fact]
+    public void Duplicates_are_found_as_a_reference_finds_them_in_random_objects()
+    {
+        // Objects of 0 to 20 names, nested, so that objects are checked both name by name and through the hash table,
+        // and closed objects' names must not leak into their parent's: the names are drawn from one small set, and
+        // now and then one is repeated on purpose.
+        var random = new Random(20261128);
+        string[] pool = [.. Enumerable.Range(0, 24).Select(i => ((char)('a' + i)).ToString()), "ab", "ba", "abc", "abcdefghijklmnopq"];
+        var duplicates = 0;
+        for (var round = 0; round < 2000; round++)
+        {
+            var text = new StringBuilder();
+            Write(text, 0);
+            using var document = JsonDocument.Parse(text.ToString());
+            var expected = !HasDuplicate(document.RootElement);
+            duplicates += expected ? 0 : 1;
+            Assert.True(expected == JsonMessage.IsObject(Encoding.UTF8.GetBytes(text.ToString()), int.MaxValue), text.ToString());
+        }
+
+        Assert.InRange(duplicates, 100, 1900);
+
+        void Write(StringBuilder text, int depth)
+        {
+            text.Append('{');
+            var count = random.Next(depth == 0 ? 1 : 0, 21);
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                // Mostly fresh names, sometimes one already used in this object.
+                var repeat = used.Count > 0 && random.Next(150) == 0;
+                var name = repeat ? used.ElementAt(random.Next(used.Count)) : pool.Where(n => !used.Contains(n)).ElementAt(random.Next(pool.Length - used.Count));
+                used.Add(name);
+                text.Append(i == 0 ? "\"" : ",\"").Append(name).Append("\":");
+                switch (random.Next(depth < 3 ? 4 : 2))
+                {
+                    case 0: text.Append(i); break;
+                    case 1: text.Append("\"v\""); break;
+                    case 2: Write(text, depth + 1); break;
+                    default:
+                        text.Append('[');
+                        Write(text, depth + 1);
+                        text.Append(',');
+                        Write(text, depth + 1);
+                        text.Append(']');
+                        break;
+                }
+            }
+
+            text.Append('}');
+        }
+
+        static bool HasDuplicate(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Any(g => g.Count() > 1)
+                || element.EnumerateObject().Any(p => HasDuplicate(p.Value)),
+            JsonValueKind.Array => element.EnumerateArray().Any(HasDuplicate),
+            _ => false,
+        };
     }
 }
