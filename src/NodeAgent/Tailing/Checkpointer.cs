@@ -6,9 +6,10 @@ namespace NodeAgent.Tailing;
 /// <summary>
 /// Turns acknowledgement watermarks into saved checkpoints (DELIVERY.md rule 2: from what is acknowledged, never from
 /// what was read), at most once a second and at shutdown, and answers where a file found again resumes.
-/// Closed (drained) files keep their last checkpoint until it expires, so a restart does not read them again (and
-/// recognises a copytruncate copy of one); then it is forgotten here as in the file, so a node where files come and go
-/// (short jobs, busy containers rotated every few minutes) holds only the last expiry's worth.
+/// Closed (drained) files keep their last checkpoint while they are still in their container's directory, so a restart
+/// does not read them again (and recognises a copytruncate copy of one); once they are gone from it
+/// (<see cref="ForgetRemoved"/>), or when the checkpoint expires, it is forgotten here as in the file, so a node where
+/// files come and go (short jobs, busy containers rotated every few seconds) holds only what its disk still holds.
 /// </summary>
 internal sealed partial class Checkpointer
 {
@@ -20,6 +21,8 @@ internal sealed partial class Checkpointer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<FileIdentity, Checkpoint> _known = [];
+    // Checkpoints of content truncated in place during this run, and when (see ForgetRemoved).
+    private readonly Dictionary<FileIdentity, DateTimeOffset> _truncatedAt = [];
     private readonly Lock _lock = new();
     private readonly TimeSpan _refreshAfter;
     private DateTimeOffset _nextSave;
@@ -79,10 +82,10 @@ internal sealed partial class Checkpointer
             // Several checkpoints may share a device and inode (a deleted file's inode reused by a new one) and even a
             // fingerprint (files that begin alike): the one whose bytes before its offset are still there is this file.
             Checkpoint? rewritten = null;
-            foreach (var checkpoint in _known.Values.OrderByDescending(c => c.UpdatedAt))
+            foreach (var checkpoint in _known.Values.Where(c => c.Identity.Device == identity.Device && c.Identity.Inode == identity.Inode)
+                .OrderByDescending(c => c.UpdatedAt))
             {
-                if (checkpoint.Identity.Device == identity.Device && checkpoint.Identity.Inode == identity.Inode
-                    && FileIdentity.Matches(checkpoint.Identity, handle))
+                if (FileIdentity.Matches(checkpoint.Identity, handle))
                 {
                     if (CheckpointStore.TailMatches(checkpoint, handle))
                     {
@@ -114,6 +117,17 @@ internal sealed partial class Checkpointer
 
     /// <summary>A file is closed: keep its final checkpoint.</summary>
     public void Retire(FileTail tail) => Capture(tail);
+
+    /// <summary>A file's content was truncated in place and its tail replaced: keep the old content's final checkpoint,
+    /// which a restart soon after needs to tell logrotate's copy of that content from a file never read.</summary>
+    public void RetireTruncated(FileTail tail)
+    {
+        Capture(tail);
+        lock (_lock)
+        {
+            _truncatedAt[tail.Identity] = _time.GetUtcNow();
+        }
+    }
 
     public void MaybeSave(IReadOnlyList<FileTail> tails, DateTimeOffset now)
     {

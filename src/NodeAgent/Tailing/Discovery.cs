@@ -30,6 +30,10 @@ internal sealed partial class Discovery
     // The agent's own log files left unread, each said once (forgotten when its path is no longer listed).
     private HashSet<string> _ownSkipped = new(StringComparer.Ordinal);
     private bool _firstRefresh = true;
+    // Closed files' checkpoints are checked against their directories every this many looks (10 s at the default
+    // Logs:PollInterval): each check lists every such directory.
+    private const int RemovedCheckLooks = 20;
+    private long _looks;
 
     public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger, BufferBudget? budget = null)
     {
@@ -52,6 +56,14 @@ internal sealed partial class Discovery
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
         var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
+        // By (device, inode): a node with thousands of files open (rotated ones waiting out an outage) must not compare
+        // each listed path with each of them.
+        var open = new Dictionary<(ulong Device, ulong Inode), FileTail>();
+        foreach (var tail in tails)
+        {
+            open.TryAdd((tail.Identity.Device, tail.Identity.Inode), tail);
+        }
+
         foreach (var path in listed)
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
@@ -76,8 +88,7 @@ internal sealed partial class Discovery
                 continue;
             }
 
-            var existing = tails.FirstOrDefault(t => t.Identity.Device == status.Device && t.Identity.Inode == status.Inode);
-            if (existing is not null)
+            if (open.TryGetValue((status.Device, status.Inode), out var existing))
             {
                 // Truncated in place is seen two ways (DELIVERY.md rule 1): the file is shorter than what was read, or it
                 // grew back past that point with other first bytes (checked only when it has grown since the last look).
@@ -116,6 +127,7 @@ internal sealed partial class Discovery
             var tail = StartTail(path, handle, identity);
             opened = true;
             seen.Add(tail);
+            open[(tail.Identity.Device, tail.Identity.Inode)] = tail;
             lock (tailsLock)
             {
                 tails.Add(tail);
@@ -150,6 +162,10 @@ internal sealed partial class Discovery
         }
 
         _checkpointer.LastDiscovery = started;
+        if (++_looks % RemovedCheckLooks == 0)
+        {
+            _checkpointer.ForgetRemoved(tails);
+        }
 
         EnforceOpenFileLimit(tails, tailsLock);
         if (opened)
@@ -186,7 +202,7 @@ internal sealed partial class Discovery
 
             Log.Truncated(_logger, old.Path, old.ReadOffset);
             _statistics.Truncations++;
-            _checkpointer.Retire(old);
+            _checkpointer.RetireTruncated(old);
             var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
             old.Dispose();
             lock (tailsLock)
@@ -292,7 +308,7 @@ internal sealed partial class Discovery
     {
         var unclaimed = _checkpointer.Unclaimed(tails);
         var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path))
-            .Select(path => (Directory: Path.GetDirectoryName(ResolveLink(path)), Path: path))
+            .Select(path => (Directory: ContainerDirectory.Of(path), Path: path))
             .Where(c => c.Directory is not null && Directory.Exists(c.Directory) && _opener.AllowsDirectory(c.Directory))
             .DistinctBy(c => c.Directory, StringComparer.Ordinal)
             .ToList();
@@ -305,7 +321,7 @@ internal sealed partial class Discovery
                 continue;
             }
 
-            foreach (var candidate in Directory.GetFiles(directory!).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            foreach (var candidate in Directory.GetFiles(directory!).Where(f => !RotatedName.IsCompressed(f)).Order(StringComparer.Ordinal))
             {
                 var handle = Open(candidate);
                 if (handle is null)
@@ -374,20 +390,8 @@ internal sealed partial class Discovery
 
     private DocumentContext Context(string path)
     {
-        var pod = PodLogPath.TryParseSymlink(path, ResolveLink(path), out var info) || PodLogPath.TryParse(path, out info) ? info : null;
+        var pod = PodLogPath.TryParseSymlink(path, ContainerDirectory.ResolveLink(path), out var info) || PodLogPath.TryParse(path, out info) ? info : null;
         return new DocumentContext(_nodeName, path, pod, _options.DataStream, AgentVersion.Current, parseJson: _options.ParseJson);
-    }
-
-    private static string ResolveLink(string path)
-    {
-        try
-        {
-            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        }
-        catch (IOException)
-        {
-            return path;
-        }
     }
 
     /// <summary>Every file opened for reading, confined to the allowed roots (<see cref="LogFileOpener"/>); null when

@@ -10,8 +10,10 @@ namespace NodeAgent.Tailing;
 /// </summary>
 internal static partial class RotatedName
 {
-    public static bool IsRotated(string path) =>
-        path.EndsWith(".gz", StringComparison.Ordinal) || RotationSuffix().IsMatch(Path.GetFileName(path));
+    public static bool IsRotated(string path) => IsCompressed(path) || RotationSuffix().IsMatch(Path.GetFileName(path));
+
+    /// <summary>A compressed file: never read, neither as a live file nor as a rotated one to drain.</summary>
+    public static bool IsCompressed(string path) => path.EndsWith(".gz", StringComparison.Ordinal);
 
     [GeneratedRegex(@"\.log\.\d{8}-\d{6}(\.tmp)?$", RegexOptions.CultureInvariant)]
     private static partial Regex RotationSuffix();

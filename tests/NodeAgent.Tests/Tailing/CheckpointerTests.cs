@@ -194,6 +194,80 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expired.Count, expired.Distinct(StringComparer.Ordinal).Count());
     }
 
+    /// <summary>
+    /// A closed file's checkpoint is kept while its file is in its container's directory under a name that is not
+    /// compressed (a restart looks for it there, DELIVERY.md rule 4) and forgotten, in memory and in the file, once
+    /// kubelet has compressed or deleted it, or its inode holds another open file (content truncated in place keeps its
+    /// checkpoint a minute longer); the files an open tail holds, and the files still there, keep theirs. Without this, every rotated file's checkpoint stayed for
+    /// Logs:CheckpointExpiry (a day): 36,000 after six minutes of a busy node's soak.
+    /// </summary>
+    [Fact]
+    public void A_closed_files_checkpoint_is_forgotten_once_its_file_left_the_container_directory()
+    {
+        var expiry = TimeSpan.FromHours(24);
+        var checkpointer = Checkpointer(expiry);
+        checkpointer.LastDiscovery = Start;
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('l', 200) + "\n");
+        var compressed = _dir.Write("pods/shop_web_1/nginx/0.log.20261128-101500", new string('a', 200) + "\n");
+        var kept = _dir.Write("pods/shop_web_1/nginx/0.log.20261128-102500", new string('b', 200) + "\n");
+        var deletedPod = _dir.Write("pods/shop_old_2/nginx/0.log", new string('c', 200) + "\n");
+        var deletedWhileOpen = _dir.Write("pods/shop_web_1/sidecar/0.log", new string('d', 200) + "\n");
+        // Closed tails go by the path they were read by (the live name); open ones are still read.
+        foreach (var closed in new[] { compressed, kept, deletedPod })
+        {
+            using var tail = RealTail(closed, Path.Combine(Path.GetDirectoryName(closed)!, "0.log"));
+            checkpointer.Retire(tail);
+        }
+
+        using var openLive = RealTail(live, live);
+        using var openDeleted = RealTail(deletedWhileOpen, deletedWhileOpen);
+        // An older file that had the live file's inode before it (freed, then reused), and the live file's content
+        // before it was truncated in place: other first bytes on an inode an open tail holds.
+        using (var previousOwner = Tail(File.OpenHandle(live), live, openLive.Identity with { Fingerprint = openLive.Identity.Fingerprint + 1 }, 100))
+        {
+            checkpointer.Retire(previousOwner);
+        }
+
+        using (var truncated = Tail(File.OpenHandle(live), live, openLive.Identity with { Fingerprint = openLive.Identity.Fingerprint + 2 }, 100))
+        {
+            checkpointer.RetireTruncated(truncated);
+        }
+
+        FileTail[] open = [openLive, openDeleted];
+        checkpointer.Save(open);
+        // Nothing is gone but the reused inode's old file.
+        Assert.Equal(1, checkpointer.ForgetRemoved(open));
+        Assert.Equal(4, checkpointer.Unclaimed(open).Count);
+
+        // kubelet compresses one rotated file (renamed here, so the inode stays: only the name tells), the other pod is
+        // deleted, the open file is deleted under its reader.
+        File.Move(compressed, compressed + ".gz");
+        Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(deletedPod))!, recursive: true);
+        File.Delete(deletedWhileOpen);
+        Assert.Equal(2, checkpointer.ForgetRemoved(open));
+        Assert.Equal(2, checkpointer.Unclaimed(open).Count);
+
+        // The truncated content's checkpoint goes after the grace (a restart soon after may need it for a copy).
+        _time.Advance(NodeAgent.Tailing.Checkpointer.TruncatedContentGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, checkpointer.ForgetRemoved(open));
+
+        var remaining = Assert.Single(checkpointer.Unclaimed(open));
+        using (var handle = File.OpenHandle(kept))
+        {
+            Assert.Equal(FileIdentity.Read(handle).Inode, remaining.Identity.Inode);
+        }
+
+        checkpointer.Save(open);
+        Assert.Equal(3, Store(expiry).Load().Checkpoints.Count);
+    }
+
+    /// <summary>A tail of a real file, read through <paramref name="path"/>, every line acknowledged up to its end.</summary>
+    private static FileTail RealTail(string file, string path)
+    {
+        var handle = File.OpenHandle(file);
+        return Tail(handle, path, FileIdentity.Read(handle), RandomAccess.GetLength(handle));
+    }
+
     private Checkpointer Checkpointer(TimeSpan expiry) =>
         new(Store(expiry), _time, NullLogger<Checkpointer>.Instance);
 

@@ -154,6 +154,60 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(["b1"], next.Select(m => m.Message.Split(" (")[0]));
     }
 
+    /// <summary>
+    /// A container rotated 30 times, each rotated file compressed away at the next rotation as kubelet does: the saved
+    /// checkpoints follow the files on disk (the live one and the last rotated one), not every file the container
+    /// ever had (they stayed for a day, Logs:CheckpointExpiry, and a busy node wrote them all every second); every line
+    /// is read once, and a restart reads none again.
+    /// </summary>
+    [Fact]
+    public async Task Checkpoints_of_rotated_files_leave_with_the_files()
+    {
+        var live = Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log");
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("g0"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=20ms");
+        var output = new CollectingOutput(new Acknowledgements());
+        using (var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes)))
+        {
+            await server.StartAsync(CancellationToken.None);
+            await WaitForAsync(() => output.Received.Count == 1);
+            for (var generation = 1; generation <= 30; generation++)
+            {
+                var rotated = $"{live}.{generation:D4}";
+                File.Move(live, rotated);
+                File.Delete($"{live}.{generation - 1:D4}");
+                File.WriteAllText(live, Line($"g{generation}"));
+                await WaitForAsync(() => output.Received.Count == generation + 1);
+            }
+
+            // Drained rotated files close after Discovery.RotateWait; their directories are checked every 20 looks.
+            await Task.Delay(Discovery.RotateWait + TimeSpan.FromSeconds(1));
+            await server.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(31, output.Received.Count);
+        Assert.Equal(31, output.Received.Select(r => r.Message).Distinct(StringComparer.Ordinal).Count());
+        var saved = new CheckpointStore(Path.Combine(_dir.Path, "state"), TimeProvider.System, TimeSpan.FromHours(24),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Load().Checkpoints;
+        // The live file and the last rotated one (a leak keeps all 31).
+        Assert.InRange(saved.Count, 1, 2);
+        Assert.Empty(await RunUntilAsync(options, 0, () => { }));
+    }
+
+    [Fact]
+    public async Task A_file_reached_by_two_include_globs_is_read_once()
+    {
+        var file = _dir.Write("pods/shop_web_1/nginx/0.log", Line("once"));
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "containers"));
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "containers/web_shop_nginx-0123.log"), file);
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/containers/*.log", $"--Logs:Include:1={_dir.Path}/pods/*/*/*.log",
+            $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=20ms");
+
+        var received = await RunUntilAsync(options, 1, () => File.AppendAllText(file, Line("twice?")));
+
+        Assert.Equal(["once", "twice?"], received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Starts the loop and stops it before it has looked for files once (a start cancelled at once).</summary>
     private static async Task StopBeforeFirstLookAsync(NodeAgent.Hosting.AgentOptions options)
     {
