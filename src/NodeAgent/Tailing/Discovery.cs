@@ -51,8 +51,9 @@ internal sealed partial class Discovery
 
     public void Refresh(List<FileTail> tails, Lock tailsLock)
     {
-        var started = _time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
+        var started = new List<FileTail>();
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
         var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
@@ -126,6 +127,7 @@ internal sealed partial class Discovery
             var identity = FileIdentity.Read(handle);
             var tail = StartTail(path, handle, identity);
             opened = true;
+            started.Add(tail);
             seen.Add(tail);
             open[(tail.Identity.Device, tail.Identity.Inode)] = tail;
             lock (tailsLock)
@@ -139,7 +141,7 @@ internal sealed partial class Discovery
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             tail.Rotated = true;
-            tail.RotatedAt = started;
+            tail.RotatedAt = now;
             _statistics.Rotations++;
             Log.Rotated(_logger, tail.Path, tail.Unread);
         }
@@ -161,7 +163,19 @@ internal sealed partial class Discovery
             }
         }
 
-        _checkpointer.LastDiscovery = started;
+        else if (started.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
+        {
+            foreach (var tail in FindMissed(started, tails, previousLook, now).ToList())
+            {
+                opened = true;
+                lock (tailsLock)
+                {
+                    tails.Add(tail);
+                }
+            }
+        }
+
+        _checkpointer.LastDiscovery = now;
         if (++_looks % RemovedCheckLooks == 0)
         {
             _checkpointer.ForgetRemoved(tails);
@@ -287,76 +301,12 @@ internal sealed partial class Discovery
             start = 0;
         }
 
-        // An older checkpoint on this inode (a deleted file's, or the content before a truncation in place) stays until
-        // it expires: Find never takes it for this file (other first bytes, other tail), and it is how a restart tells
-        // logrotate's copy of truncated content from a file never read (Checkpointer.IsCopyOfKnownFile).
+        // An older checkpoint on this inode (a deleted file's, or the content before a truncation in place) is never
+        // taken for this file (other first bytes, other tail); Checkpointer.ForgetRemoved lets it go.
 
         Log.Opened(_logger, path, start, identity.Inode, identity.FingerprintLength);
         _statistics.FilesOpened++;
         return NewTail(path, handle, identity, start, rotated);
-    }
-
-    /// <summary>
-    /// At start, in the container directories of the files found and of the checkpoints, the files no open tail holds
-    /// and not compressed (DELIVERY.md rule 4): one a checkpoint recognises was rotated while the agent was down and is
-    /// drained from its checkpoint; a rotated one no checkpoint knows was never opened — created, or truncated and
-    /// rewritten, after the agent last looked (every file the agent opens has a checkpoint) — and is read from 0 if
-    /// it was written to since then, unless it begins as a checkpointed file does (a copytruncate copy of a file read
-    /// before). Older unknown rotated files were read before and their checkpoints expired.
-    /// </summary>
-    private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails)
-    {
-        var unclaimed = _checkpointer.Unclaimed(tails);
-        var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path))
-            .Select(path => (Directory: ContainerDirectory.Of(path), Path: path))
-            .Where(c => c.Directory is not null && Directory.Exists(c.Directory) && _opener.AllowsDirectory(c.Directory))
-            .DistinctBy(c => c.Directory, StringComparer.Ordinal)
-            .ToList();
-        var margin = _options.PartialFlushTimeout + (2 * _options.PollInterval) + TimeSpan.FromSeconds(2);
-        var writtenSince = _checkpointer.PreviousDiscovery - margin;
-        foreach (var (directory, livePath) in containers)
-        {
-            if (!_options.ShipOwnLogs && IsOwn(livePath))
-            {
-                continue;
-            }
-
-            foreach (var candidate in Directory.GetFiles(directory!).Where(f => !RotatedName.IsCompressed(f)).Order(StringComparer.Ordinal))
-            {
-                var handle = Open(candidate);
-                if (handle is null)
-                {
-                    continue;
-                }
-
-                var identity = FileIdentity.Read(handle);
-                if (tails.Any(t => t.Identity.Device == identity.Device && t.Identity.Inode == identity.Inode))
-                {
-                    handle.Dispose();
-                    continue;
-                }
-
-                if (_checkpointer.Find(identity, handle) is { } found)
-                {
-                    if (unclaimed.Any(c => c.Identity == found.Identity))
-                    {
-                        Log.ResumedRotated(_logger, candidate, found.Offset);
-                        yield return NewTail(found.Path, handle, found.Identity, found.Offset, rotated: true);
-                        continue;
-                    }
-                }
-                else if (RotatedName.IsRotated(candidate) && identity.FingerprintLength > 0 && !_checkpointer.IsCopyOfKnownFile(identity)
-                    && writtenSince is { } since && File.GetLastWriteTimeUtc(handle) >= since.UtcDateTime)
-                {
-                    Log.FoundUnread(_logger, candidate);
-                    _statistics.FilesOpened++;
-                    yield return NewTail(livePath, handle, identity, 0, rotated: true);
-                    continue;
-                }
-
-                handle.Dispose();
-            }
-        }
     }
 
     private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
@@ -425,6 +375,9 @@ internal sealed partial class Discovery
 
         [LoggerMessage(808, LogLevel.Warning, "found {Path}, rotated while the agent was down and never read; reading it from the start", EventName = "TailFoundUnread")]
         public static partial void FoundUnread(ILogger logger, string path);
+
+        [LoggerMessage(811, LogLevel.Warning, "found {Path}, created and rotated between two looks for files and never read; reading it from the start", EventName = "TailFoundMissed")]
+        public static partial void FoundMissed(ILogger logger, string path);
 
         [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes unread", EventName = "TailForcedClose")]
         public static partial void ForcedClose(ILogger logger, string path, long unread);
