@@ -53,7 +53,8 @@ internal sealed partial class Discovery
     {
         var now = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
-        var started = new List<FileTail>();
+        // Tails opened or found rotated in this look: their container directories may hold a file missed in between.
+        var changed = new List<FileTail>();
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
         var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
@@ -127,7 +128,7 @@ internal sealed partial class Discovery
             var identity = FileIdentity.Read(handle);
             var tail = StartTail(path, handle, identity);
             opened = true;
-            started.Add(tail);
+            changed.Add(tail);
             seen.Add(tail);
             open[(tail.Identity.Device, tail.Identity.Inode)] = tail;
             lock (tailsLock)
@@ -140,6 +141,7 @@ internal sealed partial class Discovery
         _opener.ForgetUnlisted(listed);
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
+            changed.Add(tail);
             tail.Rotated = true;
             tail.RotatedAt = now;
             _statistics.Rotations++;
@@ -163,9 +165,9 @@ internal sealed partial class Discovery
             }
         }
 
-        else if (started.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
+        else if (changed.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
         {
-            foreach (var tail in FindMissed(started, tails, previousLook, now).ToList())
+            foreach (var tail in FindMissed(changed, tails, previousLook, now).ToList())
             {
                 opened = true;
                 lock (tailsLock)

@@ -12,7 +12,7 @@ namespace NodeAgent.Tests.Tailing;
 /// <summary>
 /// A model-based test of the real reading loop over real files (issue 4, point 9). CsCheck generates a sequence of
 /// steps — writes (whole lines and CRI partial lines, the two streams interleaved), kubelet's rotation (rename and a
-/// new file), kubelet's compression and deletion of older rotated files (also while the agent still drains them),
+/// new file; also of a file written and rotated between two looks for files), kubelet's compression and deletion of older rotated files (also while the agent still drains them),
 /// copytruncate, deleting the file and creating a new one on the freed inode, output stalls, graceful restarts and
 /// crashes (the state directory as a kill -9 leaves it) — runs them, and checks the documents delivered against the
 /// model, the messages written:
@@ -34,6 +34,7 @@ public sealed class TailingModelTests
         Write,
         Pause,
         Rotate,
+        RotateUnseen,
         Compress,
         DeleteOldest,
         CopyTruncate,
@@ -48,7 +49,7 @@ public sealed class TailingModelTests
     private static readonly Gen<Step[]> Steps =
         Gen.Select(
             Gen.Frequency(
-                (10, Gen.Const(Kind.Write)), (5, Gen.Const(Kind.Pause)), (3, Gen.Const(Kind.Rotate)), (2, Gen.Const(Kind.Compress)),
+                (10, Gen.Const(Kind.Write)), (5, Gen.Const(Kind.Pause)), (3, Gen.Const(Kind.Rotate)), (2, Gen.Const(Kind.RotateUnseen)), (2, Gen.Const(Kind.Compress)),
                 (2, Gen.Const(Kind.DeleteOldest)), (1, Gen.Const(Kind.CopyTruncate)), (1, Gen.Const(Kind.Recreate)),
                 (2, Gen.Const(Kind.ToggleStall)), (1, Gen.Const(Kind.Restart)), (1, Gen.Const(Kind.Crash))),
             Gen.Int[0, int.MaxValue],
@@ -122,6 +123,17 @@ public sealed class TailingModelTests
                     var name = RotatedName();
                     File.Move(Live, name);
                     _rotated.Add(new RotatedFile(name, _inLive));
+                    _inLive = [];
+                    await File.WriteAllTextAsync(Live, "");
+                    break;
+                case Kind.RotateUnseen:
+                    // A container writing faster than the agent looks (every 50 ms here): lines land in the live file
+                    // and kubelet rotates it at once. After a rotation the live file is empty, which the agent does not
+                    // open yet, so this file is one the agent never saw under its live name.
+                    await AppendAsync(random);
+                    var unseen = RotatedName();
+                    File.Move(Live, unseen);
+                    _rotated.Add(new RotatedFile(unseen, _inLive));
                     _inLive = [];
                     await File.WriteAllTextAsync(Live, "");
                     break;
