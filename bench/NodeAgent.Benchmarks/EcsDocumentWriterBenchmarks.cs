@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
-using NodeAgent.Tailing;
 
 namespace NodeAgent.Benchmarks;
 
@@ -13,13 +12,7 @@ namespace NodeAgent.Benchmarks;
 public class EcsDocumentWriterBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(8 << 20);
-    private readonly DocumentContext _context = new(
-        "node-a",
-        "/var/log/containers/orders-7d9f8b6c5-x2k4q_shop_orders-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log",
-        new PodLogInfo("shop", "orders-7d9f8b6c5-x2k4q", "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", "orders", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0),
-        DataStreamName.Default,
-        "0.1.0",
-        "containerd");
+    private readonly DocumentContext _context = DocumentContexts.Orders();
 
     private DocumentContext _enriched = null!;
     private LogRecord[] _criRecords = [];

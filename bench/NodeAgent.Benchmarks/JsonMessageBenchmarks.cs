@@ -3,7 +3,6 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
-using NodeAgent.Tailing;
 
 namespace NodeAgent.Benchmarks;
 
@@ -16,14 +15,7 @@ namespace NodeAgent.Benchmarks;
 public class JsonMessageBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(4 << 20);
-    private readonly DocumentContext _context = new(
-        "node-a",
-        "/var/log/containers/orders-7d9f8b6c5-x2k4q_shop_orders-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log",
-        new PodLogInfo("shop", "orders-7d9f8b6c5-x2k4q", "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", "orders", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0),
-        DataStreamName.Default,
-        "0.1.0",
-        "containerd",
-        parseJson: true);
+    private readonly DocumentContext _context = DocumentContexts.Orders(parseJson: true);
 
     private LogRecord _record;
 

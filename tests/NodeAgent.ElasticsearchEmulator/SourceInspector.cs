@@ -78,40 +78,18 @@ internal static class SourceInspector
         // Only a property whose last segment ends one of the paths is worth joining into a full path.
         var leaves = paths.Select(p => p[(p.LastIndexOf('.') + 1)..]).ToHashSet(StringComparer.Ordinal);
         var found = new List<FieldValue>();
-        var reader = new Utf8JsonReader(source);
-        var path = new List<string?>();
-        string? pending = null;
+        var reader = new SourcePathReader(source);
         try
         {
             while (reader.Read())
             {
-                switch (reader.TokenType)
+                if (reader.Property is { } property
+                    && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.Null)
+                    && leaves.Contains(property[(property.LastIndexOf('.') + 1)..])
+                    && reader.DottedPath() is var joined && paths.Contains(joined))
                 {
-                    case JsonTokenType.PropertyName:
-                        pending = reader.GetString();
-                        break;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        path.Add(pending);
-                        pending = null;
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        if (path.Count > 0)
-                        {
-                            path.RemoveAt(path.Count - 1);
-                        }
-
-                        break;
-                    default:
-                        if (pending is not null && reader.TokenType != JsonTokenType.Null
-                            && leaves.Contains(pending[(pending.LastIndexOf('.') + 1)..])
-                            && Joined(path, pending) is var joined && paths.Contains(joined))
-                        {
-                            var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan);
-                            found.Add(new FieldValue(joined, text, reader.TokenStartIndex + 1));
-                        }
-
-                        pending = null;
-                        break;
+                    var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan);
+                    found.Add(new FieldValue(joined, text, reader.Column));
                 }
             }
         }
@@ -126,42 +104,14 @@ internal static class SourceInspector
     /// <summary>1-based column of the value of a (dotted) field, or 2 (just inside the object) when it is not found.</summary>
     public static long FieldColumn(ReadOnlySpan<byte> source, string dottedPath)
     {
-        var reader = new Utf8JsonReader(source);
-        var path = new List<string?>();
-        string? pending = null;
+        var reader = new SourcePathReader(source);
         try
         {
             while (reader.Read())
             {
-                switch (reader.TokenType)
+                if (reader.Property is not null && reader.DottedPath() == dottedPath)
                 {
-                    case JsonTokenType.PropertyName:
-                        pending = reader.GetString();
-                        break;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        if (pending is not null && Joined(path, pending) == dottedPath)
-                        {
-                            return reader.TokenStartIndex + 1;
-                        }
-
-                        path.Add(pending);
-                        pending = null;
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        if (path.Count > 0)
-                        {
-                            path.RemoveAt(path.Count - 1);
-                        }
-
-                        break;
-                    default:
-                        if (pending is not null && Joined(path, pending) == dottedPath)
-                        {
-                            return reader.TokenStartIndex + 1;
-                        }
-
-                        pending = null;
-                        break;
+                    return reader.Column;
                 }
             }
         }
@@ -180,20 +130,6 @@ internal static class SourceInspector
         var message = e.Message;
         var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return suffix > 0 ? message[..suffix] : message;
-    }
-
-    private static string Joined(List<string?> path, string last)
-    {
-        var builder = new StringBuilder();
-        foreach (var segment in path)
-        {
-            if (segment is not null)
-            {
-                builder.Append(segment).Append('.');
-            }
-        }
-
-        return builder.Append(last).ToString();
     }
 }
 

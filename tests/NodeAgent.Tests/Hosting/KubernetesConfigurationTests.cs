@@ -29,30 +29,10 @@ public sealed class KubernetesConfigurationTests : IDisposable
         Assert.False(options.Logs.ParseJson);
     }
 
-    private const string Kubeconfig = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: https://127.0.0.1:6443
-            insecure-skip-tls-verify: true
-        users:
-        - name: me
-          user:
-            token: abc
-        contexts:
-        - name: local
-          context:
-            cluster: local
-            user: me
-        current-context: local
-        """;
-
     [Fact]
     public void A_kubeconfig_turns_it_on()
     {
-        var kubeconfig = _dir.Write("kubeconfig", Kubeconfig);
+        var kubeconfig = _dir.Write("kubeconfig", TestKubeconfig.Yaml());
         var options = Read($"--Kubernetes:Kubeconfig={kubeconfig}", "--Kubernetes:ClusterName=prod-eu", "--Kubernetes:MetadataWait=500ms", "--Logs:ParseJson=true").Options!;
 
         Assert.True(options.Kubernetes.Enabled);

@@ -72,24 +72,7 @@ public sealed class UrlCredentialsTests : IDisposable
     [Fact]
     public void A_kubeconfig_whose_server_url_holds_user_info_is_refused_without_repeating_it()
     {
-        var kubeconfig = _dir.Write("kubeconfig", $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: local
-              cluster:
-                server: https://admin:{Secret}@127.0.0.1:6443
-            users:
-            - name: me
-              user:
-                token: abc
-            contexts:
-            - name: local
-              context:
-                cluster: local
-                user: me
-            current-context: local
-            """);
+        var kubeconfig = _dir.Write("kubeconfig", TestKubeconfig.Yaml($"https://admin:{Secret}@127.0.0.1:6443"));
 
         var error = Assert.Single(Read(arguments: $"--Kubernetes:Kubeconfig={kubeconfig}").Errors);
 

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using NodeAgent.Kubernetes;
-using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 using static NodeAgent.TestSupport.JsonFields;
@@ -28,28 +25,6 @@ public sealed class EnrichmentPipelineTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
-
-    /// <summary>Encodes each record as the Elasticsearch output would, with the file's context at send time.</summary>
-    private sealed class DocumentOutput(Acknowledgements acknowledgements) : ILogOutput
-    {
-        public ConcurrentQueue<JsonElement> Documents { get; } = [];
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            foreach (var record in batch.Records)
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                EcsDocumentWriter.Write(buffer, record, batch.Tail.Context);
-                using var document = JsonDocument.Parse(buffer.WrittenMemory);
-                Documents.Enqueue(document.RootElement.Clone());
-                acknowledgements.Delivered(batch.Tail, record);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
 
     /// <summary>A CRI line; the JSON ones are long enough already, others are padded past the fingerprint length
     /// (a shorter file is read only once it stops growing).</summary>

@@ -42,13 +42,10 @@ public sealed class ConfinementTests : IDisposable
     {
         PodLog("web_1", Line("good"));
         LinkInstead(PodLog("evil_2"), SecretFile());
-        var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
 
-        var run = await RunAsync(options, r => r.Any(m => m.Contains("good", StringComparison.Ordinal)));
+        var run = await OnlyTheGoodLineIsReadAsync("outside_allowed_roots", refused: 1);
 
-        Assert.Equal(["good"], run.Messages.Select(First));
         Assert.DoesNotContain(run.Messages, m => m.Contains("TOPSECRET", StringComparison.Ordinal));
-        Assert.Contains("nodeagent_log_files_refused_total{reason=\"outside_allowed_roots\"} 1\n", run.Metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,12 +80,8 @@ public sealed class ConfinementTests : IDisposable
 
         // Absolute, and lexically under the pods root: only the resolved path tells.
         LinkInstead(PodLog("evil_3"), $"{_dir.Path}/pods/shop_evil_3_0f1e2d3c/../../host/etc/shadow");
-        var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
 
-        var run = await RunAsync(options, r => r.Any(m => m.Contains("good", StringComparison.Ordinal)));
-
-        Assert.Equal(["good"], run.Messages.Select(First));
-        Assert.Contains("nodeagent_log_files_refused_total{reason=\"outside_allowed_roots\"} 2\n", run.Metrics, StringComparison.Ordinal);
+        await OnlyTheGoodLineIsReadAsync("outside_allowed_roots", refused: 2);
     }
 
     [Fact]
@@ -97,12 +90,8 @@ public sealed class ConfinementTests : IDisposable
         PodLog("web_1", Line("good"));
         var sibling = _dir.Write("pods-evil/x/0.log", Line("TOPSECRET sibling"));
         LinkInstead(PodLog("evil_2"), sibling);
-        var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
 
-        var run = await RunAsync(options, r => r.Any(m => m.Contains("good", StringComparison.Ordinal)));
-
-        Assert.Equal(["good"], run.Messages.Select(First));
-        Assert.Contains("nodeagent_log_files_refused_total{reason=\"outside_allowed_roots\"} 1\n", run.Metrics, StringComparison.Ordinal);
+        await OnlyTheGoodLineIsReadAsync("outside_allowed_roots", refused: 1);
     }
 
     [Fact]
@@ -168,12 +157,8 @@ public sealed class ConfinementTests : IDisposable
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(socketPath));
         LinkInstead(PodLog("dev_3"), "/dev/zero");
-        var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
 
-        var run = await RunAsync(options, r => r.Any(m => m.Contains("good", StringComparison.Ordinal)));
-
-        Assert.Equal(["good"], run.Messages.Select(First));
-        Assert.Contains("nodeagent_log_files_refused_total{reason=\"not_regular_file\"} 2\n", run.Metrics, StringComparison.Ordinal);
+        await OnlyTheGoodLineIsReadAsync("not_regular_file", refused: 2);
     }
 
     [Fact]
@@ -201,6 +186,19 @@ public sealed class ConfinementTests : IDisposable
     }
 
     private static string First(string message) => message.Split(" (")[0];
+
+    /// <summary>Runs the loop over the pods tree until the pod that wrote "good" is read, and checks that its line is
+    /// all that was read and that <paramref name="refused"/> paths were refused for <paramref name="reason"/>.</summary>
+    private async Task<Run> OnlyTheGoodLineIsReadAsync(string reason, int refused)
+    {
+        var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
+
+        var run = await RunAsync(options, r => r.Any(m => m.Contains("good", StringComparison.Ordinal)));
+
+        Assert.Equal(["good"], run.Messages.Select(First));
+        Assert.Contains($"nodeagent_log_files_refused_total{{reason=\"{reason}\"}} {refused}\n", run.Metrics, StringComparison.Ordinal);
+        return run;
+    }
 
     private AgentOptions Options(params string[] arguments) =>
         TailingHarness.Options([.. arguments.Concat([$"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=200ms"])

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
-using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -15,33 +12,12 @@ public sealed class DocumentTargetTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed class EncodingOutput(Acknowledgements acknowledgements) : ILogOutput
-    {
-        public ConcurrentQueue<JsonElement> Documents { get; } = [];
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            foreach (var record in batch.Records)
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                EcsDocumentWriter.Write(buffer, record, batch.Tail.Context);
-                using var document = JsonDocument.Parse(buffer.WrittenMemory);
-                Documents.Enqueue(document.RootElement.Clone());
-                acknowledgements.Delivered(batch.Tail, record);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
-
     private async Task<JsonElement> FirstDocumentAsync(params string[] arguments)
     {
         _dir.Write("pods/shop_web-0_1/nginx/0.log", "2026-11-28T10:15:00.000000001Z stdout F a line long enough for a fingerprint of the file\n");
         var options = TailingHarness.Options([$"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", .. arguments]);
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new EncodingOutput(new Acknowledgements());
+        var output = new DocumentOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

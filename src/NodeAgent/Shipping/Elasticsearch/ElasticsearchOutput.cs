@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -176,47 +174,6 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         }
     }
 
-    /// <summary>GET / until the cluster answers as Elasticsearch: a wrong URL, credentials or product is said clearly
-    /// at start, and retried with backoff rather than fatal.</summary>
-    private async Task ConnectAsync(CancellationToken cancellation)
-    {
-        for (var attempt = 0; !cancellation.IsCancellationRequested; attempt++)
-        {
-            BulkExchange exchange;
-            try
-            {
-                exchange = await _client.InfoAsync(cancellation);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Unexpected(e);
-                await Task.Delay(Backoff.Delay(attempt), _time, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
-                continue;
-            }
-
-            var problem = exchange switch
-            {
-                { Failure: { } failure } => $"cannot reach {exchange.Url}: {failure}",
-                { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
-                    $"{exchange.Url} rejected the credentials of {_client.Principal} ({(int)exchange.Status!}): {ErrorReason(exchange.Body)}",
-                { Status: { } status } when (int)status >= 300 => $"{exchange.Url} answered GET / with {(int)status}: {ErrorReason(exchange.Body)}",
-                { Product: not "Elasticsearch" } =>
-                    $"{exchange.Url} answers but not as Elasticsearch 7.14 or later (no X-Elastic-Product: Elasticsearch header): check Elasticsearch:Urls",
-                _ => null,
-            };
-            if (problem is null)
-            {
-                Log.Connected(_logger, exchange.Url, Version(exchange.Body), _client.Target);
-                _lastProblem = null;
-                _health.Ready(Component);
-                return;
-            }
-
-            Problem(problem);
-            await Task.Delay(Backoff.Delay(attempt), _time, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
     /// <summary>One delivery worker: runs as long as the agent does, whatever a request or the server does.</summary>
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
@@ -332,105 +289,6 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
         if (_documentWarnings.ShouldLog("unexpected", out _))
         {
             Log.UnexpectedFailure(_logger, e);
-        }
-    }
-
-    private string? RequestProblem(BulkExchange exchange, int status) => status switch
-    {
-        0 => $"cannot reach {exchange.Url}: {exchange.Failure}; retrying",
-        401 or 403 => $"{exchange.Url} rejected the credentials of {_client.Principal} ({status}): {ErrorReason(exchange.Body)}; retrying",
-        429 => $"{exchange.Url} is overloaded (429); retrying",
-        >= 500 => $"{exchange.Url} failed the bulk request ({status}): {ErrorReason(exchange.Body)}; retrying",
-        413 => $"{exchange.Url} refused a bulk body of this size (413): lower Elasticsearch:MaxBatchBytes or raise http.max_content_length; retrying",
-        >= 300 and not 400 => $"{exchange.Url} answered the bulk request with {status}: {ErrorReason(exchange.Body)}; retrying",
-        400 => $"{exchange.Url} refused the whole bulk request (400): {ErrorReason(exchange.Body)}; retrying",
-        _ => null,
-    };
-
-    /// <summary>Acknowledges what is settled (stored, replayed, or dead-lettered) and returns what must go again.</summary>
-    private BulkRequest? Settle(BulkRequest request, BulkItemResult[] results)
-    {
-        BulkRequest? retry = null;
-        var now = _time.GetUtcNow();
-        for (var i = 0; i < results.Length; i++)
-        {
-            var item = request.Items[i];
-            var result = results[i];
-            if (result.Delivered)
-            {
-                _statistics.Documents(result.Status == 409 ? "duplicate" : "created");
-            }
-            else if (result.Retryable)
-            {
-                _statistics.Documents("retried");
-                (retry ??= _pool.Rent()).AddAgain(item, request.Body.Span, now);
-                continue;
-            }
-            else if (!item.Json.IsEmpty)
-            {
-                // Refused with fields parsed from a JSON message (node-agent.io/parse): most likely for those fields
-                // (a type conflict with the mapping, the field limit). The line is sent again without them rather
-                // than dead-lettered; refused again, it is dead-lettered as it then is.
-                _statistics.Documents("json_refused");
-                if (ShouldWarn(item.Tail, "json_refused", out var unsaid))
-                {
-                    Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset, unsaid);
-                }
-
-                (retry ??= _pool.Rent()).AddWithoutJson(item, request.Body.Span, $"{result.ErrorType}: {result.ErrorReason}", now);
-                continue;
-            }
-            else
-            {
-                DeadLetter(request, item, result);
-            }
-
-            _acknowledgements.Delivered(item.Tail, item.StartOffset);
-        }
-
-        return retry;
-    }
-
-    private void Problem(string problem)
-    {
-        _health.NotReady(Component, problem);
-        // Said once per cause while it lasts, not once per retry.
-        if (problem != _lastProblem)
-        {
-            _lastProblem = problem;
-            Log.Problem(_logger, problem);
-        }
-    }
-
-    private static string ErrorReason(byte[] body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.TryGetProperty("error", out var error))
-            {
-                return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : error.ToString();
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON (a proxy's HTML page): show its start.
-        }
-
-        var text = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)));
-        return text.Length == 0 ? "(empty body)" : text;
-    }
-
-    private static string Version(byte[] body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("version", out var version) && version.TryGetProperty("number", out var number) ? number.GetString() ?? "?" : "?";
-        }
-        catch (JsonException)
-        {
-            return "?";
         }
     }
 

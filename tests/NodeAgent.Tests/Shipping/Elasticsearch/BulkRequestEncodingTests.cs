@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 using NodeAgent.Shipping.Elasticsearch;
-using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
@@ -16,20 +14,13 @@ public sealed class BulkRequestEncodingTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private FileTail Tail()
-    {
-        var path = _dir.Write("app.log", "x");
-        var handle = File.OpenHandle(path);
-        return new FileTail(path, handle, FileIdentity.Read(handle), 0, DocumentContext.Create("node-a", path, null), 1 << 20, new LogDecoder(1 << 20));
-    }
-
     private static LogRecord Line(string timestamp, string message, long offset) =>
         new(timestamp, LogStream.Stdout, Encoding.UTF8.GetBytes(message), offset, offset + 10, LogFlags.None);
 
     [Fact]
     public void A_line_whose_date_names_no_index_is_refused_and_leaves_no_half_action_behind()
     {
-        using var tail = Tail();
+        using var tail = TestTail.Open(_dir);
         var pattern = IndexPattern.TryParse("app-%{+yyyy.MM.dd}")!;
         var request = new BulkRequest();
 

@@ -1,10 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 using NodeAgent.Shipping.Elasticsearch;
-using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
@@ -16,20 +13,12 @@ public sealed class BulkRequestJsonTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private FileTail Tail(bool parseJson)
-    {
-        var path = _dir.Write("app.log", "x");
-        SafeFileHandle handle = File.OpenHandle(path);
-        var context = DocumentContext.Create("node-a", path, null, parseJson: parseJson);
-        return new FileTail(path, handle, FileIdentity.Read(handle), 0, context, 1 << 20, new LogDecoder(1 << 20));
-    }
-
     private static string[] Lines(ReadOnlySpan<byte> body) => Encoding.UTF8.GetString(body).TrimEnd('\n').Split('\n');
 
     [Fact]
     public void The_json_member_is_cut_out_and_the_reason_goes_to_error_message()
     {
-        using var tail = Tail(parseJson: true);
+        using var tail = TestTail.Open(_dir, parseJson: true);
         var first = new BulkRequest();
         Assert.Null(first.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":\"degraded\",\"n\":1}"u8.ToArray(), 0, 40, LogFlags.None), DateTimeOffset.UnixEpoch));
         var item = Assert.Single(first.Items);
@@ -53,7 +42,7 @@ public sealed class BulkRequestJsonTests : IDisposable
     [Fact]
     public void Without_parsing_there_is_no_json_member_to_cut()
     {
-        using var tail = Tail(parseJson: false);
+        using var tail = TestTail.Open(_dir);
         var request = new BulkRequest();
         Assert.Null(request.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":1}"u8.ToArray(), 0, 20, LogFlags.None), DateTimeOffset.UnixEpoch));
 
