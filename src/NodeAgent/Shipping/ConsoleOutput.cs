@@ -5,7 +5,10 @@ namespace NodeAgent.Shipping;
 
 /// <summary>
 /// <c>Output:Type=console</c>: every document as one line of NDJSON on stdout, acknowledged once written and flushed
-/// (the agent's own logs go to stderr in this mode, so stdout is a clean stream of documents).
+/// (the agent's own logs go to stderr in this mode, so stdout is a clean stream of documents). The one output whose
+/// <see cref="SendAsync"/> waits: on the write to stdout, which is the delivery itself. A stdout no one drains (a
+/// container runtime's log pipe that stopped being read) stops the reading loop and so its liveness heartbeat, and a
+/// restart is the right answer to that; an output that is merely slow only slows reading.
 /// </summary>
 internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgements) : ILogOutput, IDisposable
 {

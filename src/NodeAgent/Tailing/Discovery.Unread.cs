@@ -26,15 +26,16 @@ internal sealed partial class Discovery
     }
 
     /// <summary>
-    /// After a look that opened a file or found one rotated, its container directory is searched the same way for
+    /// After a look that opened a file, found one rotated or found a new one too short to open yet, its container
+    /// directory is searched the same way for
     /// rotated files that were created and rotated between two looks (a container writing faster than a file's size
     /// limit per <c>Logs:PollInterval</c>, or a look delayed by a busy node): such a file is never listed under its
     /// live name, so without this its lines would be gone without a trace. A rotated file no open tail holds and no
     /// checkpoint knows, written to since the previous look (less <see cref="UnreadMargin"/>), was never opened: every
     /// file the agent opens keeps a checkpoint while it is in its directory (<see cref="Checkpointer.ForgetRemoved"/>).
     /// </summary>
-    private IEnumerable<FileTail> FindMissed(List<FileTail> changed, List<FileTail> tails, DateTimeOffset previousLook, DateTimeOffset now) =>
-        Unread(changed.Select(t => t.Path), tails, previousLook - UnreadMargin, resumable: [], missedAt: now);
+    private IEnumerable<FileTail> FindMissed(List<string> changedPaths, List<FileTail> tails, DateTimeOffset previousLook, DateTimeOffset now) =>
+        Unread(changedPaths, tails, previousLook - UnreadMargin, resumable: [], missedAt: now);
 
     /// <param name="resumable">Checkpoints of files that may be resumed (at start, those no open file claims).</param>
     /// <param name="missedAt">Null at start; else the look that found them missed, which counts as their rotation (the

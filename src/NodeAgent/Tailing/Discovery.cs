@@ -53,8 +53,9 @@ internal sealed partial class Discovery
     {
         var now = _time.GetUtcNow();
         var seen = new HashSet<FileTail>();
-        // Tails opened or found rotated in this look: their container directories may hold a file missed in between.
-        var changed = new List<FileTail>();
+        // Files opened, found rotated or new and waiting in this look: their container directories may hold a file
+        // missed in between.
+        var changedPaths = new List<string>();
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
         var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
@@ -114,8 +115,15 @@ internal sealed partial class Discovery
                 continue;
             }
 
+            var newlySeen = !_young.ContainsKey(path);
             if (IsTooYoung(path, status.Size))
             {
+                if (newlySeen)
+                {
+                    // A new file too short to open yet (an empty 0.log just after a rotation) can follow one missed.
+                    changedPaths.Add(path);
+                }
+
                 continue;
             }
 
@@ -128,7 +136,7 @@ internal sealed partial class Discovery
             var identity = FileIdentity.Read(handle);
             var tail = StartTail(path, handle, identity);
             opened = true;
-            changed.Add(tail);
+            changedPaths.Add(tail.Path);
             seen.Add(tail);
             open[(tail.Identity.Device, tail.Identity.Inode)] = tail;
             lock (tailsLock)
@@ -139,9 +147,18 @@ internal sealed partial class Discovery
 
         _ownSkipped = ownSkipped;
         _opener.ForgetUnlisted(listed);
+        if (_young.Count > 0)
+        {
+            // Paths that went away while too young to open (point 9: state must not grow with files that come and go).
+            var listedSet = listed.ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in _young.Keys.Where(p => !listedSet.Contains(p)).ToList())
+            {
+                _young.Remove(gone);
+            }
+        }
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
-            changed.Add(tail);
+            changedPaths.Add(tail.Path);
             tail.Rotated = true;
             tail.RotatedAt = now;
             _statistics.Rotations++;
@@ -165,9 +182,9 @@ internal sealed partial class Discovery
             }
         }
 
-        else if (changed.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
+        else if (changedPaths.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
         {
-            foreach (var tail in FindMissed(changed, tails, previousLook, now).ToList())
+            foreach (var tail in FindMissed(changedPaths, tails, previousLook, now).ToList())
             {
                 opened = true;
                 lock (tailsLock)
@@ -322,14 +339,17 @@ internal sealed partial class Discovery
         _options.OwnPod is { } own && PodLogPath.TryParse(path, out var pod)
         && string.Equals(pod.Namespace, own.Namespace, StringComparison.Ordinal) && string.Equals(pod.PodName, own.Name, StringComparison.Ordinal);
 
-    /// <summary>Too many handles: close rotated files first, the most read first, and count what is lost.</summary>
+    /// <summary>Too many handles: close rotated files first, those with the least left first, and count what is lost:
+    /// every byte not handed to the output, whether it was read (records waiting for room, a partial message) or
+    /// not.</summary>
     private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
     {
         var excess = tails.Count - _options.MaxOpenFiles;
-        foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.Unread).Take(Math.Max(0, excess)).ToList())
+        foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
         {
-            _statistics.LostBytes("max_open_files", tail.Unread);
-            Log.ForcedClose(_logger, tail.Path, tail.Unread);
+            var lost = tail.NotHandedOut;
+            _statistics.LostBytes("max_open_files", lost);
+            Log.ForcedClose(_logger, tail.Path, lost);
             _checkpointer.Retire(tail);
             lock (tailsLock)
             {
@@ -381,7 +401,7 @@ internal sealed partial class Discovery
         [LoggerMessage(811, LogLevel.Warning, "found {Path}, created and rotated between two looks for files and never read; reading it from the start", EventName = "TailFoundMissed")]
         public static partial void FoundMissed(ILogger logger, string path);
 
-        [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes unread", EventName = "TailForcedClose")]
+        [LoggerMessage(805, LogLevel.Warning, "too many open files (Logs:MaxOpenFiles): closed {Path} with {Unread} bytes not shipped", EventName = "TailForcedClose")]
         public static partial void ForcedClose(ILogger logger, string path, long unread);
 
         [LoggerMessage(809, LogLevel.Information, "not reading {Path}: it is the agent's own log, and with the console output its documents would be written back into it", EventName = "TailOwnLogSkipped")]

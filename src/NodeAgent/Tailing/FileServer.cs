@@ -12,8 +12,9 @@ namespace NodeAgent.Tailing;
 /// <summary>
 /// The log pipeline's loop: finds the files (<see cref="Discovery"/>: polling as the truth, a directory watch as a
 /// wake-up hint), reads every open file in turn with a fixed byte quantum so no backlog starves the others, hands
-/// the records to the output (which waits when it is full), pauses reading while <see cref="BufferBudget"/> is
-/// full, and persists checkpoints from the acknowledgement watermarks (<see cref="Checkpointer"/>).
+/// the records to the output (which never waits), pauses reading while <see cref="BufferBudget"/> is full (records
+/// read wait in their file for room), and persists checkpoints from the acknowledgement watermarks
+/// (<see cref="Checkpointer"/>).
 /// </summary>
 internal sealed partial class FileServer(
     AgentOptions options,
@@ -39,6 +40,8 @@ internal sealed partial class FileServer(
     private readonly List<FileTail> _tails = [];
     private readonly Lock _tailsLock = new();
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
+    // Where the next reading turn begins (see ReadTurnAsync).
+    private int _nextTurnStart;
 
     /// <summary>A snapshot of the open files, for metrics and the index page.</summary>
     public IReadOnlyList<FileTail> Tails
@@ -110,17 +113,26 @@ internal sealed partial class FileServer(
     }
 
     /// <summary>Every open file gets one quantum of reading; its records go to the output. True when anything was read
-    /// or sent. Reading stops for this turn when the buffer budget is full (<see cref="BufferBudget.ShouldPauseReading"/>):
-    /// the output never makes this loop wait, so discovery, rotation tracking and the heartbeat go on during an outage.</summary>
+    /// or sent. While the buffer budget is full (<see cref="BufferBudget.ShouldPauseReading"/>) nothing more is read,
+    /// and records already read wait in their file for room in the output: the output never makes this loop wait, so
+    /// discovery, rotation tracking and the heartbeat go on during an outage. The next turn begins with the first file
+    /// the budget stopped, or after the last one served, so the room an output frees goes round the files instead of
+    /// always to the first ones listed (a container's new file is listed last).</summary>
     private async Task<bool> ReadTurnAsync(List<LogRecord> records, DateTimeOffset now, CancellationToken stoppingToken)
     {
         var progressed = false;
-        foreach (var tail in Tails)
+        var tails = Tails;
+        var first = tails.Count == 0 ? 0 : _nextTurnStart % tails.Count;
+        int? stopped = null;
+        for (var i = 0; i < tails.Count; i++)
         {
-            if (budget.ShouldPauseReading)
+            var index = (first + i) % tails.Count;
+            var tail = tails[index];
+            if (!tail.HasUnsent && budget.ShouldPauseReading)
             {
-                statistics.BackpressurePauses++;
-                break;
+                // Files with records waiting may still hand them out: the budget may be full of those very records.
+                stopped ??= index;
+                continue;
             }
 
             var gate = enricher.Prepare(tail, now);
@@ -150,25 +162,36 @@ internal sealed partial class FileServer(
             }
 
             progressed |= await HandOutUnsentAsync(tail, dropped: gate == TailGate.Drop, stoppingToken);
+            if (tail.HasUnsent)
+            {
+                // Served, and stopped by the budget.
+                stopped ??= (index + 1) % tails.Count;
+            }
+        }
+
+        if (stopped is { } next)
+        {
+            statistics.BackpressurePauses++;
+            _nextTurnStart = next;
         }
 
         return progressed;
     }
 
-    /// <summary>Gives the output the tail's records in slices, as long as the budget has room; what is left waits for
-    /// the next turn, in the tail. True when anything went.</summary>
+    /// <summary>Gives the output the tail's records in slices, as long as the output's share of the budget has room
+    /// (<see cref="BufferBudget.ShouldPauseHandOut"/>); what is left waits for the next turn, in the tail. A slice leaves the tail only once the output has taken it: if the output throws
+    /// (a bug, memory), the records are handed out again on a later turn, never dropped. True when anything went.</summary>
     private async Task<bool> HandOutUnsentAsync(FileTail tail, bool dropped, CancellationToken stoppingToken)
     {
         var sent = false;
         while (tail.HasUnsent)
         {
-            if (budget.ShouldPauseReading)
+            if (budget.ShouldPauseHandOut)
             {
-                statistics.BackpressurePauses++;
                 return sent;
             }
 
-            var slice = tail.NextUnsent(SliceBytes, SliceRecords);
+            var slice = tail.PeekUnsent(SliceBytes, SliceRecords);
             if (dropped)
             {
                 // Opted out: acknowledged as if stored, so the checkpoint moves on and nothing is read twice.
@@ -184,6 +207,7 @@ internal sealed partial class FileServer(
                 await output.SendAsync(new LogBatch(tail, slice), stoppingToken);
             }
 
+            tail.TakeUnsent(slice.Length);
             sent = true;
         }
 

@@ -30,8 +30,13 @@ internal sealed class FileTail : IDisposable
     // bytes in the decoder's arena, so nothing more is read from this file until they are gone.
     private readonly List<LogRecord> _unsent = [];
     private int _unsentNext;
+    private long _unsentBytes;
+    // File offset just past the last record handed to the output.
+    private long _handedOutEnd;
     // What this tail last counted in the budget as held by it (unframed bytes, parts of pending messages).
     private long _heldCounted;
+    // Of that, records waiting for room in the output.
+    private long _waitingCounted;
 
     // File offset of the first byte still in the pipe (not yet framed into a line).
     private long _framedOffset;
@@ -48,6 +53,7 @@ internal sealed class FileTail : IDisposable
         Identity = identity;
         ReadOffset = startOffset;
         _framedOffset = startOffset;
+        _handedOutEnd = startOffset;
         Context = context;
         _maxLineBytes = maxLineBytes;
         _decoder = decoder;
@@ -144,25 +150,31 @@ internal sealed class FileTail : IDisposable
     {
         _unsent.Clear();
         _unsentNext = 0;
+        _unsentBytes = 0;
         _decoder.Arena.Reset();
+        CountHeld();
     }
 
     /// <summary>Records read and registered but not handed to the output yet (<see cref="KeepUnsent"/>).</summary>
     public bool HasUnsent => _unsentNext < _unsent.Count;
 
     /// <summary>Keeps the records of this turn until the output has room for them: the next turns hand them out
-    /// (<see cref="NextUnsent"/>) before anything more is read from the file.</summary>
+    /// (<see cref="PeekUnsent"/>, <see cref="TakeUnsent"/>) before anything more is read from the file. Their bytes
+    /// count as this reader's in the budget until they are handed out.</summary>
     public void KeepUnsent(List<LogRecord> records)
     {
         _unsent.Clear();
         _unsent.AddRange(records);
         _unsentNext = 0;
+        _unsentBytes = records.Sum(SizeOf);
+        CountHeld();
     }
 
     /// <summary>The next slice of kept records, up to about <paramref name="maxBytes"/> of messages (at least one
     /// record): small enough that the output's share of the budget is checked often within one quantum of reading
-    /// (a quantum of short lines, each with a pod's metadata, encodes to many times its size).</summary>
-    public LogRecord[] NextUnsent(int maxBytes, int maxRecords)
+    /// (a quantum of short lines, each with a pod's metadata, encodes to many times its size). They stay kept until
+    /// <see cref="TakeUnsent"/> says the output has them: an output that throws leaves them to the next turn.</summary>
+    public LogRecord[] PeekUnsent(int maxBytes, int maxRecords)
     {
         var end = _unsentNext;
         var bytes = 0;
@@ -172,15 +184,32 @@ internal sealed class FileTail : IDisposable
             end++;
         }
 
-        var slice = _unsent.GetRange(_unsentNext, end - _unsentNext).ToArray();
-        _unsentNext = end;
-        return slice;
+        return _unsent.GetRange(_unsentNext, end - _unsentNext).ToArray();
     }
+
+    /// <summary>The output took the first <paramref name="count"/> kept records.</summary>
+    public void TakeUnsent(int count)
+    {
+        for (var i = _unsentNext; i < _unsentNext + count; i++)
+        {
+            _unsentBytes -= SizeOf(_unsent[i]);
+            _handedOutEnd = Math.Max(_handedOutEnd, _unsent[i].EndOffset);
+        }
+
+        _unsentNext += count;
+        CountHeld();
+    }
+
+    private static long SizeOf(LogRecord record) => record.Timestamp.Length + record.Message.Length;
 
     public long Length => RandomAccess.GetLength(_handle);
 
     /// <summary>Bytes of the file not read yet.</summary>
     public long Unread => Math.Max(0, Length - ReadOffset);
+
+    /// <summary>Bytes of the file past the last line handed to the output: what closing the file now would lose (read
+    /// or not; lines handed out are the output's to deliver).</summary>
+    public long NotHandedOut => Math.Max(0, Length - _handedOutEnd);
 
     /// <summary>
     /// Reads up to <paramref name="budget"/> bytes (the fairness quantum: a backlog in one file waits its turn) and
@@ -272,15 +301,16 @@ internal sealed class FileTail : IDisposable
         return total;
     }
 
-    /// <summary>Bytes this tail holds in memory between turns: read but not framed into a line yet, and the parts of
-    /// messages waiting for their end.</summary>
-    public long HeldBytes => (ReadOffset - _framedOffset) + _decoder.PendingBytes;
+    /// <summary>Bytes this tail holds in memory between turns: read but not framed into a line yet, the parts of
+    /// messages waiting for their end, and records waiting for room in the output.</summary>
+    public long HeldBytes => (ReadOffset - _framedOffset) + _decoder.PendingBytes + _unsentBytes;
 
     private void CountHeld()
     {
         var held = HeldBytes;
-        _budget?.ReadersHold(held - _heldCounted);
+        _budget?.ReadersHold(held - _heldCounted, _unsentBytes - _waitingCounted);
         _heldCounted = held;
+        _waitingCounted = _unsentBytes;
     }
 
     private void Frame(List<LogRecord> records)
@@ -312,8 +342,9 @@ internal sealed class FileTail : IDisposable
 
     public void Dispose()
     {
-        _budget?.ReadersHold(-_heldCounted);
+        _budget?.ReadersHold(-_heldCounted, -_waitingCounted);
         _heldCounted = 0;
+        _waitingCounted = 0;
         _decoder.Dispose();
         _pipe.Writer.Complete();
         _pipe.Reader.Complete();

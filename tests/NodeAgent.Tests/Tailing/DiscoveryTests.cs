@@ -244,6 +244,30 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(["g1", "g2 a", "g2 b", "g3"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A new container whose first file was written and rotated before the agent looked, and whose new file stays empty
+    /// (an empty file is not opened yet): the rotated file is found when the empty one is first seen.
+    /// </summary>
+    [Fact]
+    public async Task A_new_containers_first_file_rotated_before_any_look_is_read_while_the_next_stays_empty()
+    {
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("other container"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=2s");
+        var output = new CollectingOutput(new Acknowledgements());
+        using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
+        await server.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => output.Received.Count == 1);
+
+        var live = _dir.Write("pods/shop_api_2/api/0.log", Line("first file a") + Line("first file b"));
+        File.Move(live, live + ".20261128-101500");
+        File.WriteAllText(live, "");
+        await WaitForAsync(() => output.Received.Count >= 3);
+        await Task.Delay(300);
+        await server.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["first file a", "first file b", "other container"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Starts the loop and stops it before it has looked for files once (a start cancelled at once).</summary>
     private static async Task StopBeforeFirstLookAsync(NodeAgent.Hosting.AgentOptions options)
     {

@@ -75,11 +75,18 @@ internal sealed class BulkRequest
             _body.Write("\n"u8);
             json = json.IsEmpty ? default : json with { Start = documentStart + json.Start };
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
             // One document the agent cannot encode (an index date it cannot name, a bug) must not leave half an
-            // action in the body: the whole request would be refused, and sent again forever.
+            // action in the body: the whole request would be refused, and sent again forever. Out of memory is not
+            // this document's fault: the body is cut back all the same, and the caller hears of it (the reading loop
+            // hands the same records out again later).
             _body.Truncate(start);
+            if (e is OutOfMemoryException)
+            {
+                throw;
+            }
+
             return $"{e.GetType().Name}: {e.Message}";
         }
 
