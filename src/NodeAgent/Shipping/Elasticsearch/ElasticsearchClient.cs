@@ -23,7 +23,9 @@ internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpa
 internal sealed class ElasticsearchClient : IDisposable
 {
     private const string FilterPath = "errors,items.*.status,items.*.error.type,items.*.error.reason";
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest one exchange may take.</summary>
+    private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>An answer is read up to this size: with filter_path, a bulk answer is about 20 bytes per item (a few
     /// MiB even with an error per item); a server or proxy that sends more is not heard out into memory.</summary>
@@ -33,6 +35,7 @@ internal sealed class ElasticsearchClient : IDisposable
     private readonly ElasticsearchOptions _options;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _requestTimeout;
     private readonly string _target;
     private readonly DateTimeOffset[] _failedUntil;
     private readonly System.Collections.Concurrent.ConcurrentBag<MemoryStream> _compressionBuffers = [];
@@ -41,9 +44,16 @@ internal sealed class ElasticsearchClient : IDisposable
     private long _bytesSentCompressed;
 
     public ElasticsearchClient(ElasticsearchOptions options, TimeProvider time)
+        : this(options, time, DefaultRequestTimeout)
+    {
+    }
+
+    /// <param name="requestTimeout">Not a configuration key: tests shorten it to see a stalled answer given up.</param>
+    internal ElasticsearchClient(ElasticsearchOptions options, TimeProvider time, TimeSpan requestTimeout)
     {
         _options = options;
         _time = time;
+        _requestTimeout = requestTimeout;
         _target = Uri.EscapeDataString(options.Index ?? options.DataStream);
         Pattern = IndexPattern.TryParse(options.Index);
         _failedUntil = new DateTimeOffset[options.Urls.Count];
@@ -68,7 +78,7 @@ internal sealed class ElasticsearchClient : IDisposable
                 CertificateTrust.IsTrusted(authority, certificate, chain, errors);
         }
 
-        _http = new HttpClient(handler) { Timeout = RequestTimeout };
+        _http = new HttpClient(handler) { Timeout = _requestTimeout };
     }
 
     /// <summary>A date pattern in <c>Elasticsearch:Index</c>: each action then names its index.</summary>
@@ -169,7 +179,7 @@ internal sealed class ElasticsearchClient : IDisposable
         catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
         {
             MarkFailed(url);
-            var reason = e is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : e.Message;
+            var reason = e is TaskCanceledException ? $"no answer within {_requestTimeout.TotalSeconds:0.###} s" : e.Message;
             return new BulkExchange(null, [], null, reason, url.GetLeftPart(UriPartial.Authority));
         }
     }
