@@ -24,7 +24,7 @@ internal sealed class ElasticsearchClient : IDisposable
 {
     private const string FilterPath = "errors,items.*.status,items.*.error.type,items.*.error.reason";
 
-    /// <summary>The longest one exchange may take.</summary>
+    /// <summary>The longest one exchange may take, from sending the request to the last byte of the answer.</summary>
     private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>An answer is read up to this size: with filter_path, a bulk answer is about 20 bytes per item (a few
@@ -78,7 +78,9 @@ internal sealed class ElasticsearchClient : IDisposable
                 CertificateTrust.IsTrusted(authority, certificate, chain, errors);
         }
 
-        _http = new HttpClient(handler) { Timeout = _requestTimeout };
+        // HttpClient.Timeout would end at the response headers (ResponseHeadersRead): the body could then stall a
+        // delivery worker forever. ExchangeAsync keeps one deadline over the whole exchange instead.
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>A date pattern in <c>Elasticsearch:Index</c>: each action then names its index.</summary>
@@ -156,10 +158,16 @@ internal sealed class ElasticsearchClient : IDisposable
             return new BulkExchange(null, [], null, unreadable, url.GetLeftPart(UriPartial.Authority));
         }
 
+        // One deadline for the whole exchange, the body included: a server or proxy that sends the headers and then
+        // stalls must cost one timeout, not a delivery worker (or, for GET /, the connection) for good.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(_requestTimeout);
+        HttpStatusCode? status = null;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-            if (await ReadCappedAsync(response.Content, cancellation) is not { } body)
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            status = response.StatusCode;
+            if (await ReadCappedAsync(response.Content, deadline.Token) is not { } body)
             {
                 MarkFailed(url);
                 return new BulkExchange(null, [], null, $"the answer is larger than {MaxAnswerBytes >> 20} MiB (not an Elasticsearch answer to what was sent)", url.GetLeftPart(UriPartial.Authority));
@@ -176,10 +184,13 @@ internal sealed class ElasticsearchClient : IDisposable
             var product = response.Headers.TryGetValues("X-Elastic-Product", out var values) ? values.FirstOrDefault() : null;
             return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority), product);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
+            // Not the caller's own cancellation (the agent stopping): that is not the server's fault, and propagates.
             MarkFailed(url);
-            var reason = e is TaskCanceledException ? $"no answer within {_requestTimeout.TotalSeconds:0.###} s" : e.Message;
+            var reason = e is OperationCanceledException
+                ? $"no answer within {_requestTimeout.TotalSeconds:0.###} s" + (status is { } headers ? $" (status {(int)headers} and headers came, the body did not end)" : "")
+                : e.Message;
             return new BulkExchange(null, [], null, reason, url.GetLeftPart(UriPartial.Authority));
         }
     }

@@ -40,7 +40,7 @@ public sealed class StalledAnswerClientTests
         var exchange = await client.BulkAsync(Body, CancellationToken.None).WaitAsync(TestDeadline);
 
         Assert.Null(exchange.Status);
-        Assert.Equal("no answer within 0.5 s (status 200 came, the rest of the answer did not)", exchange.Failure);
+        Assert.Equal("no answer within 0.5 s (status 200 and headers came, the body did not end)", exchange.Failure);
         Assert.InRange(Stopwatch.GetElapsedTime(started), RequestTimeout, TestDeadline);
         Assert.Equal(1, es.Stats.StalledAnswers);
     }
