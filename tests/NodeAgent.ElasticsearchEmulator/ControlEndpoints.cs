@@ -74,6 +74,7 @@ internal static class ControlEndpoints
         w.WriteEndObject();
         w.WriteNumber("dropped_connections", stats.DroppedConnections);
         w.WriteNumber("dropped_after_storing", stats.DroppedAfterStoring);
+        w.WriteNumber("stalled_answers", stats.StalledAnswers);
         w.WriteStartObject("items");
         w.WriteNumber("created", stats.ItemsCreated);
         w.WriteNumber("updated", stats.ItemsUpdated);

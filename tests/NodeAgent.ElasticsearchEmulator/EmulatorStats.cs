@@ -15,6 +15,9 @@ public sealed record EmulatorStats
     /// <summary>Dropped connections whose bulk was applied before the reset.</summary>
     public long DroppedAfterStoring { get; init; }
 
+    /// <summary>Answers left unfinished by <see cref="OutageMode.StallBody"/> (headers and part of the body sent).</summary>
+    public long StalledAnswers { get; init; }
+
     public long ItemsCreated { get; init; }
 
     public long ItemsUpdated { get; init; }

@@ -47,6 +47,11 @@ public enum OutageMode
     /// <summary>Bulk requests are applied, but answered 200 with every item's status written as a string
     /// (<c>"status":"201"</c>): a broken proxy re-encoding the JSON. Not a bulk response a client can trust.</summary>
     StringStatuses,
+
+    /// <summary>Every request is handled (a bulk is applied), then its status line, headers (with the full
+    /// Content-Length) and half of its body are sent, and the rest never: a node or proxy that stops in the middle of
+    /// an answer. The connection is held until the client gives up.</summary>
+    StallBody,
 }
 
 /// <summary>Documents matching <see cref="Matches"/> fail to map on <see cref="Field"/>, as a string sent to a field

@@ -35,7 +35,8 @@ internal static class FaultsJson
                         "unavailable" => OutageMode.Unavailable,
                         "reset_connections" => OutageMode.ResetConnections,
                         "string_statuses" => OutageMode.StringStatuses,
-                        var other => throw new FormatException($"outage [{other}]: expected none, unavailable, reset_connections or string_statuses"),
+                        "stall_body" => OutageMode.StallBody,
+                        var other => throw new FormatException($"outage [{other}]: expected none, unavailable, reset_connections, string_statuses or stall_body"),
                     },
                 },
                 "mapping_error" => current with
@@ -72,6 +73,7 @@ internal static class FaultsJson
             OutageMode.Unavailable => "unavailable",
             OutageMode.ResetConnections => "reset_connections",
             OutageMode.StringStatuses => "string_statuses",
+            OutageMode.StallBody => "stall_body",
             _ => "none",
         });
         if (faults.MappingError is { } rule)

@@ -36,6 +36,10 @@ internal static class RequestRouter
             ElasticsearchEmulator.AddRetryAfter(context, faults);
             await JsonResponse.ErrorAsync(context, 503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];");
         }
+        else if (faults.Outage == OutageMode.StallBody)
+        {
+            await StalledAnswer.SendAsync(context, state, () => RouteAsync(context, state, path));
+        }
         else
         {
             await RouteAsync(context, state, path);

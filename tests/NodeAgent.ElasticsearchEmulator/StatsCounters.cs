@@ -10,6 +10,7 @@ internal sealed class StatsCounters
     private long _bulkRequests;
     private long _dropped;
     private long _droppedStored;
+    private long _stalled;
     private long _bytesReceived;
     private long _bytesDecompressed;
     private long _created;
@@ -39,6 +40,8 @@ internal sealed class StatsCounters
         }
     }
 
+    public void Stalled() => Interlocked.Increment(ref _stalled);
+
     public void Item(ItemResult result)
     {
         switch (result)
@@ -59,6 +62,7 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref _bulkRequests, 0);
         Interlocked.Exchange(ref _dropped, 0);
         Interlocked.Exchange(ref _droppedStored, 0);
+        Interlocked.Exchange(ref _stalled, 0);
         Interlocked.Exchange(ref _bytesReceived, 0);
         Interlocked.Exchange(ref _bytesDecompressed, 0);
         Interlocked.Exchange(ref _created, 0);
@@ -76,6 +80,7 @@ internal sealed class StatsCounters
         RequestsByStatus = new SortedDictionary<int, long>(_byStatus),
         DroppedConnections = Interlocked.Read(ref _dropped),
         DroppedAfterStoring = Interlocked.Read(ref _droppedStored),
+        StalledAnswers = Interlocked.Read(ref _stalled),
         ItemsCreated = Interlocked.Read(ref _created),
         ItemsUpdated = Interlocked.Read(ref _updated),
         ItemsConflict = Interlocked.Read(ref _conflict),

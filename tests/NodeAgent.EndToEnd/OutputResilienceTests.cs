@@ -14,6 +14,9 @@ public sealed class OutputResilienceTests
 {
     private const string Target = "logs-kubernetes.container_logs-default";
 
+    // ElasticsearchOutput.MaxInFlight: requests in flight at once.
+    private const int ElasticsearchWorkers = 2;
+
     private static string LogPath(AgentConfig config) => Path.Combine(config.Root, "pods", "shop_web-0_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "app", "0.log");
 
     internal static void Write(string path, int from, int count, Func<int, string>? timestamp = null)
@@ -74,6 +77,49 @@ public sealed class OutputResilienceTests
 
         Assert.Equal(Expected(0, written), Messages(emulator, Target));
         Assert.Contains(agent.Logs, l => l.Contains("not a bulk response", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Answers_that_stall_after_their_headers_are_given_up_and_sent_again()
+    {
+        using var config = new AgentConfig();
+        await using var emulator = await ElasticsearchEmulator.StartAsync();
+        var log = LogPath(config);
+        Write(log, 0, 100);
+        await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}", "--Elasticsearch:FlushInterval=200ms");
+        await WaitForCountAsync(emulator, Target, 100, TimeSpan.FromSeconds(30));
+
+        // A proxy that forwards the headers and then stops: each delivery worker waits in a body that never ends,
+        // until the request timeout (60 s, not configurable) gives up on it.
+        emulator.UpdateFaults(f => f with { Outage = OutageMode.StallBody });
+        var written = 100;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (emulator.Stats.StalledAnswers < ElasticsearchWorkers && DateTime.UtcNow < deadline)
+        {
+            Write(log, written, 20);
+            written += 20;
+            await Task.Delay(300);
+        }
+
+        // Both workers are stuck: nothing else is sent while lines keep coming.
+        var bulks = emulator.Stats.BulkRequests;
+        Write(log, written, 20);
+        written += 20;
+        await Task.Delay(3000);
+        Assert.Equal(ElasticsearchWorkers, emulator.Stats.StalledAnswers);
+        Assert.Equal(bulks, emulator.Stats.BulkRequests);
+
+        emulator.UpdateFaults(f => f with { Outage = OutageMode.None });
+        Write(log, written, 100);
+        written += 100;
+        await WaitForCountAsync(emulator, Target, written, TimeSpan.FromSeconds(120));
+        await Task.Delay(1000);
+
+        // The stalled bulks were applied before their answers stalled: sent again, they are 409s, never new copies.
+        Assert.Equal(Expected(0, written), Messages(emulator, Target));
+        Assert.Equal(written, emulator.Stats.ItemsCreated);
+        Assert.Equal(0, emulator.Stats.ItemsUpdated);
+        Assert.Contains(agent.Logs, l => l.Contains("no answer within 60 s", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -42,4 +42,39 @@ public sealed class OutageTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, es.Stats.DroppedConnections);
     }
+
+    [Fact]
+    public async Task A_stalled_body_applies_the_bulk_sends_half_its_answer_and_holds_the_rest()
+    {
+        await using var es = await ElasticsearchEmulator.StartAsync();
+        using var http = Client(es.Url);
+        using var set = await http.PostAsync("_emulator/faults", new StringContent("""{"outage":"stall_body"}""", Encoding.UTF8, "application/json"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, DataStream + "/_bulk") { Content = Content(Ndjson(Create("1"), Doc("x"))) };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        var received = 0;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var stalled = false;
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(received), patience.Token)) > 0)
+            {
+                received += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            stalled = true;
+        }
+
+        Assert.Equal(OutageMode.StallBody, es.Faults.Outage);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(stalled, "the body ended");
+        Assert.InRange(received, 1, response.Content.Headers.ContentLength!.Value - 1);
+        Assert.Equal(1, es.Count(DataStream));
+        Assert.Equal(1, es.Stats.StalledAnswers);
+    }
 }

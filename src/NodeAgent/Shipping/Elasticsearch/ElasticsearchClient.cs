@@ -23,7 +23,9 @@ internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpa
 internal sealed class ElasticsearchClient : IDisposable
 {
     private const string FilterPath = "errors,items.*.status,items.*.error.type,items.*.error.reason";
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest one exchange may take, from sending the request to the last byte of the answer.</summary>
+    private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>An answer is read up to this size: with filter_path, a bulk answer is about 20 bytes per item (a few
     /// MiB even with an error per item); a server or proxy that sends more is not heard out into memory.</summary>
@@ -33,6 +35,7 @@ internal sealed class ElasticsearchClient : IDisposable
     private readonly ElasticsearchOptions _options;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _requestTimeout;
     private readonly string _target;
     private readonly DateTimeOffset[] _failedUntil;
     private readonly System.Collections.Concurrent.ConcurrentBag<MemoryStream> _compressionBuffers = [];
@@ -41,9 +44,16 @@ internal sealed class ElasticsearchClient : IDisposable
     private long _bytesSentCompressed;
 
     public ElasticsearchClient(ElasticsearchOptions options, TimeProvider time)
+        : this(options, time, DefaultRequestTimeout)
+    {
+    }
+
+    /// <param name="requestTimeout">Not a configuration key: tests shorten it to see a stalled answer given up.</param>
+    internal ElasticsearchClient(ElasticsearchOptions options, TimeProvider time, TimeSpan requestTimeout)
     {
         _options = options;
         _time = time;
+        _requestTimeout = requestTimeout;
         _target = Uri.EscapeDataString(options.Index ?? options.DataStream);
         Pattern = IndexPattern.TryParse(options.Index);
         _failedUntil = new DateTimeOffset[options.Urls.Count];
@@ -68,7 +78,9 @@ internal sealed class ElasticsearchClient : IDisposable
                 CertificateTrust.IsTrusted(authority, certificate, chain, errors);
         }
 
-        _http = new HttpClient(handler) { Timeout = RequestTimeout };
+        // HttpClient.Timeout would end at the response headers (ResponseHeadersRead): the body could then stall a
+        // delivery worker forever. ExchangeAsync keeps one deadline over the whole exchange instead.
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>A date pattern in <c>Elasticsearch:Index</c>: each action then names its index.</summary>
@@ -146,10 +158,16 @@ internal sealed class ElasticsearchClient : IDisposable
             return new BulkExchange(null, [], null, unreadable, url.GetLeftPart(UriPartial.Authority));
         }
 
+        // One deadline for the whole exchange, the body included: a server or proxy that sends the headers and then
+        // stalls must cost one timeout, not a delivery worker (or, for GET /, the connection) for good.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(_requestTimeout);
+        HttpStatusCode? status = null;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-            if (await ReadCappedAsync(response.Content, cancellation) is not { } body)
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            status = response.StatusCode;
+            if (await ReadCappedAsync(response.Content, deadline.Token) is not { } body)
             {
                 MarkFailed(url);
                 return new BulkExchange(null, [], null, $"the answer is larger than {MaxAnswerBytes >> 20} MiB (not an Elasticsearch answer to what was sent)", url.GetLeftPart(UriPartial.Authority));
@@ -166,10 +184,13 @@ internal sealed class ElasticsearchClient : IDisposable
             var product = response.Headers.TryGetValues("X-Elastic-Product", out var values) ? values.FirstOrDefault() : null;
             return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority), product);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
+            // Not the caller's own cancellation (the agent stopping): that is not the server's fault, and propagates.
             MarkFailed(url);
-            var reason = e is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : e.Message;
+            var reason = e is OperationCanceledException
+                ? $"no answer within {_requestTimeout.TotalSeconds:0.###} s" + (status is { } headers ? $" (status {(int)headers} and headers came, the body did not end)" : "")
+                : e.Message;
             return new BulkExchange(null, [], null, reason, url.GetLeftPart(UriPartial.Authority));
         }
     }
