@@ -181,26 +181,26 @@ public sealed class DiscoveryTests : IDisposable
             }
 
             // Drained rotated files close Discovery.RotateWait after their rotation (all but the live file and the last
-            // rotated one, here); then their directories are checked every 20 looks (0.4 s here, longer on a busy machine).
-            await Task.Delay(Discovery.RotateWait);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            while (server.Tails.Count > 2 && DateTime.UtcNow < deadline)
+            // rotated one, here); their directories are checked every 20 looks, and checkpoints saved every second.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (SavedCheckpoints().Count > 2 && DateTime.UtcNow < deadline)
             {
-                await Task.Delay(50);
+                await Task.Delay(200);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
             await server.StopAsync(CancellationToken.None);
         }
 
         Assert.Equal(31, output.Received.Count);
         Assert.Equal(31, output.Received.Select(r => r.Message).Distinct(StringComparer.Ordinal).Count());
-        var saved = new CheckpointStore(Path.Combine(_dir.Path, "state"), TimeProvider.System, TimeSpan.FromHours(24),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Load().Checkpoints;
         // The live file and the last rotated one (a leak keeps all 31).
-        Assert.InRange(saved.Count, 1, 2);
+        Assert.InRange(SavedCheckpoints().Count, 1, 2);
         Assert.Empty(await RunUntilAsync(options, 0, () => { }));
     }
+
+    private IReadOnlyList<Checkpoint> SavedCheckpoints() =>
+        new CheckpointStore(Path.Combine(_dir.Path, "state"), TimeProvider.System, TimeSpan.FromHours(24),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Load().Checkpoints;
 
     [Fact]
     public async Task A_file_reached_by_two_include_globs_is_read_once()
