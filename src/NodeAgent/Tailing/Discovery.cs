@@ -26,7 +26,9 @@ internal sealed partial class Discovery
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
     private readonly LogFileOpener _opener;
-    private readonly Dictionary<string, (long Size, DateTimeOffset Since)> _young = new(StringComparer.Ordinal);
+    // Files too short to open yet, by path and inode (a new file at a path is new even when its size is the same).
+    private readonly Dictionary<(string Path, ulong Inode), (long Size, DateTimeOffset Since)> _young = [];
+    private readonly HashSet<(string Path, ulong Inode)> _youngLooked = [];
     // The agent's own log files left unread, each said once (forgotten when its path is no longer listed).
     private HashSet<string> _ownSkipped = new(StringComparer.Ordinal);
     private bool _firstRefresh = true;
@@ -115,8 +117,8 @@ internal sealed partial class Discovery
                 continue;
             }
 
-            var newlySeen = !_young.ContainsKey(path);
-            if (IsTooYoung(path, status.Size))
+            var newlySeen = !_young.ContainsKey((path, status.Inode));
+            if (IsTooYoung(path, status.Inode, status.Size))
             {
                 if (newlySeen)
                 {
@@ -147,15 +149,6 @@ internal sealed partial class Discovery
 
         _ownSkipped = ownSkipped;
         _opener.ForgetUnlisted(listed);
-        if (_young.Count > 0)
-        {
-            // Paths that went away while too young to open (point 9: state must not grow with files that come and go).
-            var listedSet = listed.ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in _young.Keys.Where(p => !listedSet.Contains(p)).ToList())
-            {
-                _young.Remove(gone);
-            }
-        }
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             changedPaths.Add(tail.Path);
@@ -200,6 +193,13 @@ internal sealed partial class Discovery
             _checkpointer.ForgetRemoved(tails);
         }
 
+        // Files that went away, or were renamed, while too young to open: state must not grow with files that come and go.
+        foreach (var gone in _young.Keys.Where(k => !_youngLooked.Contains(k)).ToList())
+        {
+            _young.Remove(gone);
+        }
+
+        _youngLooked.Clear();
         EnforceOpenFileLimit(tails, tailsLock);
         if (opened)
         {
@@ -211,96 +211,34 @@ internal sealed partial class Discovery
     }
 
     /// <summary>
-    /// Files truncated in place (copytruncate), found so by the reader or above, whether or not their path still
-    /// leads to them (a file truncated and then renamed or deleted is drained like any rotated file): the content is
-    /// new, so is the identity (its first bytes differ) and so are its document ids. The old tail is retired with its
-    /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
-    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
-    /// </summary>
-    private bool ReplaceTruncated(List<FileTail> tails, Lock tailsLock)
-    {
-        var replaced = false;
-        foreach (var old in tails.ToList())
-        {
-            if (old.Rotated && !old.Truncated && old.Length < old.ReadOffset)
-            {
-                old.MarkTruncated();
-            }
-
-            // Records of the old content still waiting for room in the output go first (they are read already).
-            if (!old.Truncated || old.HasUnsent || IsTooYoung(old.Path, old.Length))
-            {
-                continue;
-            }
-
-            Log.Truncated(_logger, old.Path, old.ReadOffset);
-            _statistics.Truncations++;
-            _checkpointer.RetireTruncated(old);
-            var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
-            old.Dispose();
-            lock (tailsLock)
-            {
-                tails[tails.IndexOf(old)] = tail;
-            }
-
-            replaced = true;
-        }
-
-        return replaced;
-    }
-
-    /// <summary>
     /// A new file shorter than the fingerprint waits until it has <see cref="FileIdentity.FingerprintBytes"/> bytes or
     /// has not grown for the partial timeout: its identity, and so its documents' ids, is fixed when it is opened, and
     /// a fingerprint over a few bytes that keeps growing would name the same lines differently after a crash
     /// (DELIVERY.md rules 1 and 3). Real CRI and docker lines are longer than 64 bytes, so this delays almost nothing.
     /// </summary>
-    private bool IsTooYoung(string path, long size)
+    private bool IsTooYoung(string path, ulong inode, long size)
     {
+        _youngLooked.Add((path, inode));
         if (size >= FileIdentity.FingerprintBytes)
         {
-            _young.Remove(path);
+            _young.Remove((path, inode));
             return false;
         }
 
         var now = _time.GetUtcNow();
-        if (!_young.TryGetValue(path, out var seen) || seen.Size != size)
+        if (!_young.TryGetValue((path, inode), out var seen) || seen.Size != size)
         {
-            _young[path] = (size, now);
+            _young[(path, inode)] = (size, now);
             return size == 0 || _options.PartialFlushTimeout > TimeSpan.Zero;
         }
 
         if (size > 0 && now - seen.Since >= _options.PartialFlushTimeout)
         {
-            _young.Remove(path);
+            _young.Remove((path, inode));
             return false;
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// How long a rotated file stays open after its rotation was seen, even when read to its end: kubelet renames the
-    /// file first and asks the runtime to reopen it after, so the runtime's last lines land in the renamed file up to
-    /// that reopen (Fluent Bit's Rotate_Wait, 5 s by default, is there for the same reason).
-    /// </summary>
-    public static readonly TimeSpan RotateWait = TimeSpan.FromSeconds(5);
-
-    /// <summary>Closes rotated files read exactly to their end (a file shorter than what was read is truncated, not
-    /// drained: <see cref="ReplaceTruncated"/> reads its new content) whose records are all acknowledged.</summary>
-    public void CloseDrained(List<FileTail> tails, Lock tailsLock)
-    {
-        var settled = _time.GetUtcNow() - RotateWait;
-        foreach (var tail in tails.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
-        {
-            _checkpointer.Retire(tail);
-            lock (tailsLock)
-            {
-                tails.Remove(tail);
-            }
-
-            tail.Dispose();
-        }
     }
 
     private FileTail StartTail(string path, SafeFileHandle handle, FileIdentity identity, bool rotated = false)
@@ -338,27 +276,6 @@ internal sealed partial class Discovery
     private bool IsOwn(string path) =>
         _options.OwnPod is { } own && PodLogPath.TryParse(path, out var pod)
         && string.Equals(pod.Namespace, own.Namespace, StringComparison.Ordinal) && string.Equals(pod.PodName, own.Name, StringComparison.Ordinal);
-
-    /// <summary>Too many handles: close rotated files first, those with the least left first, and count what is lost:
-    /// every byte not handed to the output, whether it was read (records waiting for room, a partial message) or
-    /// not.</summary>
-    private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
-    {
-        var excess = tails.Count - _options.MaxOpenFiles;
-        foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
-        {
-            var lost = tail.NotHandedOut;
-            _statistics.LostBytes("max_open_files", lost);
-            Log.ForcedClose(_logger, tail.Path, lost);
-            _checkpointer.Retire(tail);
-            lock (tailsLock)
-            {
-                tails.Remove(tail);
-            }
-
-            tail.Dispose();
-        }
-    }
 
     private DocumentContext Context(string path)
     {

@@ -1,0 +1,90 @@
+namespace NodeAgent.Tailing;
+
+/// <summary>Tails that end: drained rotated files closed, files truncated in place started again, and files closed
+/// for the open-file limit (their loss counted).</summary>
+internal sealed partial class Discovery
+{
+    /// <summary>
+    /// Files truncated in place (copytruncate), found so by the reader or above, whether or not their path still
+    /// leads to them (a file truncated and then renamed or deleted is drained like any rotated file): the content is
+    /// new, so is the identity (its first bytes differ) and so are its document ids. The old tail is retired with its
+    /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
+    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
+    /// </summary>
+    private bool ReplaceTruncated(List<FileTail> tails, Lock tailsLock)
+    {
+        var replaced = false;
+        foreach (var old in tails.ToList())
+        {
+            if (old.Rotated && !old.Truncated && old.Length < old.ReadOffset)
+            {
+                old.MarkTruncated();
+            }
+
+            // Records of the old content still waiting for room in the output go first (they are read already).
+            if (!old.Truncated || old.HasUnsent || IsTooYoung(old.Path, old.Identity.Inode, old.Length))
+            {
+                continue;
+            }
+
+            Log.Truncated(_logger, old.Path, old.ReadOffset);
+            _statistics.Truncations++;
+            _checkpointer.RetireTruncated(old);
+            var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
+            old.Dispose();
+            lock (tailsLock)
+            {
+                tails[tails.IndexOf(old)] = tail;
+            }
+
+            replaced = true;
+        }
+
+        return replaced;
+    }
+
+    /// <summary>
+    /// How long a rotated file stays open after its rotation was seen, even when read to its end: kubelet renames the
+    /// file first and asks the runtime to reopen it after, so the runtime's last lines land in the renamed file up to
+    /// that reopen (Fluent Bit's Rotate_Wait, 5 s by default, is there for the same reason).
+    /// </summary>
+    public static readonly TimeSpan RotateWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Closes rotated files read exactly to their end (a file shorter than what was read is truncated, not
+    /// drained: <see cref="ReplaceTruncated"/> reads its new content) whose records are all acknowledged.</summary>
+    public void CloseDrained(List<FileTail> tails, Lock tailsLock)
+    {
+        var settled = _time.GetUtcNow() - RotateWait;
+        foreach (var tail in tails.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        {
+            _checkpointer.Retire(tail);
+            lock (tailsLock)
+            {
+                tails.Remove(tail);
+            }
+
+            tail.Dispose();
+        }
+    }
+
+    /// <summary>Too many handles: close rotated files first, those with the least left first, and count what is lost:
+    /// every byte not handed to the output, whether it was read (records waiting for room, a partial message) or
+    /// not.</summary>
+    private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
+    {
+        var excess = tails.Count - _options.MaxOpenFiles;
+        foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
+        {
+            var lost = tail.NotHandedOut;
+            _statistics.LostBytes("max_open_files", lost);
+            Log.ForcedClose(_logger, tail.Path, lost);
+            _checkpointer.Retire(tail);
+            lock (tailsLock)
+            {
+                tails.Remove(tail);
+            }
+
+            tail.Dispose();
+        }
+    }
+}
