@@ -262,6 +262,11 @@ public sealed class TailingModelTests
             }
 
             _draining.Clear();
+            if (crash)
+            {
+                Running.Output.Freeze();
+            }
+
             // kill -9 leaves the checkpoint file as the last save wrote it (saves replace it whole, by rename).
             var checkpoints = Path.Combine(_state, CheckpointStore.FileName);
             var onDisk = File.Exists(checkpoints) ? await File.ReadAllBytesAsync(checkpoints) : null;
@@ -436,6 +441,8 @@ public sealed class TailingModelTests
     private sealed class ModelOutput(Acknowledgements acknowledgements, Deliveries deliveries) : ILogOutput
     {
         private readonly Queue<(LogBatch Batch, string[] Messages)> _held = new();
+        private readonly Lock _delivering = new();
+        private bool _frozen;
 
         public bool Stalled { get; set; }
 
@@ -458,23 +465,39 @@ public sealed class TailingModelTests
 
         public void Release()
         {
-            while (!Stalled)
+            while (true)
             {
-                (LogBatch Batch, string[] Messages) held;
-                lock (_held)
+                // One batch at a time under the lock Freeze takes: once frozen, nothing more is delivered.
+                lock (_delivering)
                 {
-                    if (!_held.TryDequeue(out held))
+                    (LogBatch Batch, string[] Messages) held;
+                    lock (_held)
                     {
-                        return;
+                        if (Stalled || _frozen || !_held.TryDequeue(out held))
+                        {
+                            return;
+                        }
+                    }
+
+                    for (var i = 0; i < held.Batch.Records.Count; i++)
+                    {
+                        var record = held.Batch.Records[i];
+                        deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, held.Batch.Tail.Identity, record.StartOffset), held.Messages[i]);
+                        acknowledgements.Delivered(held.Batch.Tail, record);
                     }
                 }
+            }
+        }
 
-                for (var i = 0; i < held.Batch.Records.Count; i++)
-                {
-                    var record = held.Batch.Records[i];
-                    deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, held.Batch.Tail.Identity, record.StartOffset), held.Messages[i]);
-                    acknowledgements.Delivered(held.Batch.Tail, record);
-                }
+        /// <summary>A crash: from now on nothing reaches the store (what is held is lost with the process, and read
+        /// again after the restart), as with kill -9, where the process stops between two instructions. Without it,
+        /// the pipeline being torn down after the checkpoint file was taken as the crash left it could still open a
+        /// file, save its checkpoint (then thrown away) and deliver its lines: an interleaving kill -9 never makes.</summary>
+        public void Freeze()
+        {
+            lock (_delivering)
+            {
+                _frozen = true;
             }
         }
 
