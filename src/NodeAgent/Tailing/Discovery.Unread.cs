@@ -10,17 +10,18 @@ internal sealed partial class Discovery
     private TimeSpan UnreadMargin => _options.PartialFlushTimeout + (2 * _options.PollInterval) + TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// At start, in the container directories of the files found and of the checkpoints, the files no open tail holds
+    /// At start, in the container directories of the files found (opened, or too young to open yet) and of the
+    /// checkpoints, the files no open tail holds
     /// and not compressed (DELIVERY.md rule 4): one a checkpoint recognises was rotated while the agent was down and is
     /// drained from its checkpoint; a rotated one no checkpoint knows was never opened — created, or truncated and
     /// rewritten, after the agent last looked (every file the agent opens has a checkpoint) — and is read from 0 if
     /// it was written to since then, unless it begins as a checkpointed file does (a copytruncate copy of a file read
     /// before). Older unknown rotated files were read before and their checkpoints expired.
     /// </summary>
-    private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails)
+    private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails, List<string> youngPaths)
     {
         var unclaimed = _checkpointer.Unclaimed(tails);
-        var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path));
+        var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path)).Concat(youngPaths);
         var writtenSince = _checkpointer.PreviousDiscovery - UnreadMargin;
         return Unread(containers, tails, writtenSince, unclaimed, missedAt: null);
     }

@@ -165,7 +165,7 @@ internal sealed partial class Discovery
         if (_firstRefresh)
         {
             _firstRefresh = false;
-            foreach (var tail in ResumeRotatedWhileDown(tails).ToList())
+            foreach (var tail in ResumeRotatedWhileDown(tails, changedPaths).ToList())
             {
                 opened = true;
                 lock (tailsLock)
@@ -174,7 +174,6 @@ internal sealed partial class Discovery
                 }
             }
         }
-
         else if (changedPaths.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
         {
             foreach (var tail in FindMissed(changedPaths, tails, previousLook, now).ToList())

@@ -131,6 +131,26 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(["b1", "b2", "c1"], second.Select(m => m.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// While the agent is down a new container writes its first file, kubelet rotates it and the new file stays empty:
+    /// no open file and no checkpoint lead to that directory, the empty file does (the model test found the gap).
+    /// </summary>
+    [Fact]
+    public async Task A_restart_reads_a_file_rotated_while_down_in_a_new_container_whose_live_file_is_empty()
+    {
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("a1"));
+        var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        var first = await RunUntilAsync(options, 1, () => { });
+        Assert.Equal(["a1"], first.Select(m => m.Message.Split(" (")[0]));
+
+        var live = _dir.Write("pods/shop_api_2/api/0.log", Line("b1"));
+        File.Move(live, live + ".20261128-101500");
+        File.WriteAllText(live, "");
+
+        var second = await RunUntilAsync(options, 1, () => { });
+        Assert.Equal(["b1"], second.Select(m => m.Message.Split(" (")[0]));
+    }
+
     [Fact]
     public async Task A_start_stopped_before_it_looked_for_files_keeps_the_last_look_so_the_next_start_still_reads_a_file_rotated_unread()
     {
