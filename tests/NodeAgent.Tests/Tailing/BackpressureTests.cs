@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -13,47 +12,6 @@ public sealed class BackpressureTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Takes batches as Elasticsearch would while it is down: keeps them (counted in the budget, as the
-    /// output contract asks), acknowledges nothing until released.</summary>
-    private sealed class StalledOutput(Acknowledgements acknowledgements, BufferBudget budget) : ILogOutput
-    {
-        private readonly ConcurrentQueue<LogBatch> _held = new();
-
-        public bool Stalled { get; set; } = true;
-
-        private int _delivered;
-
-        public int Delivered => Volatile.Read(ref _delivered);
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            budget.OutputHolds(batch.Records.Sum(r => r.Message.Length));
-            _held.Enqueue(batch);
-            if (!Stalled)
-            {
-                Release();
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public void Release()
-        {
-            while (_held.TryDequeue(out var batch))
-            {
-                foreach (var record in batch.Records)
-                {
-                    acknowledgements.Delivered(batch.Tail, record);
-                    Interlocked.Increment(ref _delivered);
-                }
-
-                budget.OutputReleases(batch.Records.Sum(r => r.Message.Length));
-            }
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_stalled_output_pauses_reading_within_the_budget_and_loses_nothing()
     {
@@ -63,7 +21,7 @@ public sealed class BackpressureTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new StalledOutput(new Acknowledgements(), budget);
+        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
 
@@ -81,13 +39,13 @@ public sealed class BackpressureTests : IDisposable
         output.Stalled = false;
         output.Release();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (output.Delivered < lines && DateTime.UtcNow < deadline)
+        while (output.DeliveredOffsets.Count < lines && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         await server.StopAsync(CancellationToken.None);
-        Assert.Equal(lines, output.Delivered);
+        Assert.Equal(lines, output.DeliveredOffsets.Count);
         Assert.Equal(0, budget.Used);
     }
 }

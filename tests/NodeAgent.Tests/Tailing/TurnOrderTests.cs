@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -16,61 +15,6 @@ public sealed class TurnOrderTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Keeps what it is given (counted in the budget) until <see cref="Release"/>; counts deliveries per file;
-    /// throws on the calls listed in <see cref="FailOnCalls"/>, having taken nothing.</summary>
-    private sealed class CountingOutput(Acknowledgements acknowledgements, BufferBudget budget) : ILogOutput
-    {
-        private readonly ConcurrentQueue<LogBatch> _held = new();
-        private int _calls;
-
-        public ConcurrentDictionary<string, int> DeliveredByFile { get; } = new(StringComparer.Ordinal);
-
-        public ConcurrentBag<long> DeliveredOffsets { get; } = [];
-
-        public ConcurrentBag<(string File, long End)> DeliveredEnds { get; } = [];
-
-        public HashSet<int> FailOnCalls { get; init; } = [];
-
-        public bool Stalled { get; set; }
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            if (FailOnCalls.Contains(Interlocked.Increment(ref _calls)))
-            {
-                throw new IOException("the output failed to take this batch");
-            }
-
-            budget.OutputHolds(Size(batch));
-            _held.Enqueue(batch);
-            if (!Stalled)
-            {
-                Release();
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public void Release()
-        {
-            while (_held.TryDequeue(out var batch))
-            {
-                foreach (var record in batch.Records)
-                {
-                    acknowledgements.Delivered(batch.Tail, record);
-                    DeliveredOffsets.Add(record.StartOffset);
-                    DeliveredEnds.Add((batch.Tail.Path, record.EndOffset));
-                }
-
-                DeliveredByFile.AddOrUpdate(batch.Tail.Path, batch.Records.Count, (_, n) => n + batch.Records.Count);
-                budget.OutputReleases(Size(batch));
-            }
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-
-        private static long Size(LogBatch batch) => batch.Records.Sum(r => (long)r.Message.Length);
-    }
-
     private string Backlog(string container, int lines) =>
         _dir.Write($"pods/ns_{container}_uid/app/0.log", string.Concat(Enumerable.Range(0, lines).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{i:000000000}Z stdout F {container} line {i:000000} with some padding to make it longer\n"))));
@@ -84,7 +28,7 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=64KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CountingOutput(new Acknowledgements(), budget) { Stalled = true };
+        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
 
@@ -112,7 +56,7 @@ public sealed class TurnOrderTests : IDisposable
         var log = Backlog("a", lines);
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CountingOutput(new Acknowledgements(), budget) { FailOnCalls = [3, 4, 40] };
+        var output = new HoldingOutput(new Acknowledgements(), budget) { FailOnCalls = [3, 4, 40] };
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -138,7 +82,7 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxOpenFiles=1", "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=64KiB", "--Logs:PollInterval=50ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CountingOutput(new Acknowledgements(), budget) { Stalled = true };
+        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
