@@ -33,7 +33,8 @@ internal sealed class FileTail : IDisposable
     private long _unsentBytes;
     // File offset just past the last record handed to the output.
     private long _handedOutEnd;
-    // What this tail last counted in the budget as held by it (unframed bytes, parts of pending messages).
+    // What this tail last counted in the budget as held by it (unframed bytes, parts of pending messages, records
+    // waiting for room in the output).
     private long _heldCounted;
     // Of that, records waiting for room in the output.
     private long _waitingCounted;
