@@ -1,5 +1,5 @@
-using NodeAgent.Shipping;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 
 namespace NodeAgent.Benchmarks;
 
@@ -9,7 +9,7 @@ internal static class DocumentContexts
 {
     /// <summary>A Deployment's container log (the orders pod) as the reading loop knows it from the file's path, before
     /// any pod metadata.</summary>
-    public static DocumentContext Orders(bool parseJson = false) => new(
+    public static DocumentFields Orders(bool parseJson = false) => new(
         "node-a",
         "/var/log/containers/orders-7d9f8b6c5-x2k4q_shop_orders-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log",
         new PodLogInfo("shop", "orders-7d9f8b6c5-x2k4q", "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", "orders", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0),

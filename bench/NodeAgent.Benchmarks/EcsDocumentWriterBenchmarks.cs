@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
@@ -12,7 +13,7 @@ namespace NodeAgent.Benchmarks;
 public class EcsDocumentWriterBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(8 << 20);
-    private readonly DocumentContext _context = DocumentContexts.Orders();
+    private readonly DocumentFields _fields = DocumentContexts.Orders();
 
     private DocumentContext _enriched = null!;
     private LogRecord[] _criRecords = [];
@@ -25,7 +26,7 @@ public class EcsDocumentWriterBenchmarks
         _criRecords = Decode(Inputs.Cri);
         _dockerRecords = Decode(Inputs.Docker);
         _jsonRecords = Decode(Inputs.CriJson);
-        _enriched = _context.With(new KubernetesFields(PodMetadata.From(Pod()), null, false, "prod-eu"), parseJson: true);
+        _enriched = _fields.With(new KubernetesFields(PodMetadata.From(Pod()), null, false, "prod-eu"), parseJson: true).Context;
         if (_criRecords.Length != Inputs.LineCount || _dockerRecords.Length != Inputs.LineCount)
         {
             throw new InvalidOperationException("expected one record per line");
@@ -54,7 +55,7 @@ public class EcsDocumentWriterBenchmarks
         _output.ResetWrittenCount();
         foreach (var record in records)
         {
-            EcsDocumentWriter.Write(_output, record, context ?? _context);
+            EcsDocumentWriter.Write(_output, record, context ?? _fields.Context);
         }
 
         return _output.WrittenCount;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using NodeAgent.Parsing;
+using NodeAgent.Delivery;
 using NodeAgent.Shipping;
 
 namespace NodeAgent.Benchmarks;
@@ -15,7 +15,7 @@ namespace NodeAgent.Benchmarks;
 public class JsonMessageBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(4 << 20);
-    private readonly DocumentContext _context = DocumentContexts.Orders(parseJson: true);
+    private readonly DocumentContext _context = DocumentContexts.Orders(parseJson: true).Context;
 
     private LogRecord _record;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 using NodeAgent.Tailing;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using NodeAgent.Hosting;
+using NodeAgent.Telemetry;
 
 // Composition root: parse the command line, read and validate the configuration, then run the chosen verb.
 var invocation = Invocation.Parse(args);

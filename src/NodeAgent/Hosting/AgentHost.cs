@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging;
 using NodeAgent.Metrics;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Hosting;
 

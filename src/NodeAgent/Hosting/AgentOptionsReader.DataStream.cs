@@ -1,4 +1,5 @@
-using NodeAgent.Shipping;
+using NodeAgent.Delivery;
+using NodeAgent.Shipping.Elasticsearch;
 
 namespace NodeAgent.Hosting;
 

@@ -1,3 +1,5 @@
+using NodeAgent.Kubernetes;
+
 namespace NodeAgent.Hosting;
 
 /// <summary>The <c>Kubernetes:*</c> keys: whether to watch, and with which credentials.</summary>

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Metrics;
+using NodeAgent.Shipping.Elasticsearch;
+using NodeAgent.Tailing;
 
 namespace NodeAgent.Hosting;
 
@@ -56,10 +58,10 @@ internal sealed partial class AgentOptionsReader
             PollInterval = Duration("Logs:PollInterval"),
             CheckpointExpiry = Duration("Logs:CheckpointExpiry"),
             ParseJson = Bool("Logs:ParseJson"),
-            AllowedRoots = List("Logs:AllowedRoots") is { Count: > 0 } roots ? roots : Tailing.LogRoots.Defaults(List("Logs:Include").Select(StaticDirectoryOf)),
+            AllowedRoots = List("Logs:AllowedRoots") is { Count: > 0 } roots ? roots : Tailing.LogRoots.Defaults(List("Logs:Include").Select(LogGlob.StaticDirectoryOf)),
         };
         var elasticsearch = ReadElasticsearch();
-        logs = logs with { DataStream = DocumentDataStream(elasticsearch) };
+        elasticsearch = elasticsearch with { Target = DocumentDataStream(elasticsearch) };
         var output = Text("Output:Type") is { } type
             ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
             : elasticsearch.Urls.Count > 0 ? OutputKind.Elasticsearch : OutputKind.Console;
@@ -234,7 +236,7 @@ internal sealed partial class AgentOptionsReader
 
         if (options.Logs.Enabled)
         {
-            foreach (var directory in options.Logs.Include.Select(StaticDirectoryOf).Distinct(StringComparer.Ordinal))
+            foreach (var directory in options.Logs.Include.Select(LogGlob.StaticDirectoryOf).Distinct(StringComparer.Ordinal))
             {
                 if (!Directory.Exists(directory))
                 {
@@ -253,15 +255,6 @@ internal sealed partial class AgentOptionsReader
                 }
             }
         }
-    }
-
-    /// <summary>The part of a glob before its first wildcard: the directory that must exist for it to match.</summary>
-    internal static string StaticDirectoryOf(string glob)
-    {
-        var wildcard = glob.IndexOfAny(['*', '?', '[', '{']);
-        var prefix = wildcard < 0 ? glob : glob[..wildcard];
-        var directory = Path.GetDirectoryName(prefix.EndsWith('/') ? prefix + "x" : prefix);
-        return string.IsNullOrEmpty(directory) ? "/" : directory;
     }
 
     private Dictionary<string, bool> Collectors()

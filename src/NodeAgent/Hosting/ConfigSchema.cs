@@ -1,3 +1,5 @@
+using NodeAgent.Metrics;
+
 namespace NodeAgent.Hosting;
 
 internal enum ConfigKind

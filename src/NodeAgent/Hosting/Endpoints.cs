@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using System.Globalization;
 using NodeAgent.Metrics;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Hosting;
 

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using k8s;
-using NodeAgent.Hosting;
 using NodeAgent.Remote;
+using NodeAgent.Telemetry;
+using k8s;
 
 namespace NodeAgent.Kubernetes;
 

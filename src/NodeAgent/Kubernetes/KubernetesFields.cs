@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NodeAgent.Tailing;
 
 namespace NodeAgent.Kubernetes;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Kubernetes;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Hosting;
 
 namespace NodeAgent.Kubernetes;
 
@@ -10,7 +9,8 @@ namespace NodeAgent.Kubernetes;
 /// labels decide opt-outs). It runs beside the log pipeline and never blocks it.
 /// </summary>
 internal sealed partial class KubernetesWatcher(
-    AgentOptions options,
+    string nodeName,
+    KubernetesOptions options,
     Func<KubernetesApi> connect,
     PodCache cache,
     KubernetesStatistics statistics,
@@ -42,7 +42,7 @@ internal sealed partial class KubernetesWatcher(
         }
 
         using var api = _api;
-        Log.Starting(logger, api.BaseUri, options.NodeName);
+        Log.Starting(logger, api.BaseUri, nodeName);
         var pods = new ResourceWatch<PodObject>(api, PodTarget(), statistics, time, logger);
         var namespaces = new ResourceWatch<NamespaceObject>(api, NamespaceTarget(), statistics, time, logger);
         await Task.WhenAll(pods.RunAsync(stoppingToken), namespaces.RunAsync(stoppingToken));
@@ -51,7 +51,7 @@ internal sealed partial class KubernetesWatcher(
     private WatchTarget<PodObject> PodTarget() => new(
         "pods",
         "api/v1/pods",
-        "spec.nodeName=" + options.NodeName,
+        "spec.nodeName=" + nodeName,
         KubernetesJsonContext.Default.PodObject,
         KubernetesJsonContext.Default.ObjectListPodObject,
         items => cache.ReplacePods(items.Select(Metadata)),
@@ -69,7 +69,7 @@ internal sealed partial class KubernetesWatcher(
 
     private PodMetadata Metadata(PodObject pod)
     {
-        var metadata = PodMetadata.From(pod, options.Kubernetes.Metadata);
+        var metadata = PodMetadata.From(pod, options.Metadata);
         statistics.MetadataPairsDropped(metadata.DroppedPairs);
         return metadata;
     }

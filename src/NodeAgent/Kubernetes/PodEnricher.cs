@@ -1,5 +1,3 @@
-using NodeAgent.Hosting;
-using NodeAgent.Tailing;
 
 namespace NodeAgent.Kubernetes;
 
@@ -17,8 +15,11 @@ internal enum TailGate
 }
 
 /// <summary>A file's standing with its pod's metadata, owned by the log loop's thread.</summary>
-internal sealed class EnrichmentState
+internal sealed class EnrichmentState(DocumentFields fields)
 {
+    /// <summary>What the file's documents hold besides the line, as last enriched.</summary>
+    public DocumentFields Fields { get; set; } = fields;
+
     /// <summary>The <see cref="PodCache.Version"/> last looked at; -1 before the first look.</summary>
     public long CacheVersion { get; set; } = -1;
 
@@ -32,14 +33,20 @@ internal sealed class EnrichmentState
 }
 
 /// <summary>
-/// Puts the API server's metadata into each file's <see cref="Shipping.DocumentContext"/> and applies the opt-outs,
+/// Puts the API server's metadata into each file's <see cref="DocumentFields"/> and applies the opt-outs,
 /// from <see cref="PodCache"/> only (the pipeline never calls the API server). A file is looked at again only when the
 /// cache changed, so a steady node costs one integer comparison per file and turn. A new file whose pod is not known
 /// yet waits, unread, up to Kubernetes:MetadataWait (the watch usually reports a new pod before kubelet starts its
 /// containers); then its lines go with the fields its path gives, and the metadata joins the later lines when it comes.
 /// </summary>
-internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailStatistics statistics)
+/// <param name="parseJson">Logs:ParseJson: every file's JSON messages go into <c>json.*</c>, not only opted-in pods'.</param>
+internal sealed class PodEnricher(KubernetesOptions options, bool parseJson, PodCache? cache)
 {
+    private long _metadataTimeouts;
+
+    /// <summary>Files that stopped waiting for their pod's metadata (Kubernetes:MetadataWait ran out).</summary>
+    public long MetadataTimeouts => Interlocked.Read(ref _metadataTimeouts);
+
     /// <summary>Calls <paramref name="changed"/> after every change of the cache, until disposed.</summary>
     public IDisposable? OnChange(Action changed)
     {
@@ -52,9 +59,8 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
         return new Unsubscribe(() => cache.Changed -= changed);
     }
 
-    public TailGate Prepare(FileTail tail, DateTimeOffset now)
+    public TailGate Prepare(EnrichmentState state, DateTimeOffset now)
     {
-        var state = tail.Enrichment;
         if (cache is null)
         {
             return TailGate.Read;
@@ -64,7 +70,7 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
         if (state.CacheVersion != version)
         {
             state.CacheVersion = version;
-            Refresh(tail);
+            Refresh(state);
         }
 
         if (state.Excluded)
@@ -74,26 +80,26 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
 
         // Known only once both lists are in: a pod found before the namespaces were listed could still be in an
         // opted-out namespace.
-        var known = tail.Context.Kubernetes?.Pod is not null && cache.Synced;
-        if (tail.Context.Pod is null || known || state.GaveUp)
+        var known = state.Fields.Kubernetes?.Pod is not null && cache.Synced;
+        if (state.Fields.Pod is null || known || state.GaveUp)
         {
             return TailGate.Read;
         }
 
         state.WaitingSince ??= now;
-        if (now - state.WaitingSince.Value < options.Kubernetes.MetadataWait)
+        if (now - state.WaitingSince.Value < options.MetadataWait)
         {
             return TailGate.Wait;
         }
 
         state.GaveUp = true;
-        statistics.MetadataTimeouts++;
+        Interlocked.Increment(ref _metadataTimeouts);
         return TailGate.Read;
     }
 
-    private void Refresh(FileTail tail)
+    private void Refresh(EnrichmentState state)
     {
-        var context = tail.Context;
+        var context = state.Fields;
         var path = context.Pod;
         var current = context.Kubernetes;
         // Once matched, a file keeps what it last knew when the pod or namespace leaves the cache (deleted more than
@@ -101,18 +107,18 @@ internal sealed class PodEnricher(AgentOptions options, PodCache? cache, TailSta
         // stays unshipped.
         var pod = (path is null ? null : cache!.Find(path.Namespace, path.PodName, path.PodUid)) ?? current?.Pod;
         var ns = (path is null ? null : cache!.FindNamespace(path.Namespace)) ?? current?.Namespace;
-        tail.Enrichment.Excluded = path is not null && (ns?.Excluded == true || pod?.Ships(path.ContainerName) == false);
+        state.Excluded = path is not null && (ns?.Excluded == true || pod?.Ships(path.ContainerName) == false);
 
-        var parseJson = options.Logs.ParseJson || pod?.ParseJson == true;
-        if (current is not null && ReferenceEquals(current.Pod, pod) && ReferenceEquals(current.Namespace, ns) && parseJson == context.ParseJson)
+        var json = parseJson || pod?.ParseJson == true;
+        if (current is not null && ReferenceEquals(current.Pod, pod) && ReferenceEquals(current.Namespace, ns) && json == context.ParseJson)
         {
             return;
         }
 
-        var fields = pod is null && ns is null && options.Kubernetes.ClusterName is null
+        var fields = pod is null && ns is null && options.ClusterName is null
             ? null
-            : new KubernetesFields(pod, ns, options.Kubernetes.NamespaceLabels, options.Kubernetes.ClusterName);
-        tail.Context = context.With(fields, parseJson);
+            : new KubernetesFields(pod, ns, options.NamespaceLabels, options.ClusterName);
+        state.Fields = context.With(fields, json);
     }
 
     private sealed class Unsubscribe(Action action) : IDisposable

@@ -1,4 +1,3 @@
-using NodeAgent.Hosting;
 using NodeAgent.Metrics.Collectors;
 
 namespace NodeAgent.Metrics;

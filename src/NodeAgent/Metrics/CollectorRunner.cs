@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics;
 

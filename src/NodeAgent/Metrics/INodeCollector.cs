@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics;
 

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using NodeAgent.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics;
 

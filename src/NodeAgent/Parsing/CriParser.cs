@@ -1,3 +1,5 @@
+using NodeAgent.Delivery;
+
 namespace NodeAgent.Parsing;
 
 /// <summary>One CRI log line cut into its fields; the ranges index the line that was parsed.</summary>

@@ -1,9 +1,10 @@
 using System.Buffers;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Parsing;
 
 /// <summary>
-/// Turns the physical lines of one file (from <see cref="Tailing.LineFramer"/>) into complete records: detects the
+/// Turns the physical lines of one file (as the reader frames them) into complete records: detects the
 /// format, parses each line, joins partial lines and flags what is odd about a message. One per file, not thread-safe.
 /// <list type="bullet">
 /// <item>Format: detected on the first line that is CRI or docker JSON, then kept (kubelet does the same from the

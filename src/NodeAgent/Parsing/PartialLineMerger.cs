@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Unicode;
+using System.Text;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Parsing;
 

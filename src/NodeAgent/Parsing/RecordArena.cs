@@ -5,9 +5,9 @@ namespace NodeAgent.Parsing;
 /// <summary>
 /// Where the bytes of one file's records live (their timestamps and messages): pooled chunks filled one after another,
 /// so a record costs no allocation of its own (issue 4: none per line in the steady state). The reader resets it
-/// before each turn of reading the file (<see cref="Tailing.FileTail.Pump"/>): records handed out earlier are then no
+/// before each turn of reading the file (the reader's turn): records handed out earlier are then no
 /// longer valid, which is why an output consumes a batch's bytes before its <c>SendAsync</c> completes (it encodes or
-/// writes them; see <see cref="Tailing.ILogOutput"/>). An idle file holds no chunk.
+/// writes them; see <see cref="Delivery.ILogOutput"/>). An idle file holds no chunk.
 /// </summary>
 internal sealed class RecordArena : IDisposable
 {

@@ -1,5 +1,5 @@
 using System.Buffers;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Shipping;
 
@@ -10,7 +10,7 @@ namespace NodeAgent.Shipping;
 /// container runtime's log pipe that stopped being read) stops the reading loop and so its liveness heartbeat, and a
 /// restart is the right answer to that; an output that is merely slow only slows reading.
 /// </summary>
-internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgements) : ILogOutput, IDisposable
+internal sealed class ConsoleOutput(Stream stdout) : ILogOutput, IDisposable
 {
     // Documents are written out whenever this much is buffered, not once per batch: a batch is up to a 256 KiB
     // quantum of lines, whose documents took a buffer of several MiB that stayed allocated. Acknowledging still waits
@@ -28,7 +28,7 @@ internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgem
             _buffer.ResetWrittenCount();
             foreach (var record in batch.Records)
             {
-                EcsDocumentWriter.Write(_buffer, record, batch.Tail.Context);
+                EcsDocumentWriter.Write(_buffer, record, batch.Context);
                 _buffer.Write("\n"u8);
                 if (_buffer.WrittenCount >= WriteThreshold)
                 {
@@ -47,7 +47,7 @@ internal sealed class ConsoleOutput(Stream stdout, Acknowledgements acknowledgem
 
         foreach (var record in batch.Records)
         {
-            acknowledgements.Delivered(batch.Tail, record);
+            batch.Acks.Acknowledge(record.StartOffset);
         }
     }
 

@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using NodeAgent.Parsing;
+using System.Text;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Shipping;
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Tailing;
 
@@ -29,7 +30,7 @@ internal sealed record CheckpointLoad(IReadOnlyList<Checkpoint> Checkpoints, boo
 /// </summary>
 internal sealed partial class CheckpointStore(string statePath, TimeProvider time, TimeSpan expiry, ILogger logger)
 {
-    public const string FileName = "checkpoints.json";
+    public const string FileName = StateDirectory.CheckpointFileName;
     public const int CurrentVersion = 1;
 
     private readonly object _gate = new();

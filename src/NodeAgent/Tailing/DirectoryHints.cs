@@ -13,7 +13,7 @@ internal sealed partial class DirectoryHints : IDisposable
 
     public DirectoryHints(IEnumerable<string> includeGlobs, Action wake, ILogger logger)
     {
-        foreach (var directory in includeGlobs.Select(Hosting.AgentOptionsReader.StaticDirectoryOf).Distinct(StringComparer.Ordinal))
+        foreach (var directory in includeGlobs.Select(LogGlob.StaticDirectoryOf).Distinct(StringComparer.Ordinal))
         {
             if (!Directory.Exists(directory))
             {

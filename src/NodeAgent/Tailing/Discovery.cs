@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using NodeAgent.Hosting;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;
 
@@ -17,7 +18,7 @@ namespace NodeAgent.Tailing;
 internal sealed partial class Discovery
 {
     private readonly LogsOptions _options;
-    private readonly string _nodeName;
+    private readonly DocumentDefaults _documents;
     private readonly Checkpointer _checkpointer;
     private readonly TailStatistics _statistics;
     private readonly TimeProvider _time;
@@ -37,11 +38,11 @@ internal sealed partial class Discovery
     private const int RemovedCheckLooks = 20;
     private long _looks;
 
-    public Discovery(LogsOptions options, string nodeName, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger, BufferBudget? budget = null)
+    public Discovery(LogsOptions options, DocumentDefaults documents, Checkpointer checkpointer, TailStatistics statistics, TimeProvider time, ILogger logger, BufferBudget? budget = null)
     {
         _budget = budget;
         _options = options;
-        _nodeName = nodeName;
+        _documents = documents;
         _checkpointer = checkpointer;
         _statistics = statistics;
         _time = time;
@@ -266,7 +267,7 @@ internal sealed partial class Discovery
     }
 
     private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
-        new(path, handle, identity, start, Context(path), _options.MaxLineBytes,
+        new(path, handle, identity, start, Fields(path), _options.MaxLineBytes,
             new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout), _budget) { Rotated = rotated, IsOwnLog = IsOwn(path) };
 
     /// <summary>Whether the path is one of the agent's own pod's log files, told from the path alone (kubelet's
@@ -276,10 +277,10 @@ internal sealed partial class Discovery
         _options.OwnPod is { } own && PodLogPath.TryParse(path, out var pod)
         && string.Equals(pod.Namespace, own.Namespace, StringComparison.Ordinal) && string.Equals(pod.PodName, own.Name, StringComparison.Ordinal);
 
-    private DocumentContext Context(string path)
+    private DocumentFields Fields(string path)
     {
         var pod = PodLogPath.TryParseSymlink(path, ContainerDirectory.ResolveLink(path), out var info) || PodLogPath.TryParse(path, out info) ? info : null;
-        return new DocumentContext(_nodeName, path, pod, _options.DataStream, AgentVersion.Current, parseJson: _options.ParseJson);
+        return _documents.For(path, pod, _options.ParseJson);
     }
 
     /// <summary>Every file opened for reading, confined to the allowed roots (<see cref="LogFileOpener"/>); null when

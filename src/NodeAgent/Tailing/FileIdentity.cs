@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Tailing;
 
@@ -12,7 +13,7 @@ namespace NodeAgent.Tailing;
 /// inode has other first bytes. (Vector fingerprints the head of a file and Fluent Bit keys by inode; neither alone
 /// tells inode reuse from rotation.)
 /// <para>
-/// The identity a file's documents are named by (<see cref="Shipping.DocumentId"/>) is the one recorded when the file
+/// The identity a file's documents are named by (<see cref="DocumentId"/>) is the one recorded when the file
 /// was first read, never recomputed: it is stored in the file's checkpoint and a restart takes it from there after
 /// <see cref="Matches(FileIdentity, SafeFileHandle)"/> confirmed the file, so the ids of a file that has grown past
 /// its first fingerprint do not change. Readers fix the identity only once the file holds
@@ -32,6 +33,10 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Fi
 
     /// <summary>True when the fingerprint covers <see cref="FingerprintBytes"/> bytes: it will never change again.</summary>
     public bool IsComplete => FingerprintLength >= FingerprintBytes;
+
+    /// <summary>The key this file's document ids derive from on <paramref name="nodeName"/> (DELIVERY.md rule 3): computed
+    /// once per file, then each line is named by its offset.</summary>
+    public DocumentIdKey DocumentKey(string nodeName) => DocumentId.Key(nodeName, Device, Inode, Fingerprint, FingerprintLength);
 
     /// <summary>The identity of an open file now: statx for device and inode, then its first bytes.</summary>
     public static FileIdentity Read(SafeFileHandle handle)

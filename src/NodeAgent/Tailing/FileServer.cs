@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using NodeAgent.Hosting;
+using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
-using NodeAgent.Metrics;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;
 
@@ -17,9 +16,9 @@ namespace NodeAgent.Tailing;
 /// (<see cref="Checkpointer"/>).
 /// </summary>
 internal sealed partial class FileServer(
-    AgentOptions options,
+    LogsOptions logs,
+    DocumentDefaults documents,
     ILogOutput output,
-    Acknowledgements acknowledgements,
     BufferBudget budget,
     Checkpointer checkpointer,
     TailStatistics statistics,
@@ -70,8 +69,7 @@ internal sealed partial class FileServer(
     {
         // Leave start-up to the host; the loop runs on the thread pool.
         await Task.Yield();
-        var logs = options.Logs;
-        var discovery = new Discovery(logs, options.NodeName, checkpointer, statistics, time, logger, budget);
+        var discovery = new Discovery(logs, documents, checkpointer, statistics, time, logger, budget);
         using var watchers = new DirectoryHints(logs.Include, Wake, logger);
         // A file waiting for its pod's metadata is read as soon as the watch brings it.
         using var metadataHint = enricher.OnChange(Wake);
@@ -135,7 +133,7 @@ internal sealed partial class FileServer(
                 continue;
             }
 
-            var gate = enricher.Prepare(tail, now);
+            var gate = enricher.Prepare(tail.Enrichment, now);
             if (gate == TailGate.Wait)
             {
                 continue;
@@ -197,14 +195,14 @@ internal sealed partial class FileServer(
                 // Opted out: acknowledged as if stored, so the checkpoint moves on and nothing is read twice.
                 foreach (var record in slice)
                 {
-                    acknowledgements.Delivered(tail, record);
+                    tail.Acks.Acknowledge(record.StartOffset);
                 }
 
                 statistics.LinesExcluded += slice.Length;
             }
             else
             {
-                await output.SendAsync(new LogBatch(tail, slice), stoppingToken);
+                await output.SendAsync(tail.Batch(slice), stoppingToken);
             }
 
             tail.TakeUnsent(slice.Length);

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Win32.SafeHandles;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 
 namespace NodeAgent.Tailing;
 
@@ -46,7 +47,7 @@ internal sealed class FileTail : IDisposable
     private LineSearch _search;
 
     /// <param name="budget">Where the bytes this tail holds are counted (null in tests that do not look).</param>
-    public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentContext context, int maxLineBytes, LogDecoder decoder, BufferBudget? budget = null)
+    public FileTail(string path, SafeFileHandle handle, FileIdentity identity, long startOffset, DocumentFields fields, int maxLineBytes, LogDecoder decoder, BufferBudget? budget = null)
     {
         _budget = budget;
         Path = path;
@@ -55,7 +56,7 @@ internal sealed class FileTail : IDisposable
         ReadOffset = startOffset;
         _framedOffset = startOffset;
         _handedOutEnd = startOffset;
-        Context = context;
+        Enrichment = new EnrichmentState(fields);
         _maxLineBytes = maxLineBytes;
         _decoder = decoder;
         Acks.Reading(null, startOffset);
@@ -66,21 +67,24 @@ internal sealed class FileTail : IDisposable
 
     public FileIdentity Identity { get; }
 
-    /// <summary>Everything its documents hold besides the line. Replaced (never mutated) when the pod's metadata arrives
-    /// or changes; the output encodes a batch during SendAsync, so each batch sees one context.</summary>
-    public DocumentContext Context { get; set; }
+    /// <summary>Everything its documents hold besides the line (<see cref="EnrichmentState.Fields"/>): replaced, never
+    /// mutated, when the pod's metadata arrives or changes; each batch carries the context it was read with.</summary>
+    public DocumentFields Fields => Enrichment.Fields;
 
     /// <summary>A log file of the agent's own pod (<see cref="Discovery"/> knows it by its path): no per-document
     /// warning is ever logged for its lines, so shipping them cannot feed the agent's own log.</summary>
     public bool IsOwnLog { get; init; }
 
     /// <summary>Where the file stands with its pod's metadata (<see cref="Kubernetes.PodEnricher"/>).</summary>
-    public Kubernetes.EnrichmentState Enrichment { get; } = new();
+    public EnrichmentState Enrichment { get; }
 
     /// <summary>The key this file's document ids derive from (node name and identity), computed once.</summary>
-    public DocumentIdKey IdKey => _idKey ??= DocumentId.Key(Context.NodeName, Identity);
+    public DocumentIdKey IdKey => _idKey ??= Identity.DocumentKey(Fields.NodeName);
 
     public AckWatermark Acks { get; } = new();
+
+    /// <summary>What the output gets for <paramref name="records"/> of this file: never the tail itself.</summary>
+    public LogBatch Batch(IReadOnlyList<LogRecord> records) => new(IdKey, Fields.Context, records, Acks, IsOwnLog);
 
     /// <summary>The next byte to read from the file.</summary>
     public long ReadOffset { get; private set; }

@@ -150,4 +150,13 @@ internal sealed partial class LogGlob
 
         return regex.ToString();
     }
+
+    /// <summary>The part of a glob before its first wildcard: the directory that must exist for it to match.</summary>
+    public static string StaticDirectoryOf(string glob)
+    {
+        var wildcard = glob.IndexOfAny(['*', '?', '[', '{']);
+        var prefix = wildcard < 0 ? glob : glob[..wildcard];
+        var directory = Path.GetDirectoryName(prefix.EndsWith('/') ? prefix + "x" : prefix);
+        return string.IsNullOrEmpty(directory) ? "/" : directory;
+    }
 }

@@ -1,5 +1,7 @@
-using NodeAgent.Metrics;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;
 
@@ -9,7 +11,7 @@ namespace NodeAgent.Tailing;
 /// acknowledged position is, in bytes (file size minus acknowledged offset) and in seconds (now minus the read time of
 /// the oldest line not yet acknowledged) — the distance kubelet's rotation must not overtake.
 /// </summary>
-internal sealed class TailMetrics(FileServer server, TailStatistics statistics, BufferBudget budget, TimeProvider time) : IAgentMetrics
+internal sealed class TailMetrics(FileServer server, TailStatistics statistics, PodEnricher enricher, BufferBudget budget, TimeProvider time) : IAgentMetrics
 {
     public void Write(MetricWriter writer)
     {
@@ -25,7 +27,7 @@ internal sealed class TailMetrics(FileServer server, TailStatistics statistics, 
         writer.Family("nodeagent_log_lines_excluded_total", MetricType.Counter, "Log messages read and not shipped because their pod, container or namespace opted out (node-agent.io/exclude).");
         writer.Sample(statistics.LinesExcluded);
         writer.Family("nodeagent_log_files_metadata_timeouts_total", MetricType.Counter, "Log files whose pod metadata did not arrive within Kubernetes:MetadataWait; their first lines went with the fields the path gives.");
-        writer.Sample(statistics.MetadataTimeouts);
+        writer.Sample(enricher.MetadataTimeouts);
         writer.Family("nodeagent_log_lines_flagged_total", MetricType.Counter, "Log messages shipped with a flag, by flag: truncated, partial_flushed, invalid_utf8, malformed, contains_nul.");
         foreach (var (flag, count) in statistics.Flagged.OrderBy(p => p.Key))
         {
@@ -50,7 +52,7 @@ internal sealed class TailMetrics(FileServer server, TailStatistics statistics, 
 
         var now = time.GetUtcNow();
         var byContainer = tails
-            .GroupBy(t => (t.Context.Pod?.Namespace ?? "", t.Context.Pod?.PodName ?? "", t.Context.Pod?.ContainerName ?? ""))
+            .GroupBy(t => (t.Fields.Pod?.Namespace ?? "", t.Fields.Pod?.PodName ?? "", t.Fields.Pod?.ContainerName ?? ""))
             .OrderBy(g => g.Key)
             .Select(g => (g.Key, Bytes: g.Sum(t => Math.Max(0, SafeLength(t) - t.Acks.Committed)), Seconds: g.Max(t => t.OldestUnacknowledgedReadAt is { } at ? (now - at).TotalSeconds : 0)))
             .ToList();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using NodeAgent.Metrics;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;
 
@@ -23,9 +24,6 @@ internal sealed class TailStatistics
     public long Truncations { get; set; }
 
     public long BackpressurePauses { get; set; }
-
-    /// <summary>Files whose pod's metadata did not come within Kubernetes:MetadataWait.</summary>
-    public long MetadataTimeouts { get; set; }
 
     /// <summary>Lines read and acknowledged unshipped because their pod, container or namespace opted out.</summary>
     public long LinesExcluded { get; set; }

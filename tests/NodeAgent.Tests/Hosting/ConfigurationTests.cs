@@ -1,5 +1,6 @@
 using System.Collections;
 using NodeAgent.Hosting;
+using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Hosting;
@@ -141,13 +142,13 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void The_data_stream_documents_name_follows_the_target()
     {
-        Assert.Equal(new NodeAgent.Shipping.DataStreamName("logs", "kubernetes.container_logs", "default"), Read().Options!.Logs.DataStream);
-        Assert.Equal(new NodeAgent.Shipping.DataStreamName("logs", "myapp", "prod"), Read(arguments: ["--Elasticsearch:DataStream=logs-myapp-prod"]).Options!.Logs.DataStream);
+        Assert.Equal(new NodeAgent.Delivery.DataStreamName("logs", "kubernetes.container_logs", "default"), Read().Options!.Elasticsearch.Target);
+        Assert.Equal(new NodeAgent.Delivery.DataStreamName("logs", "myapp", "prod"), Read(arguments: ["--Elasticsearch:DataStream=logs-myapp-prod"]).Options!.Elasticsearch.Target);
 
         // An index, alias or differently named stream: the documents name no data stream, and the unused key is not checked.
         var index = Read(arguments: ["--Elasticsearch:Index=app-logs-%{+yyyy.MM.dd}", "--Elasticsearch:DataStream=unused"]);
         Assert.True(index.IsValid, string.Join("\n", index.Errors));
-        Assert.Null(index.Options!.Logs.DataStream);
+        Assert.Null(index.Options!.Elasticsearch.Target);
     }
 
     [Fact]
@@ -225,5 +226,5 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("/var/log/pods/*/*/*.log", "/var/log/pods")]
     [InlineData("/var/log/app.log", "/var/log")]
     public void The_directory_a_glob_needs_is_its_fixed_prefix(string glob, string directory) =>
-        Assert.Equal(directory, AgentOptionsReader.StaticDirectoryOf(glob));
+        Assert.Equal(directory, LogGlob.StaticDirectoryOf(glob));
 }

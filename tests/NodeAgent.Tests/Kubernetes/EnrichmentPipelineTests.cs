@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -16,6 +17,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly PodCache _cache = new(TimeProvider.System);
     private readonly TailStatistics _statistics = new();
+    private PodEnricher? _enricher;
 
     public EnrichmentPipelineTests()
     {
@@ -41,25 +43,26 @@ public sealed class EnrichmentPipelineTests : IDisposable
     }
 
     /// <param name="cache">A cache of the test's own; else the one whose lists are in.</param>
-    private async Task<(FileServer Server, DocumentOutput Output)> StartAsync(string metadataWait = "2s", PodCache? cache = null)
+    private async Task<(FileServer Server, TestOutput Output)> StartAsync(string metadataWait = "2s", PodCache? cache = null)
     {
         var options = TailingHarness.Options(
             $"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms",
             $"--Kubernetes:MetadataWait={metadataWait}", "--Kubernetes:ClusterName=prod-eu");
         options = options with { Kubernetes = options.Kubernetes with { Enabled = true } };
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new DocumentOutput(new Acknowledgements());
-        var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache ?? _cache);
+        var output = new TestOutput();
+        _enricher = new PodEnricher(options.Kubernetes, options.Logs.ParseJson, cache ?? _cache);
+        var server = TailingHarness.Server(options, output, budget, _statistics, pods: cache ?? _cache, enrichment: _enricher);
         await server.StartAsync(CancellationToken.None);
         return (server, output);
     }
 
-    private static async Task<List<JsonElement>> Receive(DocumentOutput output, int count, TimeSpan? within = null)
+    private static async Task<List<JsonElement>> Receive(TestOutput output, int count, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (output.Documents.Count < count)
+        while (output.Delivered.Count < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{output.Documents.Count} of {count} documents arrived");
+            Assert.True(DateTime.UtcNow < deadline, $"{output.Delivered.Count} of {count} documents arrived");
             await Task.Delay(20);
         }
 
@@ -95,7 +98,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Assert.Equal("kubernetes", Field(document, "orchestrator.type"));
         Assert.Equal("true", Field(document, "kubernetes.annotations.prometheus_io_scrape"));
         Assert.Null(Field(document, "kubernetes.annotations.kubectl_kubernetes_io_last-applied-configuration"));
-        Assert.Equal(0, _statistics.MetadataTimeouts);
+        Assert.Equal(0, _enricher!.MetadataTimeouts);
         await server.StopAsync(CancellationToken.None);
     }
 
@@ -110,7 +113,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Assert.Equal("web-0", Field(first, "kubernetes.pod.name"));
         Assert.Null(Field(first, "kubernetes.labels"));
         Assert.Equal("prod-eu", Field(first, "orchestrator.cluster.name"));
-        Assert.Equal(1, _statistics.MetadataTimeouts);
+        Assert.Equal(1, _enricher!.MetadataTimeouts);
 
         Publish();
         await Task.Delay(200);
@@ -224,7 +227,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         var documents = await Receive(output, 2, TimeSpan.FromSeconds(1));
         Assert.Equal("web", Field(documents[1], "kubernetes.labels.app"));
         await Task.Delay(300);
-        Assert.Equal(2, output.Documents.Count);
+        Assert.Equal(2, output.Delivered.Count);
         Assert.Equal(2, _statistics.LinesExcluded);
         await server.StopAsync(CancellationToken.None);
     }

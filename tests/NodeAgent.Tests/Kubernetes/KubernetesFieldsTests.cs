@@ -1,5 +1,4 @@
 using NodeAgent.Kubernetes;
-using NodeAgent.Tailing;
 
 namespace NodeAgent.Tests.Kubernetes;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using NodeAgent.Hosting;
 using NodeAgent.Kubernetes;
 using NodeAgent.KubernetesApiEmulation;
 using NodeAgent.Tests.TestSupport;
@@ -56,7 +55,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     private void Start()
     {
         var options = TailingHarness.Options() with { NodeName = Node };
-        var watcher = new KubernetesWatcher(options, () => _client, _cache, _statistics, TimeProvider.System, NullLogger<KubernetesWatcher>.Instance);
+        var watcher = new KubernetesWatcher(options.NodeName, options.Kubernetes, () => _client, _cache, _statistics, TimeProvider.System, NullLogger<KubernetesWatcher>.Instance);
         _running = watcher.StartAsync(_stop.Token).ContinueWith(_ => watcher.ExecuteTask ?? Task.CompletedTask, TaskScheduler.Default).Unwrap();
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tests.Metrics;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using NodeAgent.Hosting;
 using NodeAgent.Metrics;
 using NodeAgent.Metrics.Collectors;
 using NodeAgent.Tests.TestSupport;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using NodeAgent.Hosting;
 using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Metrics;

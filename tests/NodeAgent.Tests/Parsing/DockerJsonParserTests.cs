@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 
 namespace NodeAgent.Tests.Parsing;

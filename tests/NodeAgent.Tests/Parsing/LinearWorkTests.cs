@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 
 namespace NodeAgent.Tests.Parsing;

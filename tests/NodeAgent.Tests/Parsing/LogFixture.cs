@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 using NodeAgent.Tests.Tailing;
 using NodeAgent.Tests.TestSupport;

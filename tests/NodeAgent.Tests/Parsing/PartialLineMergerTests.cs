@@ -1,4 +1,5 @@
 using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 
 namespace NodeAgent.Tests.Parsing;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
-using NodeAgent.Shipping;
+using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -15,18 +15,18 @@ public sealed partial class DocumentIdTests
     public void The_id_is_pinned_because_elasticsearch_keeps_it()
     {
         // Changing the derivation would give every line re-read after an upgrade a new id: stored twice.
-        Assert.Equal(DocumentId.Compute("node-1", Identity, 4096), DocumentId.Compute("node-1", Identity, 4096));
-        Assert.Equal("TyMj9RfQ3hYhz89P2SmK5g", DocumentId.Compute("node-1", Identity, 4096));
+        Assert.Equal(Identity.DocumentKey("node-1").Compute(4096), Identity.DocumentKey("node-1").Compute(4096));
+        Assert.Equal("TyMj9RfQ3hYhz89P2SmK5g", Identity.DocumentKey("node-1").Compute(4096));
     }
 
     [Fact]
     public void The_key_is_sha256_of_the_canonical_encoding()
     {
-        var key = DocumentId.Key("node-1", Identity);
+        var key = Identity.DocumentKey("node-1");
 
         var digest = SHA256.HashData(Canonical("node-1", Identity));
         Assert.Equal(new DocumentIdKey(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8)), key);
-        Assert.Equal(key.Compute(4096), DocumentId.Compute("node-1", Identity, 4096));
+        Assert.Equal(key.Compute(4096), Identity.DocumentKey("node-1").Compute(4096));
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public sealed partial class DocumentIdTests
     {
         for (var offset = 0L; offset < 2000; offset += 7)
         {
-            var id = DocumentId.Compute("worker-7.example.internal", Identity, offset);
+            var id = Identity.DocumentKey("worker-7.example.internal").Compute(offset);
             Assert.Equal(DocumentId.Length, id.Length);
             Assert.Matches(UrlSafe(), id);
         }
@@ -61,14 +61,14 @@ public sealed partial class DocumentIdTests
     [Fact]
     public void Every_input_changes_the_id()
     {
-        var id = DocumentId.Compute("node-1", Identity, 100);
+        var id = Identity.DocumentKey("node-1").Compute(100);
 
-        Assert.NotEqual(id, DocumentId.Compute("node-1", Identity, 101));
-        Assert.NotEqual(id, DocumentId.Compute("node-2", Identity, 100));
-        Assert.NotEqual(id, DocumentId.Compute("node-1", Identity with { Device = 2050 }, 100));
-        Assert.NotEqual(id, DocumentId.Compute("node-1", Identity with { Inode = 1_234_568 }, 100));
-        Assert.NotEqual(id, DocumentId.Compute("node-1", Identity with { Fingerprint = 0x0123456789abcdee }, 100));
-        Assert.NotEqual(id, DocumentId.Compute("node-1", Identity with { FingerprintLength = 63 }, 100));
+        Assert.NotEqual(id, Identity.DocumentKey("node-1").Compute(101));
+        Assert.NotEqual(id, Identity.DocumentKey("node-2").Compute(100));
+        Assert.NotEqual(id, (Identity with { Device = 2050 }).DocumentKey("node-1").Compute(100));
+        Assert.NotEqual(id, (Identity with { Inode = 1_234_568 }).DocumentKey("node-1").Compute(100));
+        Assert.NotEqual(id, (Identity with { Fingerprint = 0x0123456789abcdee }).DocumentKey("node-1").Compute(100));
+        Assert.NotEqual(id, (Identity with { FingerprintLength = 63 }).DocumentKey("node-1").Compute(100));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed partial class DocumentIdTests
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var offset = 0L; offset < 100_000; offset++)
         {
-            Assert.True(ids.Add(DocumentId.Compute("node-1", Identity, offset)));
+            Assert.True(ids.Add(Identity.DocumentKey("node-1").Compute(offset)));
         }
     }
 
@@ -98,18 +98,18 @@ public sealed partial class DocumentIdTests
     public void Write_puts_the_same_characters_into_a_buffer_without_allocating()
     {
         var buffer = new byte[DocumentId.Length];
-        DocumentId.Write("node-1", Identity, 4096, buffer);
-        Assert.Equal(DocumentId.Compute("node-1", Identity, 4096), Encoding.ASCII.GetString(buffer));
+        Identity.DocumentKey("node-1").Write(4096, buffer);
+        Assert.Equal(Identity.DocumentKey("node-1").Compute(4096), Encoding.ASCII.GetString(buffer));
 
-        var key = DocumentId.Key("node-1", Identity);
+        var key = Identity.DocumentKey("node-1");
         key.Write(4096, buffer);
-        Assert.Equal(DocumentId.Compute("node-1", Identity, 4096), Encoding.ASCII.GetString(buffer));
+        Assert.Equal(Identity.DocumentKey("node-1").Compute(4096), Encoding.ASCII.GetString(buffer));
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var offset = 0L; offset < 1000; offset++)
         {
             key.Write(offset, buffer);
-            DocumentId.Write("node-1", Identity, offset, buffer);
+            Identity.DocumentKey("node-1").Write(offset, buffer);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -118,7 +118,7 @@ public sealed partial class DocumentIdTests
     [Fact]
     public void A_buffer_too_small_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => DocumentId.Write("node-1", Identity, 0, new byte[21]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Identity.DocumentKey("node-1").Write(0, new byte[21]));
     }
 
     [Fact]
@@ -127,14 +127,14 @@ public sealed partial class DocumentIdTests
         var name = new string('n', 2000);
         var digest = SHA256.HashData(Canonical(name, Identity));
 
-        Assert.Equal(BitConverter.ToUInt64(digest, 0), DocumentId.Key(name, Identity).K0);
-        Assert.NotEqual(DocumentId.Compute(name, Identity, 9), DocumentId.Compute(name + "x", Identity, 9));
+        Assert.Equal(BitConverter.ToUInt64(digest, 0), Identity.DocumentKey(name).K0);
+        Assert.NotEqual(Identity.DocumentKey(name).Compute(9), Identity.DocumentKey(name + "x").Compute(9));
     }
 
     private static string IdOfSecondLine(string path)
     {
         using var handle = File.OpenHandle(path);
-        return DocumentId.Compute("node-1", FileIdentity.Read(handle), 47);
+        return FileIdentity.Read(handle).DocumentKey("node-1").Compute(47);
     }
 
     /// <summary>The canonical encoding of a file's place, spelled out independently: version 1, u16 name length,

@@ -1,4 +1,5 @@
 using System.Buffers;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 using NodeAgent.Tests.Parsing;
@@ -20,7 +21,7 @@ public sealed class EcsDocumentWriterLinearWorkTests
     [InlineData("json")] // a JSON object, parsing on: past the field cap, flagged
     public void A_message_is_written_in_work_linear_in_its_length(string kind)
     {
-        var context = PodFile.With(null, parseJson: true);
+        var context = PodFile.With(null, parseJson: true).Context;
         var buffer = new ArrayBufferWriter<byte>(8 << 20);
         LogRecord Record(int bytes)
         {

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 using static NodeAgent.Tests.Shipping.EcsDocumentWriterTests;
@@ -124,7 +125,7 @@ public sealed class EcsDocumentWriterMessageTests
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        EcsDocumentWriter.Write(buffer, Bytes(original, LogFlags.Truncated), PodFile);
+        EcsDocumentWriter.Write(buffer, Bytes(original, LogFlags.Truncated), PodFile.Context);
         using var doc = JsonDocument.Parse(buffer.WrittenMemory);
         Assert.Equal(Encoding.UTF8.GetString(original), doc.RootElement.GetProperty("message").GetString());
         Assert.Equal("truncated", doc.RootElement.GetProperty("log").GetProperty("flags")[0].GetString());
@@ -208,7 +209,7 @@ public sealed class EcsDocumentWriterMessageTests
         for (var i = 0; i < 1000; i++)
         {
             buffer.ResetWrittenCount();
-            EcsDocumentWriter.Write(buffer, record, PodFile);
+            EcsDocumentWriter.Write(buffer, record, PodFile.Context);
         }
 
         const int Documents = 10_000;
@@ -216,7 +217,7 @@ public sealed class EcsDocumentWriterMessageTests
         for (var i = 0; i < Documents; i++)
         {
             buffer.ResetWrittenCount();
-            EcsDocumentWriter.Write(buffer, record, PodFile);
+            EcsDocumentWriter.Write(buffer, record, PodFile.Context);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -1,10 +1,10 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using NodeAgent.Parsing;
+using System.Text;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Shipping;
-using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Shipping;
@@ -20,41 +20,41 @@ public sealed class EcsDocumentWriterTests
     internal const string Uid = "3b0e2f4a-9c1d-4e5f-8a7b-6c5d4e3f2a1b";
     internal const string Link = "/var/log/containers/web-0_shop_nginx-" + Id + ".log";
 
-    internal static readonly DocumentContext PodFile = new("node-a", Link, new PodLogInfo("shop", "web-0", Uid, "nginx", Id, 2), DataStreamName.Default, "0.1.0", "containerd");
+    internal static readonly DocumentFields PodFile = new("node-a", Link, new PodLogInfo("shop", "web-0", Uid, "nginx", Id, 2), DataStreamName.Default, "0.1.0", "containerd");
 
     public static TheoryData<string> GoldenNames => new(Golden.Keys);
 
-    private static readonly Dictionary<string, (LogRecord Record, DocumentContext Context)> Golden = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (LogRecord Record, DocumentFields Context)> Golden = new(StringComparer.Ordinal)
     {
         ["cri-stdout"] = (Record("2026-11-28T10:15:00.123456789Z", "GET /healthz HTTP/1.1 200 2 \"-\" \"kube-probe/1.31\"", 0), PodFile),
         ["stderr-escapes-and-flags"] = (Record("2026-11-28T10:15:01.000000001+01:00", "panic: \"boom\"\n\tat main.go:12\\n é 日本 😀 \u2028", 1_048_576, LogStream.Stderr, LogFlags.Truncated | LogFlags.PartialFlushed), PodFile),
         ["invalid-utf8-and-nul"] = (Record("2026-11-28T10:15:02.5Z", "ok ", 130, flags: LogFlags.Malformed, tail: [0xFF, 0xFE, (byte)' ', 0xE2, 0x82, (byte)' ', (byte)'e', 0x00, 0x01, 0x1B, (byte)'[', (byte)'m', 0x7F, 0xC3]), PodFile),
-        ["outside-kubernetes"] = (Record("2026-11-28T10:15:03Z", "plain file line", 42), new DocumentContext("node-b", "/var/log/app/server.log", null, new DataStreamName("logs", "app.server", "prod"), "1.2.3")),
+        ["outside-kubernetes"] = (Record("2026-11-28T10:15:03Z", "plain file line", 42), new DocumentFields("node-b", "/var/log/app/server.log", null, new DataStreamName("logs", "app.server", "prod"), "1.2.3")),
         ["kubernetes-enriched"] = (Record("2026-11-28T10:15:05.000000001Z", "{\"level\":\"warn\",\"@timestamp\":\"inner\",\"message\":\"m\"}", 11), Enriched()),
-        ["link-only"] = (Record("2026-11-28T10:15:04.999999999Z", "{\"level\":\"info\",\"msg\":\"json inside\"}", 7), new DocumentContext("node-a", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "0.1.0")),
+        ["link-only"] = (Record("2026-11-28T10:15:04.999999999Z", "{\"level\":\"info\",\"msg\":\"json inside\"}", 7), new DocumentFields("node-a", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "0.1.0")),
     };
 
     /// <summary>The fixture pod (a Deployment's, with the parse annotation) on a /var/log/pods file of its nginx container.</summary>
-    private static DocumentContext Enriched()
+    private static DocumentFields Enriched()
     {
         var pod = NodeAgent.Kubernetes.PodMetadata.From(Tests.Kubernetes.KubernetesFixtures.DeploymentPod());
         var ns = NodeAgent.Kubernetes.NamespaceMetadata.From(Tests.Kubernetes.KubernetesFixtures.Namespace("shop", ("team", "payments"), ("kubernetes.io/metadata.name", "shop")));
         var path = "/var/log/pods/shop_web-5d8f7b9c4-x2x7q_" + Uid + "/nginx/2.log";
-        return new DocumentContext("node-a", path, new PodLogInfo("shop", "web-5d8f7b9c4-x2x7q", Uid, "nginx", null, 2), DataStreamName.Default, "0.1.0",
+        return new DocumentFields("node-a", path, new PodLogInfo("shop", "web-5d8f7b9c4-x2x7q", Uid, "nginx", null, 2), DataStreamName.Default, "0.1.0",
             kubernetes: new NodeAgent.Kubernetes.KubernetesFields(pod, ns, NamespaceLabels: true, "prod-eu"), parseJson: pod.ParseJson);
     }
 
     internal static LogRecord Record(string timestamp, string message, long offset, LogStream stream = LogStream.Stdout, LogFlags flags = LogFlags.None, byte[]? tail = null) =>
         new(timestamp, stream, (byte[])[.. Encoding.UTF8.GetBytes(message), .. tail ?? []], offset, offset + 100, flags);
 
-    internal static byte[] WriteOne(LogRecord record, DocumentContext context)
+    internal static byte[] WriteOne(LogRecord record, DocumentFields context)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        EcsDocumentWriter.Write(buffer, record, context);
+        EcsDocumentWriter.Write(buffer, record, context.Context);
         return buffer.WrittenSpan.ToArray();
     }
 
-    internal static JsonElement Parse(LogRecord record, DocumentContext context)
+    internal static JsonElement Parse(LogRecord record, DocumentFields context)
     {
         using var document = JsonDocument.Parse(WriteOne(record, context));
         return document.RootElement.Clone();
@@ -164,7 +164,7 @@ public sealed class EcsDocumentWriterTests
     [Fact]
     public void Without_pod_metadata_kubernetes_holds_only_the_node_and_container_is_left_out()
     {
-        var context = new DocumentContext("node-b", "/var/log/app.log", null, DataStreamName.Default, "1.0.0");
+        var context = new DocumentFields("node-b", "/var/log/app.log", null, DataStreamName.Default, "1.0.0");
         var doc = Parse(Record("2026-11-28T10:15:00Z", "x", 0), context);
         var kubernetes = doc.GetProperty("kubernetes");
         Assert.Equal(["node"], kubernetes.EnumerateObject().Select(p => p.Name));
@@ -176,7 +176,7 @@ public sealed class EcsDocumentWriterTests
     [Fact]
     public void An_unknown_uid_is_left_out_of_the_pod()
     {
-        var context = new DocumentContext("n", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "1");
+        var context = new DocumentFields("n", Link, new PodLogInfo("shop", "web-0", null, "nginx", Id, null), DataStreamName.Default, "1");
         var pod = Parse(Record("2026-11-28T10:15:00Z", "x", 0), context).GetProperty("kubernetes").GetProperty("pod");
         Assert.Equal(["name"], pod.EnumerateObject().Select(p => p.Name));
     }
@@ -188,7 +188,7 @@ public sealed class EcsDocumentWriterTests
     [InlineData(null, null, "")]
     public void Container_fields_appear_only_when_known(string? id, string? runtime, string expected)
     {
-        var context = new DocumentContext("n", "/p.log", new PodLogInfo("ns", "pod", "uid", "c", id, 0), DataStreamName.Default, "1", runtime);
+        var context = new DocumentFields("n", "/p.log", new PodLogInfo("ns", "pod", "uid", "c", id, 0), DataStreamName.Default, "1", runtime);
         var doc = Parse(Record("2026-11-28T10:15:00Z", "x", 0), context);
         var names = doc.TryGetProperty("container", out var container) ? container.EnumerateObject().Select(p => p.Name) : [];
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), names);
@@ -197,7 +197,7 @@ public sealed class EcsDocumentWriterTests
     [Fact]
     public void The_data_stream_and_event_dataset_follow_the_target()
     {
-        var context = new DocumentContext("n", "/p.log", null, new DataStreamName("logs", "team.payments", "staging"), "1");
+        var context = new DocumentFields("n", "/p.log", null, new DataStreamName("logs", "team.payments", "staging"), "1");
         var doc = Parse(Record("2026-11-28T10:15:00Z", "x", 0), context);
         Assert.Equal("logs", doc.GetProperty("data_stream").GetProperty("type").GetString());
         Assert.Equal("team.payments", doc.GetProperty("data_stream").GetProperty("dataset").GetString());
@@ -210,9 +210,9 @@ public sealed class EcsDocumentWriterTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         buffer.Write("{\"create\":{}}\n"u8);
-        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:00Z", "one", 0), PodFile);
+        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:00Z", "one", 0), PodFile.Context);
         buffer.Write("\n"u8);
-        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:01Z", "two", 100, LogStream.Stderr), PodFile);
+        EcsDocumentWriter.Write(buffer, Record("2026-11-28T10:15:01Z", "two", 100, LogStream.Stderr), PodFile.Context);
         buffer.Write("\n"u8);
 
         var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -224,7 +224,7 @@ public sealed class EcsDocumentWriterTests
     [Fact]
     public void A_failing_buffer_leaves_the_writer_usable_for_the_next_document()
     {
-        Assert.Throws<InvalidOperationException>(() => EcsDocumentWriter.Write(new FailingBufferWriter(), Record("2026-11-28T10:15:00Z", "x", 0), PodFile));
+        Assert.Throws<InvalidOperationException>(() => EcsDocumentWriter.Write(new FailingBufferWriter(), Record("2026-11-28T10:15:00Z", "x", 0), PodFile.Context));
         Assert.Equal("y", Parse(Record("2026-11-28T10:15:00Z", "y", 0), PodFile).GetProperty("message").GetString());
     }
 

@@ -1,5 +1,5 @@
 using CsCheck;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Tests.Tailing;
 

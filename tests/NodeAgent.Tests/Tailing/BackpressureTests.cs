@@ -1,4 +1,5 @@
 using System.Globalization;
+using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -21,7 +22,7 @@ public sealed class BackpressureTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=256KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
+        var output = new TestOutput(budget) { Stalled = true };
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
 

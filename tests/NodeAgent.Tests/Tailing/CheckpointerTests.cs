@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -280,7 +280,7 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
     /// <summary>The same, through this handle under this name; the identity is the test's, so that many "files" can
     /// share one file on disk.</summary>
     private static FileTail Tail(SafeFileHandle handle, string path, FileIdentity identity, long offset) =>
-        new(path, handle, identity, offset, DocumentContext.Create("node", path, null, parseJson: false), 1 << 20, new LogDecoder(1 << 20));
+        new(path, handle, identity, offset, DocumentFields.Create("node", path, null, parseJson: false), 1 << 20, new LogDecoder(1 << 20));
 
     private static FileIdentity Identity(int n) =>
         new(2049, (ulong)n + 1, FileIdentity.Hash(Encoding.UTF8.GetBytes($"file {n}")), FileIdentity.FingerprintBytes);

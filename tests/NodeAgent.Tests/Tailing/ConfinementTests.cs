@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Hosting;
-using NodeAgent.Metrics;
+using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
@@ -57,7 +59,7 @@ public sealed class ConfinementTests : IDisposable
         LinkInstead(PodLog("web_1"), json);
         var allowed = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:AllowedRoots:0={_dir.Path}/pods", $"--Logs:AllowedRoots:1={_dir.Path}/docker");
 
-        var run = await RunAsync(allowed, r => !r.IsEmpty);
+        var run = await RunAsync(allowed, r => r.Any());
 
         Assert.Equal(["from docker, padded to be longer than a fingerprint"], run.Messages);
         Assert.DoesNotContain("nodeagent_log_files_refused_total", run.Metrics, StringComparison.Ordinal);
@@ -99,7 +101,7 @@ public sealed class ConfinementTests : IDisposable
     {
         var live = PodLog("web_1", Line("a1"));
         var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
-        var first = await RunAsync(options, r => !r.IsEmpty);
+        var first = await RunAsync(options, r => r.Any());
         Assert.Equal(["a1"], first.Messages.Select(First));
 
         // While the agent is down the file is rotated and the tenant puts a FIFO where the new 0.log would be: the
@@ -110,7 +112,7 @@ public sealed class ConfinementTests : IDisposable
         try
         {
             var other = PodLog("api_2");
-            var second = await RunAsync(options, r => r.Count >= 2, afterStart: async () =>
+            var second = await RunAsync(options, r => r.Count() >= 2, afterStart: async () =>
             {
                 await Task.Delay(100);
                 File.AppendAllText(other, Line("b1"));
@@ -134,7 +136,7 @@ public sealed class ConfinementTests : IDisposable
     {
         var live = PodLog("web_1", Line("a1"));
         var options = Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log");
-        var first = await RunAsync(options, r => !r.IsEmpty);
+        var first = await RunAsync(options, r => r.Any());
         Assert.Equal(["a1"], first.Messages.Select(First));
 
         // While the agent is down the tenant links its log to a host file; its directory holds other host files.
@@ -215,11 +217,10 @@ public sealed class ConfinementTests : IDisposable
 
     /// <summary>Runs the loop until <paramref name="done"/> holds (or <paramref name="timeout"/>), then a few polls
     /// more so a refusal has every chance to be counted twice; stops within seconds even if the loop is stuck.</summary>
-    private static async Task<Run> RunAsync(AgentOptions options, Func<ConcurrentQueue<string>, bool> done, TimeSpan? timeout = null, Func<Task>? afterStart = null)
+    private static async Task<Run> RunAsync(AgentOptions options, Func<IEnumerable<string>, bool> done, TimeSpan? timeout = null, Func<Task>? afterStart = null)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var acknowledgements = new Acknowledgements();
-        var output = new CollectingOutput(acknowledgements);
+        var output = new TestOutput();
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
@@ -229,7 +230,7 @@ public sealed class ConfinementTests : IDisposable
         }
 
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!done(output.Received) && DateTime.UtcNow < deadline)
+        while (!done(output.Messages) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
@@ -239,25 +240,8 @@ public sealed class ConfinementTests : IDisposable
         await server.StopAsync(stopping.Token);
 
         var buffer = new ArrayBufferWriter<byte>();
-        new TailMetrics(server, statistics, budget, TimeProvider.System).Write(new MetricWriter(buffer, ExpositionFormat.PrometheusText));
-        return new Run([.. output.Received], Encoding.UTF8.GetString(buffer.WrittenSpan));
+        new TailMetrics(server, statistics, new PodEnricher(options.Kubernetes, false, null), budget, TimeProvider.System).Write(new MetricWriter(buffer, ExpositionFormat.PrometheusText));
+        return new Run([.. output.Messages], Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
-    private sealed class CollectingOutput(Acknowledgements acknowledgements) : ILogOutput
-    {
-        public ConcurrentQueue<string> Received { get; } = [];
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            foreach (var record in batch.Records)
-            {
-                Received.Enqueue(Encoding.UTF8.GetString(record.Message.Span));
-                acknowledgements.Delivered(batch.Tail, record);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
 }

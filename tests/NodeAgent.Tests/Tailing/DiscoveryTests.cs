@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -11,24 +12,6 @@ public sealed class DiscoveryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed class CollectingOutput(Acknowledgements acknowledgements) : ILogOutput
-    {
-        public ConcurrentBag<(string Path, string Message)> Received { get; } = [];
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            foreach (var record in batch.Records)
-            {
-                Received.Add((batch.Tail.Path, System.Text.Encoding.UTF8.GetString(record.Message.Span)));
-                acknowledgements.Delivered(batch.Tail, record);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
-
     private static string Line(string message) => $"2026-11-28T10:15:00.000000001Z stdout F {message} (padded to be longer than a fingerprint)\n";
 
     [Fact]
@@ -40,12 +23,12 @@ public sealed class DiscoveryTests : IDisposable
         _dir.Write("pods/kube-system_dns_2/coredns/0.log", Line("excluded"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/**/*", $"--Logs:Exclude:0={_dir.Path}/pods/kube-system_*/**", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
 
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Received.IsEmpty && DateTime.UtcNow < deadline)
+        while (output.Received.Count == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
@@ -64,7 +47,7 @@ public sealed class DiscoveryTests : IDisposable
         var live = _dir.Write("pods/shop_web_1/nginx/0.log", Line("before rotation"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         await WaitForAsync(() => output.Received.Count == 1);
@@ -186,7 +169,7 @@ public sealed class DiscoveryTests : IDisposable
         var live = Path.Combine(_dir.Path, "pods/shop_web_1/nginx/0.log");
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("g0"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=20ms");
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using (var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes)))
         {
             await server.StartAsync(CancellationToken.None);
@@ -248,7 +231,7 @@ public sealed class DiscoveryTests : IDisposable
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("g1"));
         // Looks 2 s apart: what follows the first line's arrival happens between two of them.
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=2s");
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
         await WaitForAsync(() => output.Received.Count == 1);
@@ -273,7 +256,7 @@ public sealed class DiscoveryTests : IDisposable
     {
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("other container"));
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=2s");
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
         await WaitForAsync(() => output.Received.Count == 1);
@@ -292,7 +275,7 @@ public sealed class DiscoveryTests : IDisposable
     private static async Task StopBeforeFirstLookAsync(NodeAgent.Hosting.AgentOptions options)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        using var server = TailingHarness.Server(options, new CollectingOutput(new Acknowledgements()), budget);
+        using var server = TailingHarness.Server(options, new TestOutput(), budget);
         await server.StartAsync(new CancellationToken(canceled: true));
         await server.StopAsync(CancellationToken.None);
     }
@@ -300,7 +283,7 @@ public sealed class DiscoveryTests : IDisposable
     private static async Task<List<(string Path, string Message)>> RunUntilAsync(NodeAgent.Hosting.AgentOptions options, int expected, Action afterStart)
     {
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new CollectingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

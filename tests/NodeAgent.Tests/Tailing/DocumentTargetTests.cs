@@ -1,5 +1,5 @@
 using System.Text.Json;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
@@ -17,18 +17,18 @@ public sealed class DocumentTargetTests : IDisposable
         _dir.Write("pods/shop_web-0_1/nginx/0.log", "2026-11-28T10:15:00.000000001Z stdout F a line long enough for a fingerprint of the file\n");
         var options = TailingHarness.Options([$"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", .. arguments]);
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new DocumentOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Documents.IsEmpty && DateTime.UtcNow < deadline)
+        while (output.Delivered.IsEmpty && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         await server.StopAsync(CancellationToken.None);
-        Assert.True(output.Documents.TryPeek(out var first), "no document was read");
-        return first;
+        Assert.True(output.Delivered.TryPeek(out var delivery), "no document was read");
+        return delivery.Document;
     }
 
     [Fact]

@@ -1,5 +1,6 @@
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.Parsing;
 
@@ -36,7 +37,7 @@ public sealed class FileTailLongLineTests : IDisposable
         writer.Write(prefix);
         writer.Flush();
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var tail = new FileTail(path, handle, FileIdentity.Read(handle), 0, DocumentContext.Create("node-a", path, null),
+        using var tail = new FileTail(path, handle, FileIdentity.Read(handle), 0, DocumentFields.Create("node-a", path, null),
             4 << 20, new LogDecoder(4 << 20));
         var records = new List<LogRecord>();
         var chunk = new byte[100];

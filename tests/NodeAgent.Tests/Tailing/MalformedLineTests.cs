@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using NodeAgent.Parsing;
+using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -11,25 +11,6 @@ public sealed class MalformedLineTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed class RecordingOutput(Acknowledgements acknowledgements) : ILogOutput
-    {
-        public ConcurrentQueue<LogRecord> Records { get; } = new();
-
-        public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
-        {
-            foreach (var record in batch.Records)
-            {
-                // The bytes are the reader's until SendAsync returns (ILogOutput): keep a copy.
-                Records.Enqueue(record with { Timestamp = record.Timestamp.ToArray(), Message = record.Message.ToArray() });
-                acknowledgements.Delivered(batch.Tail, record);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_malformed_first_line_is_kept_flagged_and_stamped_with_its_read_time()
     {
@@ -38,19 +19,19 @@ public sealed class MalformedLineTests : IDisposable
             "2026-11-28T10:15:00.123456789Z stdout F a good line after it, long enough to pass the fingerprint\n");
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new RecordingOutput(new Acknowledgements());
+        var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Records.Count < 2 && DateTime.UtcNow < deadline)
+        while (output.Delivered.Count < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         await server.StopAsync(CancellationToken.None);
-        var records = output.Records.ToList();
+        var records = output.Delivered.Select(d => d.Record).ToList();
         Assert.Equal(2, records.Count);
         Assert.True(records[0].Flags.HasFlag(LogFlags.Malformed));
         Assert.StartsWith("this is not a CRI line", System.Text.Encoding.UTF8.GetString(records[0].Message.Span), StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-using NodeAgent.Tailing;
+using NodeAgent.Kubernetes;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;

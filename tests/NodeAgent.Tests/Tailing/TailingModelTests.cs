@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using CsCheck;
 using Microsoft.Extensions.Logging;
+using NodeAgent.Delivery;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
@@ -447,7 +448,7 @@ public sealed class TailingModelTests
 
     /// <summary>An output that can stall; batches it holds while stalled are lost unacknowledged at a restart, as a
     /// crashed sender's would be.</summary>
-    private sealed class ModelOutput(Acknowledgements acknowledgements, Deliveries deliveries) : ILogOutput
+    private sealed class ModelOutput(Deliveries deliveries) : ILogOutput
     {
         private readonly Queue<(LogBatch Batch, string[] Messages)> _held = new();
         private readonly Lock _delivering = new();
@@ -491,8 +492,8 @@ public sealed class TailingModelTests
                     for (var i = 0; i < held.Batch.Records.Count; i++)
                     {
                         var record = held.Batch.Records[i];
-                        deliveries.Add(NodeAgent.Shipping.DocumentId.Compute(NodeName, held.Batch.Tail.Identity, record.StartOffset), held.Messages[i]);
-                        acknowledgements.Delivered(held.Batch.Tail, record);
+                        deliveries.Add(held.Batch.IdKey.Compute(record.StartOffset), held.Messages[i]);
+                        held.Batch.Acks.Acknowledge(record.StartOffset);
                     }
                 }
             }
@@ -520,7 +521,7 @@ public sealed class TailingModelTests
         public Pipeline(AgentOptions options, Deliveries deliveries, ListLogger log)
         {
             var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-            Output = new ModelOutput(new Acknowledgements(), deliveries);
+            Output = new ModelOutput(deliveries);
             _loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
             Server = TailingHarness.Server(options, Output, budget, loggers: _loggers);
         }

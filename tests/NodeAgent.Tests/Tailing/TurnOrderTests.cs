@@ -1,4 +1,5 @@
 using System.Globalization;
+using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -28,7 +29,7 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=64KiB", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
+        var output = new TestOutput(budget) { Stalled = true };
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
 
@@ -56,7 +57,7 @@ public sealed class TurnOrderTests : IDisposable
         var log = Backlog("a", lines);
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new HoldingOutput(new Acknowledgements(), budget) { FailOnCalls = [3, 4, 40] };
+        var output = new TestOutput(budget) { FailOnCalls = [3, 4, 40] };
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -82,7 +83,7 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state",
             "--Logs:MaxOpenFiles=1", "--Logs:MaxLineBytes=16KiB", "--Logs:MaxMessageBytes=16KiB", "--Logs:MaxBufferedBytes=64KiB", "--Logs:PollInterval=50ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
-        var output = new HoldingOutput(new Acknowledgements(), budget) { Stalled = true };
+        var output = new TestOutput(budget) { Stalled = true };
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);

@@ -1,10 +1,11 @@
 using System.Collections;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Delivery;
 using NodeAgent.Hosting;
 using NodeAgent.Kubernetes;
-using NodeAgent.Metrics;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tests.TestSupport;
 
@@ -20,12 +21,14 @@ internal static class TailingHarness
         return report.Options!;
     }
 
-    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null, PodCache? pods = null)
+    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null, PodCache? pods = null, PodEnricher? enrichment = null)
     {
         statistics ??= new TailStatistics();
         loggers ??= NullLoggerFactory.Instance;
         var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), loggers.CreateLogger<CheckpointStore>());
         var checkpointer = new Checkpointer(store, TimeProvider.System, loggers.CreateLogger<Checkpointer>());
-        return new FileServer(options, output, new Acknowledgements(), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), new InternalErrors(), TimeProvider.System, loggers.CreateLogger<FileServer>());
+        var documents = new DocumentDefaults(options.NodeName, options.Elasticsearch.Target);
+        var enricher = enrichment ?? new PodEnricher(options.Kubernetes, options.Logs.ParseJson, pods);
+        return new FileServer(options.Logs, documents, output, budget, checkpointer, statistics, enricher, new AgentHealth(TimeProvider.System), new InternalErrors(), TimeProvider.System, loggers.CreateLogger<FileServer>());
     }
 }

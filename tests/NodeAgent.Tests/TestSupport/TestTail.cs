@@ -1,5 +1,5 @@
+using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
-using NodeAgent.Shipping;
 using NodeAgent.Tailing;
 
 namespace NodeAgent.Tests.TestSupport;
@@ -12,7 +12,7 @@ internal static class TestTail
     {
         var path = dir.Write("app.log", "x");
         var handle = File.OpenHandle(path);
-        var context = DocumentContext.Create("node-a", path, null, parseJson: parseJson);
+        var context = DocumentFields.Create("node-a", path, null, parseJson: parseJson);
         return new FileTail(path, handle, FileIdentity.Read(handle), 0, context, 1 << 20, new LogDecoder(1 << 20));
     }
 }

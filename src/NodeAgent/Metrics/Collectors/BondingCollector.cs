@@ -1,4 +1,5 @@
 using System.Text;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

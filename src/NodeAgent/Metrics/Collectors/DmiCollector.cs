@@ -1,4 +1,5 @@
 using NodeAgent.Sysfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NodeAgent.Sysfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,4 +1,5 @@
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,7 +1,8 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Sysfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodeAgent.Sysfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Net;
 using System.Net.NetworkInformation;
+using System.Net;
 using System.Text.RegularExpressions;
 using NodeAgent.Procfs;
 using NodeAgent.Sysfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

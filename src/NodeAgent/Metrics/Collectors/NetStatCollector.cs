@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

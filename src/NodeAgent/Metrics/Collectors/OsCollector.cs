@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodeAgent.Hostfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,3 +1,5 @@
+using NodeAgent.Telemetry;
+
 namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>

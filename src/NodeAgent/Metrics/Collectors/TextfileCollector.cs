@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NodeAgent.Metrics.Textfile;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

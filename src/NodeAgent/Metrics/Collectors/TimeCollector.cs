@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NodeAgent.Procfs;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

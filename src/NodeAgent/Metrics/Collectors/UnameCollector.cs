@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
 

@@ -1,14 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
-using NodeAgent.Parsing;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
 /// <summary>One document of a bulk request: whose line it is (to acknowledge it) and where its two NDJSON lines lie
 /// in the body (to send it again, alone, when Elasticsearch asks for a retry of that item, or to dead-letter it).</summary>
 /// <param name="Json">The parsed message's <c>json</c> member, from the item's first byte (its action line).</param>
-internal readonly record struct BulkItem(FileTail Tail, long StartOffset, int BodyStart, int BodyLength, JsonMember Json = default);
+/// <param name="Acks">The file's acknowledgement watermark, to acknowledge the item once answered for.</param>
+/// <param name="Context">The file's document context (its path for messages about the item).</param>
+/// <param name="IsOwnLog">A line of the agent's own log: no warning is logged about it.</param>
+internal readonly record struct BulkItem(AckWatermark Acks, DocumentContext Context, bool IsOwnLog, long StartOffset, int BodyStart, int BodyLength, JsonMember Json = default);
 
 /// <summary>
 /// A <c>_bulk</c> body being built: for each record a <c>create</c> action with its deterministic <c>_id</c>
@@ -49,7 +51,7 @@ internal sealed class BulkRequest
     /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern: the action names the document's index;
     /// otherwise the target is the request's path.</param>
     /// <returns>Null when added; otherwise why the record cannot be encoded (the body is then as it was before).</returns>
-    public string? TryAdd(FileTail tail, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
+    public string? TryAdd(LogBatch batch, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
     {
         var start = _body.WrittenCount;
         JsonMember json;
@@ -67,11 +69,11 @@ internal sealed class BulkRequest
                 _body.Write(ActionIdAfterIndex);
             }
 
-            tail.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
+            batch.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));
             _body.Advance(DocumentId.Length);
             _body.Write(ActionEnd);
             var documentStart = _body.WrittenCount - start;
-            json = EcsDocumentWriter.Write(_body, record, tail.Context);
+            json = EcsDocumentWriter.Write(_body, record, batch.Context);
             _body.Write("\n"u8);
             json = json.IsEmpty ? default : json with { Start = documentStart + json.Start };
         }
@@ -95,7 +97,7 @@ internal sealed class BulkRequest
             FirstAddedAt = now;
         }
 
-        _items.Add(new BulkItem(tail, record.StartOffset, start, _body.WrittenCount - start, json));
+        _items.Add(new BulkItem(batch.Acks, batch.Context, batch.IsOwnLog, record.StartOffset, start, _body.WrittenCount - start, json));
         return null;
     }
 

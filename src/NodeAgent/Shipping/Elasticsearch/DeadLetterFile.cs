@@ -1,5 +1,5 @@
 using System.Text.Json;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
@@ -12,7 +12,7 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// </summary>
 internal sealed class DeadLetterFile(string statePath, TimeProvider time)
 {
-    public const string FileName = "dead-letter.ndjson";
+    public const string FileName = StateDirectory.DeadLetterFileName;
     public const long MaxBytes = 64L * 1024 * 1024;
 
     private readonly Lock _lock = new();

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using NodeAgent.Hosting;
 using NodeAgent.Remote;
 
 namespace NodeAgent.Shipping.Elasticsearch;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Parsing;
-using NodeAgent.Tailing;
+using NodeAgent.Delivery;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
@@ -11,7 +10,7 @@ internal sealed partial class ElasticsearchOutput
 {
     /// <summary>A record that cannot become a document at all is dead-lettered alone, as it was read, with the reason;
     /// it is acknowledged, so it neither blocks its file nor comes back after a restart.</summary>
-    private void Unencodable(FileTail tail, LogRecord record, string reason)
+    private void Unencodable(LogBatch batch, LogRecord record, string reason)
     {
         var result = new BulkItemResult(0, "encoding_failed", reason);
         var document = new System.Buffers.ArrayBufferWriter<byte>(record.Message.Length + 256);
@@ -23,24 +22,24 @@ internal sealed partial class ElasticsearchOutput
             json.WriteStartObject("log"u8);
             json.WriteNumber("offset"u8, record.StartOffset);
             json.WriteStartObject("file"u8);
-            json.WriteString("path"u8, tail.Path);
+            json.WriteString("path"u8, batch.Context.FilePath);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();
         }
 
-        WriteDeadLetter(document.WrittenSpan, result, tail, record.StartOffset);
-        _acknowledgements.Delivered(tail, record.StartOffset);
+        WriteDeadLetter(document.WrittenSpan, result, batch.Context.FilePath, record.StartOffset, batch.IsOwnLog);
+        batch.Acks.Acknowledge(record.StartOffset);
     }
 
     private void DeadLetter(BulkRequest request, BulkItem item, BulkItemResult result)
     {
         var lines = request.Body.Span.Slice(item.BodyStart, item.BodyLength);
         var document = lines[(lines.IndexOf((byte)'\n') + 1)..].TrimEnd((byte)'\n');
-        WriteDeadLetter(document, result, item.Tail, item.StartOffset);
+        WriteDeadLetter(document, result, item.Context.FilePath, item.StartOffset, item.IsOwnLog);
     }
 
-    private void WriteDeadLetter(ReadOnlySpan<byte> document, BulkItemResult result, FileTail tail, long offset)
+    private void WriteDeadLetter(ReadOnlySpan<byte> document, BulkItemResult result, string path, long offset, bool isOwnLog)
     {
         try
         {
@@ -56,16 +55,16 @@ internal sealed partial class ElasticsearchOutput
 
         _statistics.Documents("dead_lettered");
         _statistics.DeadLettered(result.ErrorType ?? result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (ShouldWarn(tail, "dead_lettered", out var suppressed))
+        if (ShouldWarn(isOwnLog, "dead_lettered", out var suppressed))
         {
-            Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", tail.Path, offset, suppressed);
+            Log.DeadLettered(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", path, offset, suppressed);
         }
     }
 
     /// <summary>Per-document warnings: at most one a minute of each kind, and none for the agent's own lines.</summary>
-    private bool ShouldWarn(FileTail tail, string kind, out long unsaid)
+    private bool ShouldWarn(bool isOwnLog, string kind, out long unsaid)
     {
         unsaid = 0;
-        return !tail.IsOwnLog && _documentWarnings.ShouldLog(kind, out unsaid);
+        return !isOwnLog && _documentWarnings.ShouldLog(kind, out unsaid);
     }
 }

@@ -44,9 +44,9 @@ internal sealed partial class ElasticsearchOutput
                 // (a type conflict with the mapping, the field limit). The line is sent again without them rather
                 // than dead-lettered; refused again, it is dead-lettered as it then is.
                 _statistics.Documents("json_refused");
-                if (ShouldWarn(item.Tail, "json_refused", out var unsaid))
+                if (ShouldWarn(item.IsOwnLog, "json_refused", out var unsaid))
                 {
-                    Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Tail.Path, item.StartOffset, unsaid);
+                    Log.JsonRefused(_logger, result.Status, result.ErrorType ?? "", result.ErrorReason ?? "", item.Context.FilePath, item.StartOffset, unsaid);
                 }
 
                 (retry ??= _pool.Rent()).AddWithoutJson(item, request.Body.Span, $"{result.ErrorType}: {result.ErrorReason}", now);
@@ -57,7 +57,7 @@ internal sealed partial class ElasticsearchOutput
                 DeadLetter(request, item, result);
             }
 
-            _acknowledgements.Delivered(item.Tail, item.StartOffset);
+            item.Acks.Acknowledge(item.StartOffset);
         }
 
         return retry;

@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Hosting;
-using NodeAgent.Metrics;
-using NodeAgent.Parsing;
+using NodeAgent.Delivery;
 using NodeAgent.Remote;
-using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
@@ -29,7 +27,7 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// No failure ends a delivery worker: an answer that is not a bulk response, a secret file that cannot be read, or a
 /// bug is reported, counted in <c>nodeagent_internal_errors_total{component="elasticsearch"}</c> when unexpected, and
 /// the request is sent again with backoff. Per-document warnings are rate-limited, and never written for the agent's
-/// own log lines (<see cref="FileTail.IsOwnLog"/>), so a shipped line cannot make the agent log more lines.
+/// own log lines (<see cref="LogBatch.IsOwnLog"/>), so a shipped line cannot make the agent log more lines.
 /// Nothing is acknowledged on shutdown that was not answered for: unanswered lines are read again after the restart
 /// and their <c>_id</c>s make the replay harmless.
 /// </summary>
@@ -43,7 +41,6 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
 
     private readonly ElasticsearchOptions _options;
     private readonly ElasticsearchClient _client;
-    private readonly Acknowledgements _acknowledgements;
     private readonly DeadLetterFile _deadLetters;
     private readonly ElasticsearchStatistics _statistics;
     private readonly BufferBudget _budget;
@@ -60,16 +57,15 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
     private int _inFlight;
     private string? _lastProblem;
 
-    public ElasticsearchOutput(AgentOptions options, ElasticsearchClient client, Acknowledgements acknowledgements, ElasticsearchStatistics statistics,
+    public ElasticsearchOutput(ElasticsearchOptions options, DeadLetterFile deadLetters, ElasticsearchClient client, ElasticsearchStatistics statistics,
         BufferBudget budget, InternalErrors errors, AgentHealth health, TimeProvider time, ILogger<ElasticsearchOutput> logger)
     {
         _budget = budget;
         _errors = errors;
         _documentWarnings = new LogRateLimit(time, DocumentWarningInterval);
-        _options = options.Elasticsearch;
+        _options = options;
         _client = client;
-        _acknowledgements = acknowledgements;
-        _deadLetters = new DeadLetterFile(options.Logs.StatePath, time);
+        _deadLetters = deadLetters;
         _statistics = statistics;
         _health = health;
         _time = time;
@@ -87,9 +83,9 @@ internal sealed partial class ElasticsearchOutput : BackgroundService, ILogOutpu
             foreach (var record in batch.Records)
             {
                 var before = _building.Bytes;
-                if (_building.TryAdd(batch.Tail, record, now, _client.Pattern) is { } failure)
+                if (_building.TryAdd(batch, record, now, _client.Pattern) is { } failure)
                 {
-                    Unencodable(batch.Tail, record, failure);
+                    Unencodable(batch, record, failure);
                     continue;
                 }
 

@@ -1,4 +1,4 @@
-using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 

@@ -1,5 +1,6 @@
-using NodeAgent.Metrics;
 using NodeAgent.Metrics.Collectors;
+using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Metrics.Collectors;

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using NodeAgent.Parsing;
+using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tests.TestSupport;
 
@@ -24,9 +24,9 @@ public sealed class BulkRequestEncodingTests : IDisposable
         var pattern = IndexPattern.TryParse("app-%{+yyyy.MM.dd}")!;
         var request = new BulkRequest();
 
-        Assert.Null(request.TryAdd(tail, Line("2026-11-28T10:15:00Z", "before", 0), DateTimeOffset.UnixEpoch, pattern));
-        var failure = request.TryAdd(tail, Line("0000-01-01T00:00:00Z", "year zero", 10), DateTimeOffset.UnixEpoch, pattern);
-        Assert.Null(request.TryAdd(tail, Line("2026-11-28T10:15:01Z", "after", 20), DateTimeOffset.UnixEpoch, pattern));
+        Assert.Null(request.TryAdd(tail.Batch([]), Line("2026-11-28T10:15:00Z", "before", 0), DateTimeOffset.UnixEpoch, pattern));
+        var failure = request.TryAdd(tail.Batch([]), Line("0000-01-01T00:00:00Z", "year zero", 10), DateTimeOffset.UnixEpoch, pattern);
+        Assert.Null(request.TryAdd(tail.Batch([]), Line("2026-11-28T10:15:01Z", "after", 20), DateTimeOffset.UnixEpoch, pattern));
 
         Assert.NotNull(failure);
         Assert.Equal([0L, 20L], request.Items.Select(i => i.StartOffset));

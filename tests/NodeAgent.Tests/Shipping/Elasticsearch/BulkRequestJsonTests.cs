@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using NodeAgent.Parsing;
+using System.Text;
+using NodeAgent.Delivery;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tests.TestSupport;
 
@@ -20,7 +20,7 @@ public sealed class BulkRequestJsonTests : IDisposable
     {
         using var tail = TestTail.Open(_dir, parseJson: true);
         var first = new BulkRequest();
-        Assert.Null(first.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":\"degraded\",\"n\":1}"u8.ToArray(), 0, 40, LogFlags.None), DateTimeOffset.UnixEpoch));
+        Assert.Null(first.TryAdd(tail.Batch([]), new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":\"degraded\",\"n\":1}"u8.ToArray(), 0, 40, LogFlags.None), DateTimeOffset.UnixEpoch));
         var item = Assert.Single(first.Items);
         Assert.False(item.Json.IsEmpty);
 
@@ -44,7 +44,7 @@ public sealed class BulkRequestJsonTests : IDisposable
     {
         using var tail = TestTail.Open(_dir);
         var request = new BulkRequest();
-        Assert.Null(request.TryAdd(tail, new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":1}"u8.ToArray(), 0, 20, LogFlags.None), DateTimeOffset.UnixEpoch));
+        Assert.Null(request.TryAdd(tail.Batch([]), new LogRecord("2026-11-28T10:15:00Z", LogStream.Stdout, "{\"status\":1}"u8.ToArray(), 0, 20, LogFlags.None), DateTimeOffset.UnixEpoch));
 
         Assert.True(Assert.Single(request.Items).Json.IsEmpty);
         Assert.DoesNotContain("\"json\"", Encoding.UTF8.GetString(request.Body.Span), StringComparison.Ordinal);

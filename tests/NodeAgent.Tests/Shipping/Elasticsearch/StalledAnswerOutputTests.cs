@@ -1,12 +1,13 @@
 using System.Collections;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Delivery;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.Hosting;
-using NodeAgent.Metrics;
 using NodeAgent.Parsing;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
@@ -24,7 +25,7 @@ public sealed class StalledAnswerOutputTests : IDisposable
     private static readonly TimeSpan TestDeadline = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _dir = new();
-    private readonly Acknowledgements _acknowledgements = new();
+    private readonly AckWatermark _acks = new();
     private readonly AgentHealth _health = new(TimeProvider.System);
 
     public void Dispose() => _dir.Dispose();
@@ -35,13 +36,24 @@ public sealed class StalledAnswerOutputTests : IDisposable
             [$"--Elasticsearch:Urls:0={es.Url}", $"--Logs:StatePath={_dir.Path}", "--Elasticsearch:FlushInterval=100ms"]);
         var options = AgentOptionsReader.Read(layers, errors, "node-a", "host").Options!;
         var client = new ElasticsearchClient(options.Elasticsearch, TimeProvider.System, RequestTimeout);
-        return new ElasticsearchOutput(options, client, _acknowledgements, new ElasticsearchStatistics(client, TimeProvider.System), new BufferBudget(16 << 20),
+        return new ElasticsearchOutput(options.Elasticsearch, new DeadLetterFile(_dir.Path, TimeProvider.System), client, new ElasticsearchStatistics(client, TimeProvider.System), new BufferBudget(16 << 20),
             new InternalErrors(), _health, TimeProvider.System, NullLogger<ElasticsearchOutput>.Instance);
     }
 
-    private static LogBatch Batch(FileTail tail, int from, int count) =>
-        new(tail, [.. Enumerable.Range(from, count).Select(i =>
-            new LogRecord($"2026-11-28T10:15:00.{i:000000000}Z", LogStream.Stdout, Encoding.UTF8.GetBytes($"line {i}"), i * 10L, i * 10L + 10, LogFlags.None))]);
+    /// <summary>Records <paramref name="from"/>..<paramref name="count"/> of the tail's file, registered with the
+    /// watermark as the reading loop does, so it tells when every one is acknowledged.</summary>
+    private LogBatch Batch(FileTail tail, int from, int count)
+    {
+        var records = Enumerable.Range(from, count).Select(i =>
+            new LogRecord($"2026-11-28T10:15:00.{i:000000000}Z", LogStream.Stdout, Encoding.UTF8.GetBytes($"line {i}"), i * 10L, i * 10L + 10, LogFlags.None)).ToList();
+        foreach (var record in records)
+        {
+            _acks.Register(record.StartOffset, record.EndOffset);
+        }
+
+        _acks.Reading(null, (from + count) * 10L);
+        return new LogBatch(tail.IdKey, tail.Fields.Context, records, _acks);
+    }
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {
@@ -76,7 +88,7 @@ public sealed class StalledAnswerOutputTests : IDisposable
         await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acknowledgements.Count == 20, "every record acknowledged");
+        await WaitForAsync(() => _acks.Committed == 200, "every record acknowledged");
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(20), Messages(es));
@@ -98,7 +110,7 @@ public sealed class StalledAnswerOutputTests : IDisposable
         await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acknowledgements.Count == 10, "every record acknowledged");
+        await WaitForAsync(() => _acks.Committed == 100, "every record acknowledged");
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(10), Messages(es));

@@ -1,6 +1,6 @@
-using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 
-namespace NodeAgent.Tests.Metrics;
+namespace NodeAgent.Tests.Telemetry;
 
 /// <summary>Expected strings are what Go's strconv.FormatFloat(v, 'g', -1, 64) prints (node_exporter's output).</summary>
 public sealed class GoFloatTests

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace NodeAgent.Hosting;
+namespace NodeAgent.Telemetry;
 
 internal static class AgentVersion
 {

@@ -1,4 +1,4 @@
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 /// <summary>The agent's own families (process, log pipeline), written after the node collectors on every scrape.</summary>
 internal interface IAgentMetrics

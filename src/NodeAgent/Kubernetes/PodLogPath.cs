@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace NodeAgent.Tailing;
+namespace NodeAgent.Kubernetes;
 
 /// <summary>What a container log file's path says about the container that writes it.</summary>
 /// <param name="PodUid">From the /var/log/pods directory name; unknown from a /var/log/containers link alone.</param>

@@ -1,4 +1,4 @@
-namespace NodeAgent.Hosting;
+namespace NodeAgent.Metrics;
 
 /// <summary>node_exporter 1.12's default filter expressions (its collector flags), kept verbatim so the same series
 /// are reported by default.</summary>

@@ -1,7 +1,7 @@
-using NodeAgent.Hosting;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
-namespace NodeAgent.Tests.Hosting;
+namespace NodeAgent.Tests.Telemetry;
 
 public sealed class AgentHealthTests
 {

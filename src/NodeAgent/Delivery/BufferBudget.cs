@@ -1,48 +1,4 @@
-using NodeAgent.Parsing;
-
-namespace NodeAgent.Tailing;
-
-/// <summary>Records of one file handed to the output together; each is acknowledged on its own.</summary>
-internal sealed record LogBatch(FileTail Tail, IReadOnlyList<LogRecord> Records);
-
-/// <summary>
-/// Where documents go: the console (NDJSON on stdout) or Elasticsearch — two real implementations of one delivery
-/// contract (DELIVERY.md "What the output must do"). <see cref="SendAsync"/> never waits for the network: it encodes
-/// the records into what the output keeps, counts those bytes in <see cref="BufferBudget"/>, and returns; the reading
-/// loop pauses reading while the budget is full (that is the backpressure), so an output that is slow, failing or
-/// down for an hour never stops the loop that finds files, follows rotation and beats the liveness heartbeat (the
-/// console output writes to stdout within it: that write is its delivery, see <c>ConsoleOutput</c>).
-/// Every record is later acknowledged through <see cref="Acknowledgements"/> once it is stored (or dead-lettered), in
-/// any order, never before. The records' bytes (<see cref="LogRecord.Message"/>, <see cref="LogRecord.Timestamp"/>)
-/// are valid only until <see cref="SendAsync"/> completes: the file's next turn of reading reuses them
-/// (<see cref="RecordArena"/>), so an output encodes or copies what it keeps; offsets and lengths stay valid.
-/// </summary>
-internal interface ILogOutput
-{
-    ValueTask SendAsync(LogBatch batch, CancellationToken cancellation);
-
-    /// <summary>Flushes what is buffered, as far as possible before the deadline (shutdown).</summary>
-    ValueTask FlushAsync(CancellationToken cancellation);
-}
-
-/// <summary>Marks records delivered: advances the file's acknowledgement watermark.</summary>
-internal sealed class Acknowledgements
-{
-    private long _count;
-
-    /// <summary>Records acknowledged since start.</summary>
-    public long Count => Interlocked.Read(ref _count);
-
-    public void Delivered(FileTail tail, LogRecord record) => Delivered(tail, record.StartOffset);
-
-    /// <summary>The record that starts at <paramref name="startOffset"/> (an output that keeps records past SendAsync
-    /// keeps just this).</summary>
-    public void Delivered(FileTail tail, long startOffset)
-    {
-        tail.Acks.Acknowledge(startOffset);
-        Interlocked.Increment(ref _count);
-    }
-}
+namespace NodeAgent.Delivery;
 
 /// <summary>
 /// Log bytes the agent holds in memory, across all files and the output (<c>Logs:MaxBufferedBytes</c>): what the

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace NodeAgent.Hosting;
+namespace NodeAgent.Telemetry;
 
 /// <summary>
 /// What /healthz and /readyz report. Liveness: every registered loop has beaten within its allowed silence.

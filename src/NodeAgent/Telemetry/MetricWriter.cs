@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 internal enum MetricType
 {

@@ -1,4 +1,4 @@
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 /// <summary>
 /// At most one log line per kind of event per interval, with the number left unsaid since the last one: a warning

@@ -1,11 +1,13 @@
-using System.Text;
 using System.Text.Json;
-using NodeAgent.Shipping;
+using System.Text;
+using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
 
-namespace NodeAgent.Tests.Shipping;
+namespace NodeAgent.Tests.Kubernetes;
 
-public sealed class DocumentContextTests
+public sealed class DocumentFieldsTests
 {
     private static readonly PodLogInfo Pod = new("shop", "web-0", "3b0e2f4a-9c1d-4e5f-8a7b-6c5d4e3f2a1b", "nginx", new string('a', 64), 0);
 
@@ -48,8 +50,8 @@ public sealed class DocumentContextTests
     [Fact]
     public void A_configured_data_stream_is_what_the_documents_name()
     {
-        var context = new DocumentContext("node-a", "/var/log/containers/x.log", Pod, new DataStreamName("logs", "myapp", "prod"), "1.0.0");
-        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.EncodedTail));
+        var context = new DocumentFields("node-a", "/var/log/containers/x.log", Pod, new DataStreamName("logs", "myapp", "prod"), "1.0.0");
+        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.Context.EncodedTail));
         var dataStream = document.RootElement.GetProperty("data_stream");
         Assert.Equal("logs", dataStream.GetProperty("type").GetString());
         Assert.Equal("myapp", dataStream.GetProperty("dataset").GetString());
@@ -60,8 +62,8 @@ public sealed class DocumentContextTests
     [Fact]
     public void Without_a_data_stream_documents_carry_no_data_stream_fields()
     {
-        var context = new DocumentContext("node-a", "/var/log/containers/x.log", Pod, null, "1.0.0");
-        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.EncodedTail));
+        var context = new DocumentFields("node-a", "/var/log/containers/x.log", Pod, null, "1.0.0");
+        using var document = JsonDocument.Parse("{\"log\":{\"offset\":0" + Encoding.UTF8.GetString(context.Context.EncodedTail));
         Assert.False(document.RootElement.TryGetProperty("data_stream", out _));
         Assert.Equal("kubernetes.container_logs", document.RootElement.GetProperty("event").GetProperty("dataset").GetString());
         Assert.Null(context.With(null, parseJson: true).DataStream);
@@ -77,8 +79,8 @@ public sealed class DocumentContextTests
     [Fact]
     public void The_tail_is_the_constant_rest_of_a_document_after_log_offset()
     {
-        var context = new DocumentContext("node-a", "/var/log/containers/x.log", Pod, DataStreamName.Default, "1.0.0", "containerd");
-        var tail = Encoding.UTF8.GetString(context.EncodedTail);
+        var context = new DocumentFields("node-a", "/var/log/containers/x.log", Pod, DataStreamName.Default, "1.0.0", "containerd");
+        var tail = Encoding.UTF8.GetString(context.Context.EncodedTail);
         Assert.StartsWith(",\"file\":{\"path\":\"/var/log/containers/x.log\"}},\"kubernetes\":{", tail, StringComparison.Ordinal);
         Assert.EndsWith("\"ecs\":{\"version\":\"8.11.0\"}}", tail, StringComparison.Ordinal);
 
@@ -91,8 +93,8 @@ public sealed class DocumentContextTests
     [Fact]
     public void Values_are_escaped_once_with_the_writers_rules()
     {
-        var context = new DocumentContext("nöde\"1", "/var/log/a\\b/\"q\".log", null, DataStreamName.Default, "1.0.0");
-        var tail = Encoding.UTF8.GetString(context.EncodedTail);
+        var context = new DocumentFields("nöde\"1", "/var/log/a\\b/\"q\".log", null, DataStreamName.Default, "1.0.0");
+        var tail = Encoding.UTF8.GetString(context.Context.EncodedTail);
         Assert.Contains("\"path\":\"/var/log/a\\\\b/\\\"q\\\".log\"", tail, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"nöde\\\"1\"", tail, StringComparison.Ordinal);
     }
@@ -100,9 +102,9 @@ public sealed class DocumentContextTests
     [Fact]
     public void Create_fills_in_the_default_data_stream_and_this_builds_version()
     {
-        var context = DocumentContext.Create("node-a", "/var/log/containers/x.log", Pod);
+        var context = DocumentFields.Create("node-a", "/var/log/containers/x.log", Pod);
         Assert.Equal(DataStreamName.Default, context.DataStream);
-        Assert.Equal(NodeAgent.Hosting.AgentVersion.Current, context.AgentVersion);
+        Assert.Equal(NodeAgent.Telemetry.AgentVersion.Current, context.AgentVersion);
         Assert.Null(context.ContainerRuntime);
         Assert.Same(Pod, context.Pod);
     }
@@ -110,35 +112,36 @@ public sealed class DocumentContextTests
     [Fact]
     public void Contexts_built_from_the_same_values_are_equal()
     {
-        var a = new DocumentContext("node-a", "/p.log", Pod with { }, DataStreamName.Default, "1.0.0", "cri-o");
-        var b = new DocumentContext("node-a", "/p.log", Pod with { }, DataStreamName.Default, "1.0.0", "cri-o");
-        var c = new DocumentContext("node-b", "/p.log", Pod, DataStreamName.Default, "1.0.0", "cri-o");
+        var a = new DocumentFields("node-a", "/p.log", Pod with { }, DataStreamName.Default, "1.0.0", "cri-o");
+        var b = new DocumentFields("node-a", "/p.log", Pod with { }, DataStreamName.Default, "1.0.0", "cri-o");
+        var c = new DocumentFields("node-b", "/p.log", Pod, DataStreamName.Default, "1.0.0", "cri-o");
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
         Assert.NotEqual(a, c);
-        Assert.True(a.EncodedTail.SequenceEqual(b.EncodedTail));
+        Assert.Equal(a.Context, b.Context);
+        Assert.True(a.Context.EncodedTail.SequenceEqual(b.Context.EncodedTail));
     }
 
     [Fact]
     public void Printing_a_context_shows_its_values()
     {
-        var text = new DocumentContext("node-a", "/p.log", Pod, DataStreamName.Default, "1.0.0").ToString();
+        var text = new DocumentFields("node-a", "/p.log", Pod, DataStreamName.Default, "1.0.0").ToString();
         Assert.Contains("node-a", text, StringComparison.Ordinal);
         Assert.Contains("web-0", text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_empty_runtime_counts_as_unknown() =>
-        Assert.Null(new DocumentContext("n", "/p.log", Pod, DataStreamName.Default, "1", "").ContainerRuntime);
+        Assert.Null(new DocumentFields("n", "/p.log", Pod, DataStreamName.Default, "1", "").ContainerRuntime);
 
     [Theory]
     [InlineData("", "/p.log", "1.0.0")]
     [InlineData("node", "", "1.0.0")]
     [InlineData("node", "/p.log", "")]
     public void Required_values_cannot_be_empty(string node, string path, string version) =>
-        Assert.Throws<ArgumentException>(() => new DocumentContext(node, path, null, DataStreamName.Default, version));
+        Assert.Throws<ArgumentException>(() => new DocumentFields(node, path, null, DataStreamName.Default, version));
 
     [Fact]
     public void A_default_data_stream_value_is_refused() =>
-        Assert.Throws<ArgumentNullException>(() => new DocumentContext("n", "/p.log", null, default(DataStreamName), "1"));
+        Assert.Throws<ArgumentNullException>(() => new DocumentFields("n", "/p.log", null, default(DataStreamName), "1"));
 }

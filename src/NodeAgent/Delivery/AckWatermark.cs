@@ -1,4 +1,4 @@
-namespace NodeAgent.Tailing;
+namespace NodeAgent.Delivery;
 
 /// <summary>
 /// The acknowledgement watermark of one file identity (DELIVERY.md rule 2): records are registered as they are handed

@@ -1,4 +1,4 @@
-namespace NodeAgent.Parsing;
+namespace NodeAgent.Delivery;
 
 internal enum LogStream
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 // The agent runs on Linux only (file modes are the point here), so the Unix file-mode APIs' Windows warning does not apply.
 #pragma warning disable CA1416
 
-namespace NodeAgent.Tailing;
+namespace NodeAgent.Delivery;
 
 /// <summary>
 /// <c>Logs:StatePath</c> is private to the agent: the dead-letter file holds whole log lines and the checkpoint file
@@ -23,8 +23,14 @@ internal static partial class StateDirectory
     private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>The checkpoint file (its temporary and set-aside copies start with this name).</summary>
+    public const string CheckpointFileName = "checkpoints.json";
+
+    /// <summary>Documents the output refused for good.</summary>
+    public const string DeadLetterFileName = "dead-letter.ndjson";
+
     // Every name the agent writes there: the checkpoint file, its temporary and set-aside copies, the dead letters.
-    private static readonly string[] StateFilePrefixes = [CheckpointStore.FileName, Shipping.Elasticsearch.DeadLetterFile.FileName];
+    private static readonly string[] StateFilePrefixes = [CheckpointFileName, DeadLetterFileName];
 
     /// <summary>Creates the directory (and missing parents) 0700; one that exists is left as it is.</summary>
     public static void Create(string directory) => Directory.CreateDirectory(directory, PrivateDirectory);

@@ -1,7 +1,7 @@
-using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
 
-namespace NodeAgent.Tests.Metrics;
+namespace NodeAgent.Tests.Telemetry;
 
 /// <summary>Issue 11, point 1: a warning a log line can cause is said at most once per interval per kind, with the
 /// number left unsaid, so a shipped line can never make the agent log a line per line.</summary>

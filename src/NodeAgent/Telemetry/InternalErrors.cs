@@ -1,4 +1,4 @@
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 /// <summary>
 /// Failures the agent did not expect (a bug, an answer no server should give) that a background loop caught and went

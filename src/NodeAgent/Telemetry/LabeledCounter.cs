@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 /// <summary>
 /// A counter with one label (<c>reason</c>, <c>status</c>, <c>resource</c>…): bumped from any thread, written at scrape

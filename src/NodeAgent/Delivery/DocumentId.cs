@@ -4,14 +4,13 @@ using System.Buffers.Text;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using NodeAgent.Tailing;
 
-namespace NodeAgent.Shipping;
+namespace NodeAgent.Delivery;
 
 /// <summary>
 /// A document's Elasticsearch <c>_id</c> (DELIVERY.md rule 3): a pure function of where its line is, so a re-read after
 /// a retry, a crash or a restart names the line the same and the bulk <c>create</c> answers 409 instead of storing a
-/// copy. Inputs: the node name, the file identity as first recorded (see <see cref="FileIdentity"/>: never the path,
+/// copy. Inputs: the node name, the file identity as first recorded (device, inode and fingerprint: never the path,
 /// so a rotated file's lines keep their ids) and the offset of the line's first byte (two identical lines at different
 /// offsets get different ids; hashing the content would merge them). Not the content, the timestamp or the time read.
 /// <para>
@@ -36,17 +35,8 @@ internal static class DocumentId
     private const int KeyFixedBytes = 1 + 2 + 8 + 8 + 8 + 4;
     private const int MaxNodeNameBytes = ushort.MaxValue;
 
-    /// <summary>The id of the line at <paramref name="offset"/> as a string. Derives the file's key each time: a
-    /// writer of many documents of one file takes <see cref="Key"/> once and calls <see cref="DocumentIdKey.Write"/>.</summary>
-    public static string Compute(string nodeName, FileIdentity identity, long offset) =>
-        Key(nodeName, identity).Compute(offset);
-
-    /// <summary>Writes the id's <see cref="Length"/> ASCII characters into <paramref name="utf8"/>.</summary>
-    public static void Write(string nodeName, FileIdentity identity, long offset, Span<byte> utf8) =>
-        Key(nodeName, identity).Write(offset, utf8);
-
     /// <summary>The key of one file's documents: SHA-256 of the canonical encoding, computed once per file.</summary>
-    public static DocumentIdKey Key(string nodeName, FileIdentity identity)
+    public static DocumentIdKey Key(string nodeName, ulong device, ulong inode, ulong fingerprint, int fingerprintLength)
     {
         ArgumentNullException.ThrowIfNull(nodeName);
         var maxNameBytes = Encoding.UTF8.GetMaxByteCount(nodeName.Length);
@@ -66,10 +56,10 @@ internal static class DocumentId
             input[0] = Version;
             BinaryPrimitives.WriteUInt16LittleEndian(input[1..], (ushort)nameBytes);
             var rest = input[(3 + nameBytes)..];
-            BinaryPrimitives.WriteUInt64LittleEndian(rest, identity.Device);
-            BinaryPrimitives.WriteUInt64LittleEndian(rest[8..], identity.Inode);
-            BinaryPrimitives.WriteUInt64LittleEndian(rest[16..], identity.Fingerprint);
-            BinaryPrimitives.WriteInt32LittleEndian(rest[24..], identity.FingerprintLength);
+            BinaryPrimitives.WriteUInt64LittleEndian(rest, device);
+            BinaryPrimitives.WriteUInt64LittleEndian(rest[8..], inode);
+            BinaryPrimitives.WriteUInt64LittleEndian(rest[16..], fingerprint);
+            BinaryPrimitives.WriteInt32LittleEndian(rest[24..], fingerprintLength);
 
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(input[..(nameBytes + KeyFixedBytes)], digest);

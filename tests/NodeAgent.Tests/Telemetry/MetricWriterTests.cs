@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text;
 using NodeAgent.Metrics;
+using NodeAgent.Telemetry;
 
-namespace NodeAgent.Tests.Metrics;
+namespace NodeAgent.Tests.Telemetry;
 
 public sealed class MetricWriterTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NodeAgent.Metrics;
+namespace NodeAgent.Telemetry;
 
 /// <summary>
 /// Formats a sample value exactly as Go's <c>strconv.FormatFloat(v, 'g', -1, 64)</c>, which node_exporter's

@@ -1,0 +1,46 @@
+namespace NodeAgent.Delivery;
+
+/// <summary>
+/// What an output writes beside each record of a file: the fields that do not change from line to line, already
+/// encoded to JSON (built by enrichment from the file's path, its pod's metadata and the configured target), plus
+/// the few facts an output decides by. One per file and version of its metadata; a batch carries the one it was read
+/// with, so an output never reaches back into the reader.
+/// </summary>
+internal sealed class DocumentContext : IEquatable<DocumentContext>
+{
+    private readonly byte[] _encodedTail;
+
+    /// <param name="encodedTail">The constant end of every document, starting inside the <c>log</c> object just after
+    /// <c>log.offset</c> (or <c>log.flags</c>): <c>,"file":{"path":...}},"kubernetes":{...},...}</c>, closing brace
+    /// included, encoded with the document writer's own options.</param>
+    public DocumentContext(string filePath, DataStreamName? dataStream, bool parseJson, byte[] encodedTail)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        FilePath = filePath;
+        DataStream = dataStream;
+        ParseJson = parseJson;
+        _encodedTail = encodedTail;
+    }
+
+    /// <summary><c>log.file.path</c>, for messages about a document (dead letters, refusals).</summary>
+    public string FilePath { get; }
+
+    /// <summary>The data stream named in the documents' <c>data_stream.*</c>; null for a date-named index.</summary>
+    public DataStreamName? DataStream { get; }
+
+    /// <summary>Messages that are JSON objects also go into <c>json.*</c>.</summary>
+    public bool ParseJson { get; }
+
+    public ReadOnlySpan<byte> EncodedTail => _encodedTail;
+
+    public bool Equals(DocumentContext? other) =>
+        other is not null
+        && string.Equals(FilePath, other.FilePath, StringComparison.Ordinal)
+        && DataStream.Equals(other.DataStream)
+        && ParseJson == other.ParseJson
+        && EncodedTail.SequenceEqual(other.EncodedTail);
+
+    public override bool Equals(object? obj) => Equals(obj as DocumentContext);
+
+    public override int GetHashCode() => HashCode.Combine(FilePath, DataStream, ParseJson, _encodedTail.Length);
+}

@@ -1,0 +1,41 @@
+namespace NodeAgent.Tailing;
+
+internal sealed record LogsOptions(
+    bool Enabled,
+    IReadOnlyList<string> Include,
+    IReadOnlyList<string> Exclude,
+    string StatePath,
+    bool ReadFromHead)
+{
+    public int MaxLineBytes { get; init; } = 1 << 20;
+
+    public int MaxMessageBytes { get; init; } = 1 << 20;
+
+    public TimeSpan PartialFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int MaxOpenFiles { get; init; } = 1024;
+
+    public long MaxBufferedBytes { get; init; } = 16L << 20;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan CheckpointExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
+    public bool ParseJson { get; init; }
+
+    /// <summary>The agent's own pod (<c>Agent:PodName</c>, <c>Agent:PodNamespace</c>), whose log files are known by
+    /// their path alone; null outside a pod.</summary>
+    public OwnPod? OwnPod { get; init; }
+
+    /// <summary>Whether the agent's own log files are shipped: not with the console output, whose documents kubelet
+    /// writes back into those very files (a feedback loop).</summary>
+    public bool ShipOwnLogs { get; init; } = true;
+
+    /// <summary>Logs:AllowedRoots: only regular files whose resolved path lies under one of these are read (the reader
+    /// fills in <see cref="LogRoots.Defaults"/> when the key is not set).</summary>
+    public IReadOnlyList<string> AllowedRoots { get; init; } = LogRoots.Standard;
+}
+
+/// <summary>The pod the agent runs in, from the downward API.</summary>
+internal sealed record OwnPod(string Namespace, string Name);
