@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
-using NodeAgent.Parsing;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;

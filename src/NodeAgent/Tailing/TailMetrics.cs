@@ -1,6 +1,5 @@
 using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
-using NodeAgent.Parsing;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;

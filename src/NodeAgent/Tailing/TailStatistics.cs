@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using NodeAgent.Delivery;
-using NodeAgent.Parsing;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tailing;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using NodeAgent.Delivery;
-using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 using NodeAgent.Tests.Parsing;
 using static NodeAgent.Tests.Shipping.EcsDocumentWriterTests;

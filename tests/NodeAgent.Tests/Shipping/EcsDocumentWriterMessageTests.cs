@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Unicode;
 using System.Text;
 using NodeAgent.Delivery;
-using NodeAgent.Parsing;
 using NodeAgent.Shipping;
 using static NodeAgent.Tests.Shipping.EcsDocumentWriterTests;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using NodeAgent.Delivery;
-using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;

@@ -2,16 +2,9 @@ using System.Text.Json;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
-/// <summary>What Elasticsearch said about one item: its status and, for a failure, the error's type and reason.</summary>
-internal readonly record struct BulkItemResult(int Status, string? ErrorType, string? ErrorReason)
-{
-    /// <summary>Stored now (200, 201), or already stored by an earlier attempt: a 409 on our <c>create</c> is a replay
-    /// (DELIVERY.md: counts as delivered).</summary>
-    public bool Delivered => Status is >= 200 and < 300 || Status == 409;
-
-    /// <summary>Worth sending again: the cluster was busy (429) or failing (5xx), not the document.</summary>
-    public bool Retryable => Status == 429 || Status >= 500;
-}
+/// <summary>What Elasticsearch said about one item: its status and, for a failure, the error's type and reason
+/// (<see cref="BulkOutcomes.OfItem"/> says what that means).</summary>
+internal readonly record struct BulkItemResult(int Status, string? ErrorType, string? ErrorReason);
 
 /// <summary>
 /// Reads a <c>_bulk</c> response without trusting its HTTP 200: every item, in request order (Elasticsearch answers

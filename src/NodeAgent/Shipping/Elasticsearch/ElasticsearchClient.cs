@@ -48,7 +48,8 @@ internal sealed class ElasticsearchClient : IDisposable
     }
 
     /// <param name="requestTimeout">Not a configuration key: tests shorten it to see a stalled answer given up.</param>
-    internal ElasticsearchClient(ElasticsearchOptions options, TimeProvider time, TimeSpan requestTimeout)
+    /// <param name="handler">The transport; null for the real one (tests give a fake server's).</param>
+    internal ElasticsearchClient(ElasticsearchOptions options, TimeProvider time, TimeSpan requestTimeout, HttpMessageHandler? handler = null)
     {
         _options = options;
         _time = time;
@@ -56,6 +57,13 @@ internal sealed class ElasticsearchClient : IDisposable
         _target = Uri.EscapeDataString(options.Index ?? options.DataStream);
         Pattern = IndexPattern.TryParse(options.Index);
         _failedUntil = new DateTimeOffset[options.Urls.Count];
+        // HttpClient.Timeout would end at the response headers (ResponseHeadersRead): the body could then stall a
+        // delivery worker forever. ExchangeAsync keeps one deadline over the whole exchange instead.
+        _http = new HttpClient(handler ?? Transport(options)) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private static SocketsHttpHandler Transport(ElasticsearchOptions options)
+    {
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -77,9 +85,7 @@ internal sealed class ElasticsearchClient : IDisposable
                 CertificateTrust.IsTrusted(authority, certificate, chain, errors);
         }
 
-        // HttpClient.Timeout would end at the response headers (ResponseHeadersRead): the body could then stall a
-        // delivery worker forever. ExchangeAsync keeps one deadline over the whole exchange instead.
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return handler;
     }
 
     /// <summary>A date pattern in <c>Elasticsearch:Index</c>: each action then names its index.</summary>

@@ -23,8 +23,7 @@ public sealed class BulkResponseTests
         var results = BulkResponse.Parse(Encoding.UTF8.GetBytes(Mixed), 5);
 
         Assert.Equal([201, 409, 429, 400, 503], results.Select(r => r.Status));
-        Assert.Equal([true, true, false, false, false], results.Select(r => r.Delivered));
-        Assert.Equal([false, false, true, false, true], results.Select(r => r.Retryable));
+        Assert.Equal([ItemVerdict.Stored, ItemVerdict.Replayed, ItemVerdict.Retry, ItemVerdict.DeadLetter, ItemVerdict.Retry], results.Select(r => BulkOutcomes.OfItem(r, hasParsedJson: false)));
         Assert.Equal("document_parsing_exception", results[3].ErrorType);
         Assert.StartsWith("[1:15] failed to parse field [level]", results[3].ErrorReason, StringComparison.Ordinal);
         Assert.Null(results[0].ErrorType);

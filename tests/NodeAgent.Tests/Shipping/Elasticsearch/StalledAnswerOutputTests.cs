@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Delivery;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.Hosting;
-using NodeAgent.Parsing;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
 using NodeAgent.Telemetry;
