@@ -2,6 +2,10 @@ namespace NodeAgent.Tailing;
 
 /// <summary>Tails that end: drained rotated files closed, files truncated in place started again, and files closed
 /// for the open-file limit (their loss counted).</summary>
+/// <summary>What a look found: the files to hold open from now on, and those that left (the caller disposes them once
+/// they are out of its list, so no one reads a disposed file).</summary>
+internal sealed record DiscoveryFindings(IReadOnlyList<FileTail> Open, IReadOnlyList<FileTail> Closed);
+
 internal sealed partial class Discovery
 {
     /// <summary>
@@ -11,7 +15,7 @@ internal sealed partial class Discovery
     /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
     /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
     /// </summary>
-    private bool ReplaceTruncated(List<FileTail> tails, Lock tailsLock)
+    private bool ReplaceTruncated(List<FileTail> tails, List<FileTail> closed)
     {
         var replaced = false;
         foreach (var old in tails.ToList())
@@ -31,11 +35,8 @@ internal sealed partial class Discovery
             _statistics.Truncations++;
             _checkpointer.RetireTruncated(old);
             var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
-            old.Dispose();
-            lock (tailsLock)
-            {
-                tails[tails.IndexOf(old)] = tail;
-            }
+            tails[tails.IndexOf(old)] = tail;
+            closed.Add(old);
 
             replaced = true;
         }
@@ -52,25 +53,25 @@ internal sealed partial class Discovery
 
     /// <summary>Closes rotated files read exactly to their end (a file shorter than what was read is truncated, not
     /// drained: <see cref="ReplaceTruncated"/> reads its new content) whose records are all acknowledged.</summary>
-    public void CloseDrained(List<FileTail> tails, Lock tailsLock)
+    public DiscoveryFindings CloseDrained(IReadOnlyList<FileTail> held)
     {
         var settled = _time.GetUtcNow() - RotateWait;
-        foreach (var tail in tails.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        var tails = held.ToList();
+        var closed = new List<FileTail>();
+        foreach (var tail in held.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
         {
             _checkpointer.Retire(tail);
-            lock (tailsLock)
-            {
-                tails.Remove(tail);
-            }
-
-            tail.Dispose();
+            tails.Remove(tail);
+            closed.Add(tail);
         }
+
+        return new DiscoveryFindings(tails, closed);
     }
 
     /// <summary>Too many handles: close rotated files first, those with the least left first, and count what is lost:
     /// every byte not handed to the output, whether it was read (records waiting for room, a partial message) or
     /// not.</summary>
-    private void EnforceOpenFileLimit(List<FileTail> tails, Lock tailsLock)
+    private void EnforceOpenFileLimit(List<FileTail> tails, List<FileTail> closed)
     {
         var excess = tails.Count - _options.MaxOpenFiles;
         foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
@@ -79,12 +80,8 @@ internal sealed partial class Discovery
             _statistics.LostBytes("max_open_files", lost);
             Log.ForcedClose(_logger, tail.Path, lost);
             _checkpointer.Retire(tail);
-            lock (tailsLock)
-            {
-                tails.Remove(tail);
-            }
-
-            tail.Dispose();
+            tails.Remove(tail);
+            closed.Add(tail);
         }
     }
 }

@@ -18,7 +18,7 @@ internal sealed partial class Discovery
     /// it was written to since then, unless it begins as a checkpointed file does (a copytruncate copy of a file read
     /// before). Older unknown rotated files were read before and their checkpoints expired.
     /// </summary>
-    private IEnumerable<FileTail> ResumeRotatedWhileDown(List<FileTail> tails, List<string> youngPaths)
+    private IEnumerable<FileTail> ResumeRotatedWhileDown(IReadOnlyList<FileTail> tails, List<string> youngPaths)
     {
         var unclaimed = _checkpointer.Unclaimed(tails);
         var containers = tails.Select(t => t.Path).Concat(unclaimed.Select(c => c.Path)).Concat(youngPaths);
@@ -35,13 +35,13 @@ internal sealed partial class Discovery
     /// checkpoint knows, written to since the previous look (less <see cref="UnreadMargin"/>), was never opened: every
     /// file the agent opens keeps a checkpoint while it is in its directory (<see cref="Checkpointer.ForgetRemoved"/>).
     /// </summary>
-    private IEnumerable<FileTail> FindMissed(List<string> changedPaths, List<FileTail> tails, DateTimeOffset previousLook, DateTimeOffset now) =>
+    private IEnumerable<FileTail> FindMissed(List<string> changedPaths, IReadOnlyList<FileTail> tails, DateTimeOffset previousLook, DateTimeOffset now) =>
         Unread(changedPaths, tails, previousLook - UnreadMargin, resumable: [], missedAt: now);
 
     /// <param name="resumable">Checkpoints of files that may be resumed (at start, those no open file claims).</param>
     /// <param name="missedAt">Null at start; else the look that found them missed, which counts as their rotation (the
     /// runtime may still write into such a file until it reopens, <see cref="RotateWait"/>).</param>
-    private IEnumerable<FileTail> Unread(IEnumerable<string> livePaths, List<FileTail> tails, DateTimeOffset? writtenSince,
+    private IEnumerable<FileTail> Unread(IEnumerable<string> livePaths, IReadOnlyList<FileTail> tails, DateTimeOffset? writtenSince,
         IReadOnlyList<Checkpoint> resumable, DateTimeOffset? missedAt)
     {
         var held = tails.Select(t => (t.Identity.Device, t.Identity.Inode)).ToHashSet();

@@ -51,9 +51,13 @@ internal sealed partial class Discovery
         _opener = new LogFileOpener(options.AllowedRoots, statistics, logger);
     }
 
-    public void Refresh(List<FileTail> tails, Lock tailsLock)
+    /// <summary>One look for files: which to hold open from now on (<paramref name="held"/> is left as it is; the
+    /// caller, who owns the list, applies what is found).</summary>
+    public DiscoveryFindings Refresh(IReadOnlyList<FileTail> held)
     {
         var now = _time.GetUtcNow();
+        var tails = held.ToList();
+        var closed = new List<FileTail>();
         var seen = new HashSet<FileTail>();
         // Files opened, found rotated or new and waiting in this look: their container directories may hold a file
         // missed in between.
@@ -141,10 +145,7 @@ internal sealed partial class Discovery
             changedPaths.Add(tail.Path);
             seen.Add(tail);
             open[(tail.Identity.Device, tail.Identity.Inode)] = tail;
-            lock (tailsLock)
-            {
-                tails.Add(tail);
-            }
+            tails.Add(tail);
         }
 
         _ownSkipped = ownSkipped;
@@ -160,7 +161,7 @@ internal sealed partial class Discovery
 
         // After the rotation check: a file truncated and then renamed (copytruncate, then a rotation soon after) is
         // shorter than its offset, not drained.
-        opened |= ReplaceTruncated(tails, tailsLock);
+        opened |= ReplaceTruncated(tails, closed);
 
         if (_firstRefresh)
         {
@@ -168,10 +169,7 @@ internal sealed partial class Discovery
             foreach (var tail in ResumeRotatedWhileDown(tails, changedPaths).ToList())
             {
                 opened = true;
-                lock (tailsLock)
-                {
-                    tails.Add(tail);
-                }
+                tails.Add(tail);
             }
         }
         else if (changedPaths.Count > 0 && _checkpointer.LastDiscovery is { } previousLook)
@@ -179,10 +177,7 @@ internal sealed partial class Discovery
             foreach (var tail in FindMissed(changedPaths, tails, previousLook, now).ToList())
             {
                 opened = true;
-                lock (tailsLock)
-                {
-                    tails.Add(tail);
-                }
+                tails.Add(tail);
             }
         }
 
@@ -199,7 +194,7 @@ internal sealed partial class Discovery
         }
 
         _youngLooked.Clear();
-        EnforceOpenFileLimit(tails, tailsLock);
+        EnforceOpenFileLimit(tails, closed);
         if (opened)
         {
             // Every file the agent has opened has a checkpoint on disk before any of its lines is shipped: a file
@@ -207,6 +202,8 @@ internal sealed partial class Discovery
             // short fingerprint, which names the file's documents, survives a crash only there (FileIdentity).
             _checkpointer.Save(tails);
         }
+
+        return new DiscoveryFindings(tails, closed);
     }
 
     /// <summary>

@@ -83,12 +83,12 @@ internal sealed partial class FileServer(
             {
                 if (now >= nextPoll)
                 {
-                    discovery.Refresh(_tails, _tailsLock);
+                    Hold(discovery.Refresh(Tails));
                     nextPoll = now + logs.PollInterval;
                 }
 
                 progressed = await ReadTurnAsync(records, now, stoppingToken);
-                discovery.CloseDrained(_tails, _tailsLock);
+                Hold(discovery.CloseDrained(Tails));
                 checkpointer.MaybeSave(Tails, now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -220,6 +220,22 @@ internal sealed partial class FileServer(
         await output.FlushAsync(cancellationToken);
         checkpointer.Save(Tails);
         Log.Stopped(logger, Tails.Count);
+    }
+
+    /// <summary>Applies what discovery found: the list changes under its lock (metrics and the status page read
+    /// snapshots of it), and files that left it are disposed after.</summary>
+    private void Hold(DiscoveryFindings found)
+    {
+        lock (_tailsLock)
+        {
+            _tails.Clear();
+            _tails.AddRange(found.Open);
+        }
+
+        foreach (var tail in found.Closed)
+        {
+            tail.Dispose();
+        }
     }
 
     private void Wake()
