@@ -35,6 +35,13 @@ internal static class BulkEndpoint
         }
 
         var faults = state.Faults;
+        if (body.Length > faults.MaxContentLength)
+        {
+            // What Elasticsearch's HTTP layer answers to content over http.max_content_length: 413, no body.
+            context.Response.StatusCode = 413;
+            return;
+        }
+
         if (state.Dice.Roll(faults.DropRatio))
         {
             // The answer is lost either way; whether the bulk was applied is what the client cannot know.

@@ -32,6 +32,10 @@ public sealed record FaultSettings
 
     /// <summary>Documents that fail to map (per item 400 <c>document_parsing_exception</c>).</summary>
     public MappingErrorRule? MappingError { get; init; }
+
+    /// <summary>Elasticsearch's <c>http.max_content_length</c> (100 MB by default there): a bulk body longer than this
+    /// (uncompressed) is answered 413 with an empty body, nothing applied.</summary>
+    public long? MaxContentLength { get; init; }
 }
 
 public enum OutageMode

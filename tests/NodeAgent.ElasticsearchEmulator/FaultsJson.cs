@@ -44,6 +44,7 @@ internal static class FaultsJson
                     MappingError = value.ValueKind == JsonValueKind.Null ? null
                         : MappingErrorRule.WhenFieldContains(value.GetProperty("field").GetString()!, value.GetProperty("contains").GetString()!),
                 },
+                "max_content_length" => current with { MaxContentLength = value.ValueKind == JsonValueKind.Null ? null : value.GetInt64() },
                 var other => throw new FormatException($"unknown fault [{other}]"),
             };
         }
@@ -59,6 +60,11 @@ internal static class FaultsJson
         w.WriteNumber("request_unavailable_ratio", faults.RequestUnavailableRatio);
         w.WriteNumber("drop_ratio", faults.DropRatio);
         w.WriteNumber("latency_ms", faults.Latency.TotalMilliseconds);
+        if (faults.MaxContentLength is { } max)
+        {
+            w.WriteNumber("max_content_length", max);
+        }
+
         if (faults.RetryAfter is { } retryAfter)
         {
             w.WriteNumber("retry_after_seconds", retryAfter.TotalSeconds);
