@@ -370,7 +370,9 @@ public sealed class ElasticsearchDeliveryTests
         var keyFile = Path.Combine(config.Root, "api-key");
         await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("key-id:key-secret")) + "\n");
         Write(LogPath(config), 0, 200);
-        var dead = $"http://127.0.0.1:{AgentProcess.FreeLoopbackPort()}";
+        // Port 9 (discard): below the range ports are handed out from when a server binds port 0, as every server of
+        // these tests does, so none of them can be listening there.
+        const string dead = "http://127.0.0.1:9";
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={dead}",
             $"--Elasticsearch:Urls:1={emulator.Url}", "--Elasticsearch:FlushInterval=200ms", $"--Elasticsearch:ApiKeyFile={keyFile}");
 
