@@ -47,10 +47,10 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
     {
         using var config = new AgentConfig();
         await using var emulator = await ElasticsearchEmulator.StartAsync();
-        // Each bulk is stored, then its answer held for a second: a kill in that second leaves documents stored that the
+        // Each bulk is stored, then its answer held for 2 s: a kill in that time leaves documents stored that the
         // agent never heard about, so it must send them again after the restart and take the 409s as delivered.
         // Small bodies: several requests per round, so the kill lands between the first stored and the last written.
-        emulator.UpdateFaults(f => f with { AnswerDelay = TimeSpan.FromSeconds(1) });
+        emulator.UpdateFaults(f => f with { AnswerDelay = TimeSpan.FromSeconds(2) });
         string[] arguments = [.. AgentArguments(config, emulator.Url), "--Elasticsearch:MaxBatchBytes=16KiB"];
         var written = 0;
         for (var kill = 0; kill < 3; kill++)
