@@ -13,13 +13,19 @@ internal static class BulkEndpoint
     public static async Task HandleAsync(HttpContext context, EmulatorState state, string? pathTarget)
     {
         var started = Stopwatch.GetTimestamp();
+        var receivedAt = state.Options.Time.GetUtcNow();
+        BulkItem[] items = [];
+        // Every way out is logged, with what was answered (0: no answer).
+        void Log(int status) => state.BulkRequests.Add(new BulkRequestRecord(receivedAt, status, items.Length, items.Length > 0 ? items[0].Action.Id : null,
+            context.Response.Headers.RetryAfter is { Count: > 0 } retryAfter ? retryAfter.ToString() : null));
+
         if (RequestBody.UnsupportedContentType(context.Request, ndjson: true) is { } unsupported)
         {
             await JsonResponse.PlainErrorAsync(context, 406, unsupported);
+            Log(406);
             return;
         }
 
-        BulkItem[] items;
         byte[] body;
         try
         {
@@ -31,6 +37,7 @@ internal static class BulkEndpoint
         catch (BulkFormatException e)
         {
             await JsonResponse.ErrorAsync(context, 400, e.Type, e.Message);
+            Log(400);
             return;
         }
 
@@ -52,6 +59,16 @@ internal static class BulkEndpoint
             }
 
             state.Stats.Dropped(applied);
+            Log(0);
+            context.Abort();
+            return;
+        }
+
+        if (state.Dice.Roll(faults.DropAfterStoringRatio))
+        {
+            Apply(state, faults, items, body, new ArrayBufferWriter<byte>());
+            state.Stats.Dropped(stored: true);
+            Log(0);
             context.Abort();
             return;
         }
@@ -62,6 +79,7 @@ internal static class BulkEndpoint
             ElasticsearchEmulator.AddRetryAfter(context, faults);
             await JsonResponse.ErrorAsync(context, 503, "unavailable_shards_exception",
                 $"[{shard}][0] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{shard}][0]] containing [{items.Length}] requests]");
+            Log(503);
             return;
         }
 
@@ -70,11 +88,27 @@ internal static class BulkEndpoint
             ElasticsearchEmulator.AddRetryAfter(context, faults);
             await JsonResponse.ErrorAsync(context, 429, "es_rejected_execution_exception",
                 $"rejected execution of coordinating operation [coordinating_and_primary_bytes=107374182, replica_bytes=0, all_bytes=107374182, coordinating_operation_bytes={body.Length}, max_coordinating_and_primary_bytes=107374182]");
+            Log(429);
             return;
         }
 
         var results = new ArrayBufferWriter<byte>(items.Length * 240);
         var errors = Apply(state, faults, items, body, results);
+        if (faults.AnswerDelay > TimeSpan.Zero)
+        {
+            // Stored; the client is still waiting.
+            try
+            {
+                await Task.Delay(faults.AnswerDelay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away (killed): it never learns these documents were stored.
+                Log(0);
+                return;
+            }
+        }
+
         var resultsJson = faults.Outage == OutageMode.StringStatuses ? QuoteStatuses(results.WrittenSpan) : results.WrittenSpan.ToArray();
         var took = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await JsonResponse.WriteAsync(context, 200, w =>
@@ -87,6 +121,7 @@ internal static class BulkEndpoint
             w.WriteRawValue(resultsJson, skipInputValidation: true);
             w.WriteEndObject();
         });
+        Log(200);
     }
 
     /// <summary>The items with <c>"status":201</c> written as <c>"status":"201"</c> (<see cref="OutageMode.StringStatuses"/>).</summary>

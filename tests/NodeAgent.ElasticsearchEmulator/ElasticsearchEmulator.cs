@@ -42,6 +42,9 @@ public sealed class ElasticsearchEmulator : IAsyncDisposable
 
     public EmulatorStats Stats => _state.Snapshot();
 
+    /// <summary>The bulk requests received (the last 10,000), oldest first: when, with what answer, and which body.</summary>
+    public IReadOnlyList<BulkRequestRecord> BulkRequests => _state.BulkRequests.Snapshot();
+
     /// <summary>With <see cref="EmulatorOptions.Tls"/>: the self-signed certificate it serves, in PEM (its own CA: what
     /// <c>Elasticsearch:CaFile</c> points at).</summary>
     public string? CertificatePem { get; private init; }

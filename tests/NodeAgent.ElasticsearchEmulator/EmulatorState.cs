@@ -13,6 +13,8 @@ internal sealed class EmulatorState(EmulatorOptions options)
 
     public StatsCounters Stats { get; } = new();
 
+    public BulkRequestLog BulkRequests { get; } = new();
+
     public Dice Dice { get; } = new(options.Seed);
 
     public FaultSettings Faults
@@ -40,6 +42,7 @@ internal sealed class EmulatorState(EmulatorOptions options)
         Store.Clear();
         Templates.Clear();
         Stats.Reset();
+        BulkRequests.Clear();
         Faults = FaultSettings.None;
     }
 }

@@ -21,10 +21,19 @@ public sealed record FaultSettings
     /// were stored first, so the client cannot know.</summary>
     public double DropRatio { get; init; }
 
+    /// <summary>Share of bulk requests applied in full and then left unanswered (the connection reset): a node or proxy
+    /// failing between the write and the response. Unlike <see cref="DropRatio"/> every such bulk was stored, so a
+    /// client that sends it again gets 409 for each item.</summary>
+    public double DropAfterStoringRatio { get; init; }
+
     public OutageMode Outage { get; init; }
 
     /// <summary>Added before every non-control request is handled.</summary>
     public TimeSpan Latency { get; init; }
+
+    /// <summary>Added after a bulk request was applied and before its answer is sent: the documents are stored while
+    /// the client still waits, so a client that dies meanwhile never learns they were (its restart sends them again).</summary>
+    public TimeSpan AnswerDelay { get; init; }
 
     /// <summary>Sent as <c>Retry-After</c> (whole seconds) on request-level 429 and 503 answers. Elasticsearch itself
     /// never sends it; proxies and cloud front ends do.</summary>

@@ -22,7 +22,9 @@ internal static class FaultsJson
                 "request_rejection_ratio" => current with { RequestRejectionRatio = Ratio(value) },
                 "request_unavailable_ratio" => current with { RequestUnavailableRatio = Ratio(value) },
                 "drop_ratio" => current with { DropRatio = Ratio(value) },
+                "drop_after_storing_ratio" => current with { DropAfterStoringRatio = Ratio(value) },
                 "latency_ms" => current with { Latency = TimeSpan.FromMilliseconds(value.GetDouble()) },
+                "answer_delay_ms" => current with { AnswerDelay = TimeSpan.FromMilliseconds(value.GetDouble()) },
                 "retry_after_seconds" => current with
                 {
                     RetryAfter = value.ValueKind == JsonValueKind.Null ? null : TimeSpan.FromSeconds(value.GetDouble()),
@@ -59,7 +61,9 @@ internal static class FaultsJson
         w.WriteNumber("request_rejection_ratio", faults.RequestRejectionRatio);
         w.WriteNumber("request_unavailable_ratio", faults.RequestUnavailableRatio);
         w.WriteNumber("drop_ratio", faults.DropRatio);
+        w.WriteNumber("drop_after_storing_ratio", faults.DropAfterStoringRatio);
         w.WriteNumber("latency_ms", faults.Latency.TotalMilliseconds);
+        w.WriteNumber("answer_delay_ms", faults.AnswerDelay.TotalMilliseconds);
         if (faults.MaxContentLength is { } max)
         {
             w.WriteNumber("max_content_length", max);

@@ -192,7 +192,7 @@ public sealed class AgentLifecycleTests
     {
         using var config = new AgentConfig();
         await using var first = await config.StartAgentAsync();
-        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath);
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath, $"--Http:ListenAddress=127.0.0.1:{config.Port}");
 
         Assert.Equal(1, exitCode);
         Assert.Contains(stdout.Concat(stderr), l => l.Contains($"Http:ListenAddress 127.0.0.1:{config.Port} cannot be used", StringComparison.Ordinal));
@@ -204,11 +204,11 @@ public sealed class AgentLifecycleTests
         // [::2] is no address of this machine (nor routable): bind(2) fails with EADDRNOTAVAIL, or EAFNOSUPPORT where
         // IPv6 is off; either way before start-up completes, and nothing is sent anywhere.
         using var config = new AgentConfig();
-        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath, $"--Http:ListenAddress=[::2]:{config.Port}");
+        var (exitCode, stdout, stderr) = await AgentProcess.RunToExitAsync("--config", config.FilePath, "--Http:ListenAddress=[::2]:9100");
 
         Assert.Equal(1, exitCode);
         var output = stdout.Concat(stderr).ToList();
-        Assert.Contains(output, l => l.Contains($"Http:ListenAddress [::2]:{config.Port} cannot be used", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("Http:ListenAddress [::2]:9100 cannot be used", StringComparison.Ordinal));
         Assert.DoesNotContain(output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
     }
 

@@ -17,7 +17,7 @@ public sealed class CheckConfigTests
         Assert.Equal(0, exitCode);
         using var doc = JsonDocument.Parse(string.Join('\n', stdout));
         Assert.Equal("node-7", doc.RootElement.GetProperty("Node").GetProperty("Name").GetString());
-        Assert.Equal($"127.0.0.1:{config.Port}", doc.RootElement.GetProperty("Http").GetProperty("ListenAddress").GetString());
+        Assert.Equal(AgentConfig.ListenAddress, doc.RootElement.GetProperty("Http").GetProperty("ListenAddress").GetString());
         Assert.Equal(Path.Combine(config.LogDirectory, "*.log"), doc.RootElement.GetProperty("Logs").GetProperty("Include")[0].GetString());
     }
 

@@ -37,7 +37,7 @@ public sealed class OwnLogTests
         var other = PodLog(config, "shop", "web-0", "app", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", new string('f', 64));
         await using var agent = AgentProcess.Start(["--config", config.FilePath, "--Logs:PollInterval=100ms"],
             new Dictionary<string, string> { ["POD_NAME"] = "node-agent-x7k2p", ["POD_NAMESPACE"] = "kube-system" });
-        await agent.WaitUntilServingAsync(config.BaseAddress, TimeSpan.FromSeconds(30));
+        await config.WaitUntilServingAsync(agent);
 
         File.AppendAllText(other, string.Concat(Enumerable.Range(0, 20).Select(i => Cri($"order {i} accepted"))));
 

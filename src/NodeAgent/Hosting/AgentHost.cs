@@ -87,7 +87,9 @@ internal static partial class AgentHost
         lifetime.ApplicationStarted.Register(() =>
         {
             started = true;
-            Log.Started(logger, AgentVersion.Current, options.NodeName, $"http://{options.ListenAddress}");
+            // The address Kestrel bound, not the configured one: with port 0 the kernel chose the port, and this line
+            // is the only place that says which (tests start agents side by side this way).
+            Log.Started(logger, AgentVersion.Current, options.NodeName, app.Urls.FirstOrDefault() ?? $"http://{options.ListenAddress}");
         });
         lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         lifetime.ApplicationStopped.Register(() => Log.Stopped(logger));

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace NodeAgent.EndToEnd.Support;
@@ -103,10 +101,14 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Polls /healthz until the agent answers, failing fast if it exits first.</summary>
-    public async Task WaitUntilServingAsync(Uri baseAddress, TimeSpan timeout)
+    /// <summary>Where this agent serves, once <see cref="WaitUntilServingAsync"/> has seen it.</summary>
+    public Uri? BaseAddress { get; private set; }
+
+    /// <summary>Waits for the agent's <c>Started</c> line (the address it bound, port 0 included), then until that
+    /// address answers as this agent (<see cref="ServerReadiness.IsAgentAsync"/>); fails fast if it exits first.</summary>
+    public async Task<Uri> WaitUntilServingAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -116,25 +118,16 @@ internal sealed partial class AgentProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the agent exited with {_process.ExitCode} before serving; stderr:\n{string.Join('\n', Stderr)}\nstdout:\n{string.Join('\n', Stdout)}");
             }
 
-            try
+            if (ServerReadiness.AgentStartedLine(Logs) is var (address, node) && await ServerReadiness.IsAgentAsync(http, address, node))
             {
-                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                return;
+                BaseAddress = address;
+                return address;
             }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(50);
-            }
+
+            await Task.Delay(50);
         }
 
-        throw new TimeoutException($"the agent did not serve {baseAddress} within {timeout.TotalSeconds}s");
-    }
-
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        throw new TimeoutException($"the agent did not say where it serves, or did not answer there as itself, within {timeout.TotalSeconds}s; logs:\n{string.Join('\n', Logs)}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,18 +1,20 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace NodeAgent.EndToEnd.Support;
 
-/// <summary>Debian's prometheus-node-exporter (installed by tests/run-all.sh) on a free loopback port.</summary>
+/// <summary>Debian's prometheus-node-exporter (installed by tests/run-all.sh) on loopback port 0: the port is the one it
+/// says it bound, and it is up once that port answers with node_exporter's own landing page.</summary>
 internal sealed class NodeExporterProcess : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus-node-exporter";
 
     private readonly Process _process;
 
-    private NodeExporterProcess(Process process, int port)
+    private NodeExporterProcess(Process process, Uri baseAddress)
     {
         _process = process;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
@@ -20,33 +22,39 @@ internal sealed class NodeExporterProcess : IAsyncDisposable
     public static async Task<NodeExporterProcess> StartAsync(params string[] arguments)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: run tests/run-all.sh, which installs prometheus-node-exporter");
-        var port = AgentProcess.FreeLoopbackPort();
         var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
+        info.ArgumentList.Add("--web.listen-address=127.0.0.1:0");
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info)!;
+        var output = new ConcurrentQueue<string>();
+        var process = new Process { StartInfo = info };
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.Start();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var exporter = new NodeExporterProcess(process, port);
-        using var http = new HttpClient();
-        for (var i = 0; i < 200; i++)
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 200 && !process.HasExited; i++)
         {
-            try
+            if (ServerReadiness.ToolkitListeningLine(output) is { } address && await ServerReadiness.AnswersAsync(http, address, "<title>Node Exporter</title>"))
             {
-                await http.GetStringAsync(new Uri(exporter.BaseAddress, "/"));
-                return exporter;
+                return new NodeExporterProcess(process, address);
             }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(50);
-            }
+
+            await Task.Delay(50);
         }
 
-        throw new TimeoutException("node_exporter did not start");
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync();
+        process.Dispose();
+        throw new TimeoutException("node_exporter did not start:\n" + string.Join('\n', output));
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace NodeAgent.EndToEnd.Support;
 
 /// <summary>Debian's Prometheus server (installed by tests/run-all.sh) scraping one target every second, with its
-/// HTTP API on a free loopback port and its TSDB in a temporary directory.</summary>
+/// HTTP API on loopback port 0 (the port is the one it says it bound; it is up once /-/ready answers as Prometheus) and
+/// its TSDB in a temporary directory.</summary>
 internal sealed class PrometheusServer : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus";
@@ -13,11 +14,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
     private readonly string _directory;
     private readonly HttpClient _http = new();
 
-    private PrometheusServer(Process process, string directory, int port)
+    private PrometheusServer(Process process, string directory, Uri baseAddress)
     {
         _process = process;
         _directory = directory;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
@@ -37,17 +38,35 @@ internal sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["{target.Authority}"]
             """);
-        var port = AgentProcess.FreeLoopbackPort();
         var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}" })
+        foreach (var argument in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", "--web.listen-address=127.0.0.1:0" })
         {
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var process = new Process { StartInfo = info };
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.Start();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        return new PrometheusServer(process, directory, port);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            if (ServerReadiness.ToolkitListeningLine(output) is { } address && await ServerReadiness.AnswersAsync(http, new Uri(address, "/-/ready"), "Prometheus Server is Ready."))
+            {
+                return new PrometheusServer(process, directory, address);
+            }
+
+            await Task.Delay(100);
+        }
+
+        await using (new PrometheusServer(process, directory, new Uri("http://127.0.0.1")))
+        {
+            throw new TimeoutException("Prometheus did not start:\n" + string.Join('\n', output));
+        }
     }
 
     /// <summary>Evaluates an instant query until it returns one sample satisfying the condition, or times out.</summary>

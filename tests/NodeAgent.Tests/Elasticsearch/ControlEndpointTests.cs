@@ -35,7 +35,7 @@ public sealed class ControlEndpointTests
         using var http = Client(es.Url);
 
         using var first = await http.PostAsync("_emulator/faults", Json("""{"item_rejection_ratio":0.25,"retry_after_seconds":1}"""));
-        using var second = await http.PostAsync("_emulator/faults", Json("""{"latency_ms":5,"outage":"unavailable"}"""));
+        using var second = await http.PostAsync("_emulator/faults", Json("""{"latency_ms":5,"outage":"unavailable","drop_after_storing_ratio":0.5,"answer_delay_ms":250}"""));
         using var typo = await http.PostAsync("_emulator/faults", Json("""{"drop_rate":0.5}"""));
         var current = await JsonAsync(await http.GetAsync("_emulator/faults"));
 
@@ -46,10 +46,14 @@ public sealed class ControlEndpointTests
             RetryAfter = TimeSpan.FromSeconds(1),
             Latency = TimeSpan.FromMilliseconds(5),
             Outage = OutageMode.Unavailable,
+            DropAfterStoringRatio = 0.5,
+            AnswerDelay = TimeSpan.FromMilliseconds(250),
         }, es.Faults);
         Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
         Assert.Equal("unavailable", current.GetProperty("outage").GetString());
         Assert.Equal(0.25, current.GetProperty("item_rejection_ratio").GetDouble());
+        Assert.Equal(0.5, current.GetProperty("drop_after_storing_ratio").GetDouble());
+        Assert.Equal(250, current.GetProperty("answer_delay_ms").GetDouble());
     }
 
     [Fact]

@@ -31,4 +31,27 @@ public sealed class DroppedConnectionTests
         Assert.Equal(20 - stored, statuses.Count(s => s == 201));
         Assert.Equal(20, es.Count(DataStream));
     }
+
+    [Fact]
+    public async Task A_request_dropped_after_storing_was_stored_in_full_and_a_replay_gets_409_for_every_item()
+    {
+        await using var es = await ElasticsearchEmulator.StartAsync();
+        es.Faults = new FaultSettings { DropAfterStoringRatio = 1 };
+        using var http = Client(es.Url);
+        var bulk = Ndjson(Enumerable.Range(0, 5).SelectMany(i => new[] { Create($"s{i}"), Doc($"m{i}") }).ToArray());
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(DataStream + "/_bulk", Content(bulk)));
+
+        Assert.Equal(5, es.Count(DataStream));
+        Assert.Equal(1, es.Stats.DroppedConnections);
+        Assert.Equal(1, es.Stats.DroppedAfterStoring);
+        var logged = Assert.Single(es.BulkRequests);
+        Assert.Equal((0, 5, "s0"), (logged.Status, logged.Items, logged.FirstId));
+
+        es.Faults = FaultSettings.None;
+        var (_, body) = await BulkAsync(http, bulk);
+        Assert.All(body.GetProperty("items").EnumerateArray(), i => Assert.Equal(409, i.GetProperty("create").GetProperty("status").GetInt32()));
+        Assert.Equal(5, es.Stats.ItemsConflict);
+        Assert.Equal(5, es.Stats.ItemsCreated);
+    }
 }

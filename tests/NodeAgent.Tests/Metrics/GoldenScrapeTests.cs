@@ -70,7 +70,7 @@ public sealed class GoldenScrapeTests
     public void The_fixture_node_scrapes_exactly_as_the_golden_file()
     {
         var actual = ScrapeFixtureNode();
-        if (Environment.GetEnvironmentVariable("NODEAGENT_UPDATE_GOLDEN") == "1")
+        if (GoldenFiles.UpdateRequested())
         {
             File.WriteAllText(GoldenPath, actual);
         }

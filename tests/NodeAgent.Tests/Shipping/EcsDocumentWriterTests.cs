@@ -67,7 +67,7 @@ public sealed class EcsDocumentWriterTests
         var (record, context) = Golden[name];
         byte[] actual = [.. WriteOne(record, context), (byte)'\n'];
         var path = Repository.Fixture("documents", name + ".json");
-        if (Environment.GetEnvironmentVariable("NODEAGENT_UPDATE_GOLDEN") == "1")
+        if (GoldenFiles.UpdateRequested())
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, actual);
