@@ -12,7 +12,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class BondingCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "bonding";
+    public static CollectorDescriptor Descriptor { get; } = new("bonding", true, (context, _) => new BondingCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -18,7 +18,9 @@ internal sealed class BtrfsCollector(CollectorContext context) : INodeCollector
 
     private static readonly string[] BlockGroupTypes = ["data", "metadata", "system"];
 
-    public string Name => "btrfs";
+    public static CollectorDescriptor Descriptor { get; } = new("btrfs", true, (context, _) => new BtrfsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

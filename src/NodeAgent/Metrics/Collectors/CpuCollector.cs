@@ -12,7 +12,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed record CpuOptions(bool Guest)
 {
-    public static CpuOptions Default { get; } = new(Guest: true);
+    public static readonly CollectorOption<bool> GuestOption = CollectorOptions.Bool(
+        "Metrics:CpuGuest", true, "report `node_cpu_guest_seconds_total`");
+
+    public static CpuOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static CpuOptions From(CollectorSettings settings) => new(settings.Get(GuestOption));
 }
 
 /// <summary>
@@ -38,7 +43,10 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
     {
     }
 
-    public string Name => "cpu";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("cpu", true, [CpuOptions.GuestOption], (context, settings) => new CpuCollector(context, CpuOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -30,7 +30,9 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
 
     private readonly ILogger _logger = context.Logger<CpufreqCollector>();
 
-    public string Name => "cpufreq";
+    public static CollectorDescriptor Descriptor { get; } = new("cpufreq", true, (context, _) => new CpufreqCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

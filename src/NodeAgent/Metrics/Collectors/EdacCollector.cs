@@ -14,7 +14,9 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
 {
     private readonly ILogger _logger = context.Logger<EdacCollector>();
 
-    public string Name => "edac";
+    public static CollectorDescriptor Descriptor { get; } = new("edac", true, (context, _) => new EdacCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

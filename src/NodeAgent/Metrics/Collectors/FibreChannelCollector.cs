@@ -37,7 +37,9 @@ internal sealed class FibreChannelCollector(CollectorContext context) : INodeCol
         ("port_type", false), ("speed", false), ("supported_classes", false), ("supported_speeds", false), ("symbolic_name", false),
     ];
 
-    public string Name => "fibrechannel";
+    public static CollectorDescriptor Descriptor { get; } = new("fibrechannel", true, (context, _) => new FibreChannelCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

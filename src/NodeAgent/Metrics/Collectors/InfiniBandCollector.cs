@@ -58,7 +58,9 @@ internal sealed class InfiniBandCollector(CollectorContext context) : INodeColle
         ("state_id", "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: act defer)"),
     ];
 
-    public string Name => "infiniband";
+    public static CollectorDescriptor Descriptor { get; } = new("infiniband", true, (context, _) => new InfiniBandCollector(context));
+
+    public string Name => Descriptor.Name;
 
     private sealed record Device(string Name, string BoardId, string FirmwareVersion, string HcaType);
 

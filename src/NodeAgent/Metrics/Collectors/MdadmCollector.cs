@@ -23,7 +23,9 @@ internal sealed class MdadmCollector(CollectorContext context) : INodeCollector
         ("resync", "resyncing"),
     ];
 
-    public string Name => "mdadm";
+    public static CollectorDescriptor Descriptor { get; } = new("mdadm", true, (context, _) => new MdadmCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -14,7 +14,32 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude, bool AddressInfo, bool DetailedMetrics, bool LabelIfAlias)
 {
-    public static NetDevOptions Default { get; } = new(null, null, false, false, false);
+    public static readonly CollectorOption<Regex?> DeviceIncludeOption = CollectorOptions.Regex(
+        "Metrics:NetdevDeviceInclude", null, "if set, the only network devices netdev reports");
+
+    public static readonly CollectorOption<Regex?> DeviceExcludeOption = CollectorOptions.Regex(
+        "Metrics:NetdevDeviceExclude", null, "network devices netdev skips (not together with the include)", exclusiveWith: DeviceIncludeOption);
+
+    public static readonly CollectorOption<bool> AddressInfoOption = CollectorOptions.Bool(
+        "Metrics:NetdevAddressInfo", false, "add `node_network_address_info`, one series per address of each interface");
+
+    public static readonly CollectorOption<bool> DetailedMetricsOption = CollectorOptions.Bool(
+        "Metrics:NetdevEnableDetailedMetrics", false, "every counter of `/sys/class/net/<device>/statistics` under its rtnetlink name instead of the legacy `/proc/net/dev` families");
+
+    public static readonly CollectorOption<bool> LabelIfAliasOption = CollectorOptions.Bool(
+        "Metrics:NetdevLabelIfalias", false, "add each interface's `ifalias` as a label of the netdev families");
+
+    public static IReadOnlyList<CollectorOption> Options { get; } =
+        [DeviceIncludeOption, DeviceExcludeOption, AddressInfoOption, DetailedMetricsOption, LabelIfAliasOption];
+
+    public static NetDevOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static NetDevOptions From(CollectorSettings settings) => new(
+        settings.Get(DeviceIncludeOption),
+        settings.Get(DeviceExcludeOption),
+        settings.Get(AddressInfoOption),
+        settings.Get(DetailedMetricsOption),
+        settings.Get(LabelIfAliasOption));
 
     public bool Ignores(string device) =>
         (DeviceExclude is not null && DeviceExclude.IsMatch(device)) || (DeviceInclude is not null && !DeviceInclude.IsMatch(device));
@@ -62,7 +87,10 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
         }
     }
 
-    public string Name => "netdev";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("netdev", true, NetDevOptions.Options, (context, settings) => new NetDevCollector(context, NetDevOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

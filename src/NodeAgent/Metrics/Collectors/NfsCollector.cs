@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class NfsCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "nfs";
+    public static CollectorDescriptor Descriptor { get; } = new("nfs", true, (context, _) => new NfsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -13,7 +13,9 @@ internal sealed class NfsdCollector(CollectorContext context) : INodeCollector
     // node_exporter's v4 operation list: every procfs V4Ops field except Op0Unused/Op1Unused/Op2Future/PutPubFH/PutRootFH.
     private static readonly HashSet<string> SkippedV4Operations = ["Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"];
 
-    public string Name => "nfsd";
+    public static CollectorDescriptor Descriptor { get; } = new("nfsd", true, (context, _) => new NfsdCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -12,7 +12,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed partial class NvmeCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "nvme";
+    public static CollectorDescriptor Descriptor { get; } = new("nvme", true, (context, _) => new NvmeCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

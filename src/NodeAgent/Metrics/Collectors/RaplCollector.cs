@@ -8,7 +8,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_rapl_joules_total</c> with a <c>rapl_zone</c> label instead of one family per zone name.</summary>
 internal sealed record RaplOptions(bool EnableZoneLabel)
 {
-    public static RaplOptions Default { get; } = new(false);
+    public static readonly CollectorOption<bool> EnableZoneLabelOption = CollectorOptions.Bool(
+        "Metrics:RaplEnableZoneLabel", false, "one family `node_rapl_joules_total` with a `rapl_zone` label instead of one family per zone");
+
+    public static RaplOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static RaplOptions From(CollectorSettings settings) => new(settings.Get(EnableZoneLabelOption));
 }
 
 /// <summary>
@@ -23,7 +28,10 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
     {
     }
 
-    public string Name => "rapl";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("rapl", true, [RaplOptions.EnableZoneLabelOption], (context, settings) => new RaplCollector(context, RaplOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -12,7 +12,9 @@ internal sealed class SchedstatCollector(CollectorContext context) : INodeCollec
 {
     private const double NanosecondsPerSecond = 1e9;
 
-    public string Name => "schedstat";
+    public static CollectorDescriptor Descriptor { get; } = new("schedstat", true, (context, _) => new SchedstatCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

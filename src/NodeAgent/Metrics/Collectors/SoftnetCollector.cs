@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class SoftnetCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "softnet";
+    public static CollectorDescriptor Descriptor { get; } = new("softnet", true, (context, _) => new SoftnetCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

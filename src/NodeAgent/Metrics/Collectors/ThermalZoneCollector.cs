@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class ThermalZoneCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "thermal_zone";
+    public static CollectorDescriptor Descriptor { get; } = new("thermal_zone", true, (context, _) => new ThermalZoneCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

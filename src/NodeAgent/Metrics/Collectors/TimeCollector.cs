@@ -14,7 +14,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class TimeCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "time";
+    public static CollectorDescriptor Descriptor { get; } = new("time", true, (context, _) => new TimeCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

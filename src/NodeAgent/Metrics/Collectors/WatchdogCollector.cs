@@ -25,7 +25,9 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
     // node_watchdog_info labels besides name, in label-name order.
     private static readonly string[] Text = ["identity", "options", "pretimeout_governor", "state", "status"];
 
-    public string Name => "watchdog";
+    public static CollectorDescriptor Descriptor { get; } = new("watchdog", true, (context, _) => new WatchdogCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
