@@ -78,7 +78,7 @@ internal sealed partial class TextfileCollector(CollectorContext context, Textfi
 
         foreach (var (file, mtime) in mtimes)
         {
-            output.AddGauge("node_textfile_mtime_seconds", "Unixtime mtime of textfiles successfully read.", mtime, new KeyValuePair<string, string>("file", file));
+            output.AddGauge("node_textfile_mtime_seconds", "Unixtime mtime of textfiles successfully read.", mtime, "file", file);
         }
 
         output.AddGauge("node_textfile_scrape_error", "1 if there was an error opening or reading a file, 0 otherwise", errored ? 1 : 0);
