@@ -12,6 +12,9 @@ internal static class SampleOrder
     /// <summary>Go's string order, for sorted collections and <c>OrderBy</c>.</summary>
     public static IComparer<string> Values { get; } = Comparer<string>.Create(Compare);
 
+    /// <summary>Two labels' values, for sorted collections keyed by them.</summary>
+    public static IComparer<(string, string)> Pairs { get; } = Comparer<(string, string)>.Create(Compare);
+
     public static int Compare(string? a, string? b)
     {
         var x = a.AsSpan();

@@ -65,7 +65,7 @@ internal sealed class ArpCollector(CollectorContext context, ArpOptions options)
         }
 
         writer.Family("node_arp_entries", MetricType.Gauge, "ARP entries by device");
-        foreach (var (device, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (device, count) in counts.OrderBy(c => c.Key, SampleOrder.Values))
         {
             if (!_options.Ignores(device))
             {

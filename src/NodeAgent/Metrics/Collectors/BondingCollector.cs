@@ -24,7 +24,7 @@ internal sealed class BondingCollector(CollectorContext context) : INodeCollecto
             return CollectResult.NoData;
         }
 
-        var status = new SortedDictionary<string, (int Slaves, int Active)>(StringComparer.Ordinal);
+        var status = new SortedDictionary<string, (int Slaves, int Active)>(SampleOrder.Values);
         foreach (var master in Words(masters))
         {
             if (KernelFile.ReadAll(Path.Join(root, master, "bonding", "slaves")) is not { } slaves)

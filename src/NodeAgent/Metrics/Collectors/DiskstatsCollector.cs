@@ -121,7 +121,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
         }
 
         // client_golang sorts samples by label values; every per-disk family is labelled by device first.
-        disks.Sort((a, b) => string.CompareOrdinal(a.Line.Device, b.Line.Device));
+        disks.Sort(static (a, b) => SampleOrder.Compare(a.Line.Device, b.Line.Device));
         Write(writer, disks);
         return CollectResult.Success;
     }
@@ -214,7 +214,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
             }
         }
 
-        backing.Sort((a, b) => string.CompareOrdinal(a.Backing, b.Backing) is var c and not 0 ? c : string.CompareOrdinal(a.Device, b.Device));
+        backing.Sort(static (a, b) => SampleOrder.Compare((a.Backing, a.Device), (b.Backing, b.Device)));
         writer.Family("node_disk_device_mapper_backing_device_info", MetricType.Gauge, "Info about the underlying block devices of a device mapper device.");
         foreach (var (name, device) in backing)
         {

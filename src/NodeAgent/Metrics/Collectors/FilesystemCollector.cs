@@ -243,13 +243,8 @@ internal sealed class FilesystemCollector(CollectorContext context, FilesystemOp
         }
     }
 
-    private static int Compare(string a1, string b1, string a2, string b2, string a3, string b3, string a4, string b4)
-    {
-        var c = string.CompareOrdinal(a1, b1);
-        c = c != 0 ? c : string.CompareOrdinal(a2, b2);
-        c = c != 0 ? c : string.CompareOrdinal(a3, b3);
-        return c != 0 ? c : string.CompareOrdinal(a4, b4);
-    }
+    private static int Compare(string a1, string b1, string a2, string b2, string a3, string b3, string a4, string b4) =>
+        SampleOrder.Compare((a1, a2, a3, a4), (b1, b2, b3, b4));
 
     private sealed record Mount(string Device, string MountPoint, string FsType, string Major, string Minor, bool ReadOnly, int StatIndex);
 

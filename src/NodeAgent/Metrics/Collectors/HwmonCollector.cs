@@ -320,13 +320,7 @@ internal sealed partial class HwmonCollector(CollectorContext context, HwmonOpti
         samples.Sort(static (a, b) =>
         {
             var order = string.CompareOrdinal(a.Name, b.Name);
-            order = order != 0 ? order : a.Labels.Length.CompareTo(b.Labels.Length);
-            for (var i = 1; order == 0 && i < a.Labels.Length; i += 2)
-            {
-                order = string.CompareOrdinal(a.Labels[i], b.Labels[i]);
-            }
-
-            return order;
+            return order != 0 ? order : SampleOrder.CompareLabels(a.Labels, b.Labels);
         });
 
         Sample? first = null;

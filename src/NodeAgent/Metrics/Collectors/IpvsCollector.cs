@@ -92,7 +92,7 @@ internal sealed class IpvsCollector(CollectorContext context, IpvsOptions option
         {
             foreach (var i in labelOrder)
             {
-                var order = string.CompareOrdinal(x.Values[i], y.Values[i]);
+                var order = SampleOrder.Compare(x.Values[i], y.Values[i]);
                 if (order != 0)
                 {
                     return order;

@@ -41,7 +41,7 @@ internal sealed class MdadmCollector(CollectorContext context) : INodeCollector
         }
 
         var arrays = parsed.ToList();
-        arrays.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        arrays.Sort(static (a, b) => SampleOrder.Compare(a.Name, b.Name));
         var raids = ReadSysfs(out var complete);
 
         Write(writer, "node_md_blocks", "Total number of blocks on device.", arrays, static a => a.BlocksTotal);

@@ -154,7 +154,7 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
         {
             for (var i = 0; i < x.Length; i++)
             {
-                var order = string.CompareOrdinal(x[i], y[i]);
+                var order = SampleOrder.Compare(x[i], y[i]);
                 if (order != 0)
                 {
                     return order;

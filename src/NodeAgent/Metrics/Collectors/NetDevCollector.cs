@@ -184,7 +184,7 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
     {
         if (!families.TryGetValue(key, out var samples))
         {
-            samples = new SortedDictionary<(string, string), ulong>(DeviceOrder.Instance);
+            samples = new SortedDictionary<(string, string), ulong>(SampleOrder.Pairs);
             families[key] = samples;
         }
 
@@ -198,20 +198,14 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
     /// every interface, as Go's <c>net.Interfaces()</c> lists them, with Go's scope classification.</summary>
     private void WriteAddressInfo(MetricWriter writer)
     {
-        // Sorted by label values in label-name order (address, device, netmask, scope), as client_golang sorts.
+        // Labels in name order: address, device, netmask, scope.
         var rows = new List<(string Address, string Device, string Netmask, string Scope)>();
         foreach (var address in interfaceAddresses())
         {
             rows.Add((GoText(address.Address), address.Device, address.PrefixLength.ToString(CultureInfo.InvariantCulture), Scope(address.Address)));
         }
 
-        rows.Sort((x, y) =>
-        {
-            var order = string.CompareOrdinal(x.Address, y.Address);
-            order = order != 0 ? order : string.CompareOrdinal(x.Device, y.Device);
-            order = order != 0 ? order : string.CompareOrdinal(x.Netmask, y.Netmask);
-            return order != 0 ? order : string.CompareOrdinal(x.Scope, y.Scope);
-        });
+        rows.Sort(static (x, y) => SampleOrder.Compare(x, y));
 
         writer.Family("node_network_address_info", MetricType.Gauge, "node network address by device");
         var previous = default((string, string, string, string));
@@ -268,16 +262,5 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
         }
 
         return addresses;
-    }
-
-    private sealed class DeviceOrder : IComparer<(string Device, string Alias)>
-    {
-        public static readonly DeviceOrder Instance = new();
-
-        public int Compare((string Device, string Alias) x, (string Device, string Alias) y)
-        {
-            var byDevice = string.CompareOrdinal(x.Device, y.Device);
-            return byDevice != 0 ? byDevice : string.CompareOrdinal(x.Alias, y.Alias);
-        }
     }
 }

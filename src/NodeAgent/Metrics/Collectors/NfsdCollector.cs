@@ -95,11 +95,7 @@ internal sealed class NfsdCollector(CollectorContext context) : INodeCollector
         }
 
         requests.Add(("WdelegGetattr", "4", stats.WdelegGetattr[0]));
-        requests.Sort(static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Method, b.Method);
-            return order != 0 ? order : string.CompareOrdinal(a.Proto, b.Proto);
-        });
+        requests.Sort(static (a, b) => SampleOrder.Compare((a.Method, a.Proto), (b.Method, b.Proto)));
         return requests;
     }
 }

@@ -173,16 +173,7 @@ internal sealed class PowerSupplyClassCollector(CollectorContext context, PowerS
         }
 
         // client_golang orders series with fewer labels first, then by label values in label-name order.
-        series.Sort(static (a, b) =>
-        {
-            var order = a.Length.CompareTo(b.Length);
-            for (var i = 1; order == 0 && i < a.Length; i += 2)
-            {
-                order = string.CompareOrdinal(a[i], b[i]);
-            }
-
-            return order;
-        });
+        series.Sort(static (a, b) => SampleOrder.CompareLabels(a, b));
 
         writer.Family("node_power_supply_info", MetricType.Gauge, "info of /sys/class/power_supply/<power_supply>.");
         foreach (var labels in series)

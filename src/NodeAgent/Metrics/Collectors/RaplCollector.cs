@@ -80,8 +80,8 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
         var byMetric = zones
             .Select(z => (Metric: "node_rapl_" + RaplZoneName.Sanitize(z.Zone.Name) + "_joules_total", z.Zone, z.Path, z.Joules))
             .OrderBy(z => z.Metric, StringComparer.Ordinal)
-            .ThenBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenBy(z => z.Path, StringComparer.Ordinal)
+            .ThenBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)
+            .ThenBy(z => z.Path, SampleOrder.Values)
             .ToList();
         string? family = null;
         foreach (var (metric, zone, path, joules) in byMetric)
@@ -100,9 +100,9 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
     {
         writer.Family("node_rapl_joules_total", MetricType.Counter, "Current RAPL value in joules");
         foreach (var (zone, path, joules) in zones
-            .OrderBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenBy(z => z.Path, StringComparer.Ordinal)
-            .ThenBy(z => z.Zone.Name, StringComparer.Ordinal))
+            .OrderBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)
+            .ThenBy(z => z.Path, SampleOrder.Values)
+            .ThenBy(z => z.Zone.Name, SampleOrder.Values))
         {
             writer.Sample(joules, "index", zone.Index.ToString(CultureInfo.InvariantCulture), "path", path, "rapl_zone", zone.Name);
         }

@@ -23,7 +23,7 @@ internal sealed class SchedstatCollector(CollectorContext context) : INodeCollec
             return CollectResult.NoData;
         }
 
-        var cpus = SchedStat.Parse(content).OrderBy(c => c.Cpu, StringComparer.Ordinal).ToList();
+        var cpus = SchedStat.Parse(content).OrderBy(c => c.Cpu, SampleOrder.Values).ToList();
         writer.Family("node_schedstat_running_seconds_total", MetricType.Counter, "Number of seconds CPU spent running a process.");
         foreach (var cpu in cpus)
         {

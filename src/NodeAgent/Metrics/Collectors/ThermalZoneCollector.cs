@@ -66,11 +66,8 @@ internal sealed class ThermalZoneCollector(CollectorContext context) : INodeColl
         return CollectResult.Success;
     }
 
-    private static int Compare(string first1, string second1, string first2, string second2)
-    {
-        var order = string.CompareOrdinal(first1, first2);
-        return order != 0 ? order : string.CompareOrdinal(second1, second2);
-    }
+    private static int Compare(string first1, string second1, string first2, string second2) =>
+        SampleOrder.Compare((first1, second1), (first2, second2));
 
     /// <summary>procfs globs "thermal_zone[0-9]*": the prefix followed by at least one digit.</summary>
     private static bool Numbered(string entry, string prefix) =>

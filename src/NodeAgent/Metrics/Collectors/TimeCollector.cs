@@ -73,7 +73,7 @@ internal sealed class TimeCollector(CollectorContext context) : INodeCollector
 
     private static void WriteInfo(MetricWriter writer, string name, string help, List<(string Source, string Device)> samples)
     {
-        samples.Sort((a, b) => string.CompareOrdinal(a.Source, b.Source) is var order and not 0 ? order : string.CompareOrdinal(a.Device, b.Device));
+        samples.Sort(static (a, b) => SampleOrder.Compare((a.Source, a.Device), (b.Source, b.Device)));
         writer.Family(name, MetricType.Gauge, help);
         foreach (var (source, device) in samples)
         {

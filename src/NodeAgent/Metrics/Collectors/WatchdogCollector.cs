@@ -81,7 +81,7 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
         writer.Family("node_watchdog_info", MetricType.Gauge, "Info of /sys/class/watchdog/<watchdog>");
 
         // Series in label-value order (identity first), as client_golang sorts them.
-        foreach (var (name, _, texts) in devices.OrderBy(d => d.Texts[0], StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal))
+        foreach (var (name, _, texts) in devices.OrderBy(d => d.Texts[0], SampleOrder.Values).ThenBy(d => d.Name, SampleOrder.Values))
         {
             writer.Sample(1, "identity", texts[0], "name", name, "options", texts[1], "pretimeout_governor", texts[2], "state", texts[3], "status", texts[4]);
         }
