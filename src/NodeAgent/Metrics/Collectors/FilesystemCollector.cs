@@ -19,16 +19,24 @@ internal sealed partial record FilesystemOptions(
     int StatWorkers)
 {
     public static readonly CollectorOption<Regex?> MountPointsExcludeOption = CollectorOptions.Regex(
-        "Metrics:FilesystemMountPointsExclude", DefaultMountPointsExclude(), "mount points the filesystem collector skips", defaultText: CollectorOptions.NodeExporterDefault);
+        "Metrics:FilesystemMountPointsExclude", DefaultMountPointsExclude(),
+        "mount points the filesystem collector skips",
+        defaultText: CollectorOptions.NodeExporterDefault);
 
     public static readonly CollectorOption<Regex?> MountPointsIncludeOption = CollectorOptions.Regex(
-        "Metrics:FilesystemMountPointsInclude", null, "if set, the only mount points the filesystem collector reports (replaces the default exclude)", replaces: MountPointsExcludeOption);
+        "Metrics:FilesystemMountPointsInclude", null,
+        "if set, the only mount points the filesystem collector reports (replaces the default exclude)",
+        replaces: MountPointsExcludeOption);
 
     public static readonly CollectorOption<Regex?> FsTypesExcludeOption = CollectorOptions.Regex(
-        "Metrics:FilesystemFsTypesExclude", DefaultFsTypesExclude(), "filesystem types the filesystem collector skips", defaultText: CollectorOptions.NodeExporterDefault);
+        "Metrics:FilesystemFsTypesExclude", DefaultFsTypesExclude(),
+        "filesystem types the filesystem collector skips",
+        defaultText: CollectorOptions.NodeExporterDefault);
 
     public static readonly CollectorOption<Regex?> FsTypesIncludeOption = CollectorOptions.Regex(
-        "Metrics:FilesystemFsTypesInclude", null, "if set, the only filesystem types the filesystem collector reports (replaces the default exclude)", replaces: FsTypesExcludeOption);
+        "Metrics:FilesystemFsTypesInclude", null,
+        "if set, the only filesystem types the filesystem collector reports (replaces the default exclude)",
+        replaces: FsTypesExcludeOption);
 
     public static readonly CollectorOption<TimeSpan> MountTimeoutOption = new("Metrics:FilesystemMountTimeout", CollectorOptionKind.Duration,
         TimeSpan.FromSeconds(5),
