@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Metrics;
@@ -47,7 +46,7 @@ internal sealed partial class AgentOptionsReader
         var nodeName = Text("Node:Name") ?? (string.IsNullOrWhiteSpace(nodeNameFromEnvironment) ? hostName : nodeNameFromEnvironment);
         var listen = ParseReference("Http:ListenAddress", ConfigValues.ParseListenAddress, ConfigValues.ListenExpected) ?? new IPEndPoint(IPAddress.Any, 9100);
         var paths = new NodePaths(PathValue("Host:ProcPath")!, PathValue("Host:SysPath")!, PathValue("Host:RootPath")!);
-        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout")) { Filters = ReadFilters() };
+        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout")) { Settings = ReadCollectorSettings() };
         var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"))
         {
             MaxLineBytes = (int)Math.Min(Size("Logs:MaxLineBytes"), int.MaxValue),
@@ -119,44 +118,6 @@ internal sealed partial class AgentOptionsReader
             Choice("Elasticsearch:Compression") != "none",
             Duration("Elasticsearch:FlushInterval"),
             Size("Elasticsearch:MaxBatchBytes"));
-    }
-
-    private MetricFilters ReadFilters()
-    {
-        var include = RegexValue("Metrics:DiskstatsDeviceInclude");
-        return new MetricFilters(
-            Text("Metrics:TextfileDirectory"),
-            RegexValue("Metrics:FilesystemMountPointsExclude")!,
-            RegexValue("Metrics:FilesystemFsTypesExclude")!,
-            Duration("Metrics:FilesystemMountTimeout"),
-            // node_exporter: an include replaces the default exclude unless the exclude was set explicitly too.
-            include is not null && !IsSetByAnyLayer("Metrics:DiskstatsDeviceExclude") ? null : RegexValue("Metrics:DiskstatsDeviceExclude"),
-            include,
-            RegexValue("Metrics:NetdevDeviceInclude"),
-            RegexValue("Metrics:NetdevDeviceExclude"),
-            RegexValue("Metrics:NetclassIgnoredDevices")!,
-            RegexValue("Metrics:NetstatFields")!,
-            RegexValue("Metrics:VmstatFields")!);
-    }
-
-    /// <summary>A regular expression key: the configured pattern, else the schema default; null when neither.</summary>
-    private Regex? RegexValue(string key)
-    {
-        var pattern = Text(key) ?? ConfigSchema.Find(key)!.Default;
-        if (pattern is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant);
-        }
-        catch (ArgumentException e)
-        {
-            Error(key, $"'{pattern}' is not a valid regular expression ({e.Message})");
-            return null;
-        }
     }
 
     private void CheckCombinations(AgentOptions options)
@@ -255,21 +216,6 @@ internal sealed partial class AgentOptionsReader
                 }
             }
         }
-    }
-
-    private Dictionary<string, bool> Collectors()
-    {
-        var enabled = CollectorCatalog.All.ToDictionary(n => n, CollectorCatalog.IsEnabledByDefault, StringComparer.Ordinal);
-        foreach (var child in _config.GetSection("Metrics:Collectors").GetChildren())
-        {
-            var name = CollectorCatalog.All.FirstOrDefault(n => string.Equals(n, child.Key, StringComparison.OrdinalIgnoreCase));
-            if (name is not null && Parse(child.Path, ConfigValues.ParseBool, ConfigValues.BoolExpected) is { } value)
-            {
-                enabled[name] = value;
-            }
-        }
-
-        return enabled;
     }
 
     private string? Text(string key) => string.IsNullOrWhiteSpace(_config[key]) ? null : _config[key]!.Trim();

@@ -1,5 +1,3 @@
-using NodeAgent.Metrics;
-
 namespace NodeAgent.Hosting;
 
 internal enum ConfigKind
@@ -36,9 +34,10 @@ internal sealed record ConfigKey(
 
 /// <summary>
 /// Every key the agent accepts. The reader, the unknown-key check, check-config and the README table all derive from
-/// this list, so a key cannot be accepted without being documented or documented without being read.
+/// this list, so a key cannot be accepted without being documented or documented without being read. The collectors'
+/// own keys come from their descriptors (Metrics/CollectorCatalog.cs, read in ConfigSchema.Metrics.cs).
 /// </summary>
-internal static class ConfigSchema
+internal static partial class ConfigSchema
 {
     public static readonly IReadOnlyList<string> LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 
@@ -55,33 +54,12 @@ internal static class ConfigSchema
         new("Host:SysPath", ConfigKind.Path, "/sys", "sysfs root (`/host/sys` in the DaemonSet)"),
         new("Host:RootPath", ConfigKind.Path, "/", "host root filesystem, for statfs and /etc/os-release"),
         new("Metrics:Enabled", ConfigKind.Bool, "true", "serve node_* metrics"),
-        new("Metrics:Collectors", ConfigKind.BoolMap, null, "`Metrics:Collectors:<name>`: `true`/`false` per collector (node_exporter names)",
+        new("Metrics:Collectors", ConfigKind.BoolMap, null,
+            "`Metrics:Collectors:<name>`: `true`/`false` per collector (node_exporter names, e.g. `Metrics:Collectors:processes=true`)",
             DefaultText: "node_exporter's defaults"),
         new("Metrics:CollectorTimeout", ConfigKind.Duration, "5s",
             "longest a scrape waits for a collector; a late collector is left out of that scrape with success 0"),
-        new("Metrics:TextfileDirectory", ConfigKind.Path, null,
-            "directory of `*.prom` files whose metrics are added to each scrape (node_exporter's `--collector.textfile.directory`)"),
-        new("Metrics:FilesystemMountPointsExclude", ConfigKind.Regex, MetricsDefaults.FilesystemMountPointsExclude,
-            "mount points the filesystem collector skips",
-            DefaultText: "node_exporter 1.12's (see Node metrics)"),
-        new("Metrics:FilesystemFsTypesExclude", ConfigKind.Regex, MetricsDefaults.FilesystemFsTypesExclude,
-            "filesystem types the filesystem collector skips",
-            DefaultText: "node_exporter 1.12's (see Node metrics)"),
-        new("Metrics:FilesystemMountTimeout", ConfigKind.Duration, "5s",
-            "a mount whose statfs takes longer is reported with `device_error=\"mountpoint timeout\"` and not asked again until it answers"),
-        new("Metrics:DiskstatsDeviceExclude", ConfigKind.Regex, MetricsDefaults.DiskstatsDeviceExclude,
-            "block devices the diskstats collector skips",
-            DefaultText: "node_exporter 1.12's (see Node metrics)"),
-        new("Metrics:DiskstatsDeviceInclude", ConfigKind.Regex, null,
-            "if set, the only block devices diskstats reports (replaces the exclude)"),
-        new("Metrics:NetdevDeviceInclude", ConfigKind.Regex, null, "if set, the only network devices netdev reports"),
-        new("Metrics:NetdevDeviceExclude", ConfigKind.Regex, null, "network devices netdev skips"),
-        new("Metrics:NetclassIgnoredDevices", ConfigKind.Regex, "^$", "network devices netclass skips"),
-        new("Metrics:NetstatFields", ConfigKind.Regex, MetricsDefaults.NetstatFields,
-            "`<Protocol>_<Field>` names of /proc/net/{netstat,snmp,snmp6} that netstat reports",
-            DefaultText: "node_exporter 1.12's (see Node metrics)"),
-        new("Metrics:VmstatFields", ConfigKind.Regex, MetricsDefaults.VmstatFields, "/proc/vmstat fields that vmstat reports",
-            DefaultText: "node_exporter 1.12's (see Node metrics)"),
+        .. CollectorKeys(),
         new("Logs:Enabled", ConfigKind.Bool, "true", "run the log pipeline"),
         new("Logs:Include", ConfigKind.List, "/var/log/containers/*.log", "globs of files to tail",
             DefaultText: "`[\"/var/log/containers/*.log\"]`"),

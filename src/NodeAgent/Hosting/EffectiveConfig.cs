@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodeAgent.Metrics;
 
 namespace NodeAgent.Hosting;
 
@@ -39,7 +40,7 @@ internal static class EffectiveConfig
     internal static Dictionary<string, object?> Values(AgentOptions o)
     {
         var es = o.Elasticsearch;
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Node:Name"] = o.NodeName,
             ["Agent:PodName"] = o.Logs.OwnPod?.Name,
@@ -51,17 +52,6 @@ internal static class EffectiveConfig
             ["Metrics:Enabled"] = o.Metrics.Enabled,
             ["Metrics:Collectors"] = o.Metrics.Collectors,
             ["Metrics:CollectorTimeout"] = ConfigValues.FormatDuration(o.Metrics.CollectorTimeout),
-            ["Metrics:TextfileDirectory"] = o.Metrics.Filters.TextfileDirectory,
-            ["Metrics:FilesystemMountPointsExclude"] = o.Metrics.Filters.FilesystemMountPointsExclude.ToString(),
-            ["Metrics:FilesystemFsTypesExclude"] = o.Metrics.Filters.FilesystemFsTypesExclude.ToString(),
-            ["Metrics:FilesystemMountTimeout"] = ConfigValues.FormatDuration(o.Metrics.Filters.FilesystemMountTimeout),
-            ["Metrics:DiskstatsDeviceExclude"] = o.Metrics.Filters.DiskstatsDeviceExclude?.ToString(),
-            ["Metrics:DiskstatsDeviceInclude"] = o.Metrics.Filters.DiskstatsDeviceInclude?.ToString(),
-            ["Metrics:NetdevDeviceInclude"] = o.Metrics.Filters.NetdevDeviceInclude?.ToString(),
-            ["Metrics:NetdevDeviceExclude"] = o.Metrics.Filters.NetdevDeviceExclude?.ToString(),
-            ["Metrics:NetclassIgnoredDevices"] = o.Metrics.Filters.NetclassIgnoredDevices.ToString(),
-            ["Metrics:NetstatFields"] = o.Metrics.Filters.NetstatFields.ToString(),
-            ["Metrics:VmstatFields"] = o.Metrics.Filters.VmstatFields.ToString(),
             ["Logs:Enabled"] = o.Logs.Enabled,
             ["Logs:Include"] = o.Logs.Include,
             ["Logs:Exclude"] = o.Logs.Exclude,
@@ -101,6 +91,13 @@ internal static class EffectiveConfig
             ["Logging:Format"] = o.Logging.Format == LogFormat.Text ? "text" : "json",
             ["Logging:Level"] = o.Logging.Level.ToString(),
         };
+        foreach (var option in CollectorCatalog.Options)
+        {
+            var value = o.Metrics.Settings.Get(option);
+            values[option.Key] = value is bool b ? b : ConfigSchema.ConfigText(value);
+        }
+
+        return values;
     }
 
     private static void WriteValue(Utf8JsonWriter json, object? value)

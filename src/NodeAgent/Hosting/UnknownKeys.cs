@@ -59,7 +59,7 @@ internal static class UnknownKeys
                 : (key, $"expected an object of collector names, such as {known.Path}:cpu = true"),
             ConfigKind.BoolMap when segments.Length == 3 && CollectorCatalog.IsKnown(segments[2]) => null,
             ConfigKind.BoolMap when segments.Length == 3 =>
-                (key, "unknown collector" + Suggestions.DidYouMean(segments[2], CollectorCatalog.All)),
+                (key, "unknown collector" + Suggestions.DidYouMean(segments[2], CollectorCatalog.Names)),
             _ when segments.Length == 2 => null,
             _ => (key, $"unknown key ({known.Path} takes a single value)"),
         };

@@ -1,31 +1,60 @@
+using NodeAgent.Metrics.Collectors;
+
 namespace NodeAgent.Metrics;
 
 /// <summary>
-/// node_exporter's collector names on Linux and whether node_exporter 1.12 enables each by default. It is the closed
-/// set that <c>Metrics:Collectors:&lt;name&gt;</c> accepts, so a typo is an error and not a silent no-op.
+/// node_exporter's collectors on Linux, each declared once (<see cref="CollectorDescriptor"/>): the implemented ones
+/// beside their classes, the others here by name with node_exporter 1.12's default state. It is the closed set that
+/// <c>Metrics:Collectors:&lt;name&gt;</c> accepts, so a typo is an error and not a silent no-op, and the source of
+/// every collector's configuration keys.
 /// </summary>
 internal static class CollectorCatalog
 {
-    public static readonly IReadOnlyList<string> EnabledByDefault =
+    public static IReadOnlyList<CollectorDescriptor> All { get; } = Sorted(
     [
-        "arp", "bcache", "bcachefs", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi",
-        "edac", "entropy", "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "ipvs", "kernel_hung",
-        "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os",
-        "powersupplyclass", "pressure", "rapl", "schedstat", "selinux", "sockstat", "softnet", "stat", "tapestats",
-        "textfile", "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat", "watchdog", "xfs", "zfs",
-    ];
+        ArpCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
+        CpuCollector.Descriptor, CpufreqCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
+        EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
+        FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
+        KernelHungCollector.Descriptor, LoadavgCollector.Descriptor, MdadmCollector.Descriptor, MeminfoCollector.Descriptor,
+        NetClassCollector.Descriptor, NetDevCollector.Descriptor, NetStatCollector.Descriptor, NfsCollector.Descriptor,
+        NfsdCollector.Descriptor, NvmeCollector.Descriptor, OsCollector.Descriptor, PowerSupplyClassCollector.Descriptor,
+        PressureCollector.Descriptor, RaplCollector.Descriptor, SchedstatCollector.Descriptor, SelinuxCollector.Descriptor,
+        SockStatCollector.Descriptor, SoftnetCollector.Descriptor, StatCollector.Descriptor, TapestatsCollector.Descriptor,
+        TextfileCollector.Descriptor, ThermalZoneCollector.Descriptor, TimeCollector.Descriptor, TimexCollector.Descriptor,
+        UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
+        XfsCollector.Descriptor,
 
-    public static readonly IReadOnlyList<string> DisabledByDefault =
-    [
-        "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
-        "lnstat", "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
-        "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
-        "wifi", "xfrm", "zoneinfo",
-    ];
+        // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
+        .. new[] { "bcache", "bcachefs", "zfs" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
 
-    public static IEnumerable<string> All => EnabledByDefault.Concat(DisabledByDefault);
+        // Disabled by default in node_exporter 1.12: accepted by name, not implemented.
+        .. new[]
+        {
+            "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
+            "lnstat", "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+            "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
+            "wifi", "xfrm", "zoneinfo",
+        }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
+    ]);
 
-    public static bool IsKnown(string name) => All.Contains(name, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Every collector setting, in collector-name order: the <c>Metrics:</c> keys after the common ones.</summary>
+    public static IReadOnlyList<CollectorOption> Options { get; } = [.. All.SelectMany(d => d.Options)];
 
-    public static bool IsEnabledByDefault(string name) => EnabledByDefault.Contains(name, StringComparer.Ordinal);
+    public static IEnumerable<string> Names => All.Select(d => d.Name);
+
+    public static CollectorDescriptor? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsKnown(string name) => Find(name) is not null;
+
+    /// <summary>node_exporter 1.12's default set: every name, on or off.</summary>
+    public static Dictionary<string, bool> DefaultStates() =>
+        All.ToDictionary(d => d.Name, d => d.EnabledByDefault, StringComparer.Ordinal);
+
+    private static CollectorDescriptor[] Sorted(CollectorDescriptor[] descriptors)
+    {
+        Array.Sort(descriptors, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return descriptors;
+    }
 }

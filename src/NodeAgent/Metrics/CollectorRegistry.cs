@@ -1,11 +1,10 @@
-using NodeAgent.Metrics.Collectors;
-
 namespace NodeAgent.Metrics;
 
 /// <summary>
 /// Builds the enabled collectors from the configuration: node_exporter's defaults, switched by
-/// <c>Metrics:Collectors:&lt;name&gt;</c>. A name in <see cref="CollectorCatalog"/> with no implementation here yet is
-/// reported by <see cref="NotImplemented"/> (the README lists them) rather than silently ignored.
+/// <c>Metrics:Collectors:&lt;name&gt;</c>, each by its descriptor's factory. A name in <see cref="CollectorCatalog"/>
+/// with no implementation yet is reported by <see cref="NotImplemented"/> (the README lists them) rather than silently
+/// ignored.
 /// </summary>
 internal sealed class CollectorRegistry
 {
@@ -50,62 +49,6 @@ internal sealed class CollectorRegistry
         return new CollectorRegistry(enabled, missing);
     }
 
-    private static INodeCollector? Build(string name, CollectorContext context, MetricsOptions options)
-    {
-        var f = options.Filters;
-        return name switch
-        {
-            "arp" => new ArpCollector(context),
-            "bonding" => new BondingCollector(context),
-            "btrfs" => new BtrfsCollector(context),
-            "conntrack" => new ConntrackCollector(context),
-            "cpu" => new CpuCollector(context),
-            "cpufreq" => new CpufreqCollector(context),
-            "diskstats" => new DiskstatsCollector(context, new DiskstatsOptions(f.DiskstatsDeviceExclude, f.DiskstatsDeviceInclude, null)),
-            "dmi" => new DmiCollector(context),
-            "edac" => new EdacCollector(context),
-            "entropy" => new EntropyCollector(context),
-            "fibrechannel" => new FibreChannelCollector(context),
-            "filefd" => new FilefdCollector(context),
-            "filesystem" => new FilesystemCollector(context, FilesystemOptions.Default with
-            {
-                MountPointsExclude = f.FilesystemMountPointsExclude,
-                FsTypesExclude = f.FilesystemFsTypesExclude,
-                MountTimeout = f.FilesystemMountTimeout,
-            }),
-            "hwmon" => new HwmonCollector(context),
-            "infiniband" => new InfiniBandCollector(context),
-            "ipvs" => new IpvsCollector(context),
-            "kernel_hung" => new KernelHungCollector(context),
-            "loadavg" => new LoadavgCollector(context),
-            "mdadm" => new MdadmCollector(context),
-            "meminfo" => new MeminfoCollector(context),
-            "netclass" => new NetClassCollector(context, NetClassOptions.Default with { IgnoredDevices = f.NetclassIgnoredDevices }),
-            "netdev" => new NetDevCollector(context, NetDevOptions.Default with { DeviceInclude = f.NetdevDeviceInclude, DeviceExclude = f.NetdevDeviceExclude }),
-            "netstat" => new NetStatCollector(context, new NetStatOptions(f.NetstatFields)),
-            "nfs" => new NfsCollector(context),
-            "nfsd" => new NfsdCollector(context),
-            "nvme" => new NvmeCollector(context),
-            "os" => new OsCollector(context),
-            "powersupplyclass" => new PowerSupplyClassCollector(context),
-            "pressure" => new PressureCollector(context),
-            "rapl" => new RaplCollector(context),
-            "schedstat" => new SchedstatCollector(context),
-            "selinux" => new SelinuxCollector(context),
-            "sockstat" => new SockStatCollector(context),
-            "softnet" => new SoftnetCollector(context),
-            "stat" => new StatCollector(context),
-            "tapestats" => new TapestatsCollector(context),
-            "textfile" => new TextfileCollector(context, new TextfileOptions(f.TextfileDirectory)),
-            "thermal_zone" => new ThermalZoneCollector(context),
-            "time" => new TimeCollector(context),
-            "timex" => new TimexCollector(context),
-            "udp_queues" => new UdpQueuesCollector(context),
-            "uname" => new UnameCollector(context),
-            "vmstat" => new VmstatCollector(context, new VmstatOptions(f.VmstatFields)),
-            "watchdog" => new WatchdogCollector(context),
-            "xfs" => new XfsCollector(context),
-            _ => null,
-        };
-    }
+    private static INodeCollector? Build(string name, CollectorContext context, MetricsOptions options) =>
+        CollectorCatalog.Find(name)?.Create?.Invoke(context, options.Settings);
 }

@@ -9,6 +9,7 @@ internal enum MetricType
     Gauge,
     Untyped,
     Histogram,
+    Summary,
 }
 
 internal enum ExpositionFormat
@@ -64,6 +65,7 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
             MetricType.Counter => " counter\n",
             MetricType.Gauge => " gauge\n",
             MetricType.Histogram => " histogram\n",
+            MetricType.Summary => " summary\n",
             _ => format == ExpositionFormat.OpenMetrics ? " unknown\n" : " untyped\n",
         });
     }
@@ -72,7 +74,7 @@ internal sealed class MetricWriter(IBufferWriter<byte> output, ExpositionFormat 
     public void Sample(double value, params ReadOnlySpan<string> labels) => Sample("", value, labels);
 
     /// <summary>One sample whose name is the family's plus <paramref name="suffix"/> (a histogram's <c>_bucket</c>,
-    /// <c>_sum</c>, <c>_count</c>).</summary>
+    /// a histogram's or summary's <c>_sum</c> and <c>_count</c>).</summary>
     public void Sample(string suffix, double value, params ReadOnlySpan<string> labels)
     {
         if (_pending is not null)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NodeAgent.Hosting;
+using NodeAgent.Metrics;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Documentation;
@@ -66,6 +67,44 @@ public sealed partial class ReadmeTests
     {
         var listed = Regex.Matches(Readme, @"^\| `([A-Za-z]+:[A-Za-z]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         Assert.All(listed, key => Assert.NotNull(ConfigSchema.Find(key)));
+    }
+
+    [Fact]
+    public void The_metrics_rows_are_the_schema_and_descriptor_rows_in_order()
+    {
+        // The Metrics:* rows of the configuration table, key, default and meaning, exactly as the schema (and through
+        // it each collector's descriptor) makes them: the README cannot drift from what the agent reads.
+        var documented = Readme.Split('\n').Where(l => l.StartsWith("| `Metrics:", StringComparison.Ordinal)).TakeWhile(l => l.Split('|').Length == 5).ToList();
+        var derived = ConfigSchema.Keys.Where(k => k.Section == "Metrics")
+            .Select(k => $"| `{k.Path}` | {(k.DefaultText ?? (k.Default is null ? "unset" : $"`{k.Default}`"))} | {k.Meaning} |").ToList();
+        Assert.Equal(derived, documented);
+    }
+
+    [Fact]
+    public void The_default_filters_table_shows_each_descriptors_default()
+    {
+        var rows = Readme.Split('\n').SkipWhile(l => !l.StartsWith("Default filters", StringComparison.Ordinal)).Skip(4)
+            .TakeWhile(l => l.StartsWith('|')).Select(l => l.Split(" | ", 2)).ToDictionary(
+                p => p[0].Trim('|', ' ', '`'), p => p[1].TrimEnd('|', ' ').Trim('`').Replace("\\|", "|", StringComparison.Ordinal), StringComparer.Ordinal);
+        var pointed = CollectorCatalog.Options.Where(o => o.DefaultText == CollectorOptions.NodeExporterDefault).ToList();
+        Assert.NotEmpty(pointed);
+        Assert.Equal(pointed.Select(o => o.Key).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(pointed, o => Assert.Equal(o.DefaultValue!.ToString(), rows[o.Key]));
+    }
+
+    [Fact]
+    public void The_collector_lists_are_the_catalogs()
+    {
+        var implemented = Regex.Match(Readme, @"Collectors implemented \([^)]*\): ([^.]*)\.").Groups[1].Value;
+        Assert.Equal(
+            CollectorCatalog.All.Where(d => d.Create is not null).Select(d => d.Name),
+            implemented.Split(',').Select(n => n.Trim()));
+        Assert.All(CollectorCatalog.All.Where(d => d.Create is not null), d => Assert.True(d.EnabledByDefault, d.Name));
+
+        var missing = Regex.Match(Readme, @"\*\*Not yet done\*\*: the default collectors ([^(]*)\(").Groups[1].Value;
+        Assert.Equal(
+            CollectorCatalog.All.Where(d => d.Create is null && d.EnabledByDefault).Select(d => d.Name),
+            Regex.Matches(missing, @"\*\*(\w+)\*\*").Select(m => m.Groups[1].Value));
     }
 
     [GeneratedRegex(@"```[a-z]*\n(.*?)```", RegexOptions.Singleline)]

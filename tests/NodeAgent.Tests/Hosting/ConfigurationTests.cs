@@ -1,5 +1,6 @@
 using System.Collections;
 using NodeAgent.Hosting;
+using NodeAgent.Metrics.Collectors;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 
@@ -196,20 +197,20 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void Collector_filters_default_to_node_exporter_and_are_validated_regular_expressions()
     {
-        var defaults = Read().Options!.Metrics.Filters;
-        Assert.Matches(defaults.FilesystemMountPointsExclude, "/proc/sys/fs/binfmt_misc");
-        Assert.DoesNotMatch(defaults.FilesystemMountPointsExclude, "/var/lib/kubelet");
-        Assert.Matches(defaults.DiskstatsDeviceExclude!, "nvme0n1p1");
-        Assert.DoesNotMatch(defaults.DiskstatsDeviceExclude!, "nvme0n1");
-        Assert.Null(defaults.TextfileDirectory);
+        var defaults = Read().Options!.Metrics.Settings;
+        Assert.Matches(defaults.Get(FilesystemOptions.MountPointsExcludeOption)!, "/proc/sys/fs/binfmt_misc");
+        Assert.DoesNotMatch(defaults.Get(FilesystemOptions.MountPointsExcludeOption)!, "/var/lib/kubelet");
+        Assert.Matches(defaults.Get(DiskstatsOptions.DeviceExcludeOption)!, "nvme0n1p1");
+        Assert.DoesNotMatch(defaults.Get(DiskstatsOptions.DeviceExcludeOption)!, "nvme0n1");
+        Assert.Null(defaults.Get(TextfileOptions.DirectoryOption));
 
         var error = Assert.Single(Read(arguments: ["--Metrics:NetdevDeviceExclude=^(veth"]).Errors);
         Assert.StartsWith("command line: Metrics:NetdevDeviceExclude: '^(veth' is not a valid regular expression", error, StringComparison.Ordinal);
 
         // As node_exporter: an include replaces the default exclude, unless the exclude is set too.
-        var include = Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd"]).Options!.Metrics.Filters;
-        Assert.Null(include.DiskstatsDeviceExclude);
-        Assert.NotNull(Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd", "--Metrics:DiskstatsDeviceExclude=^sdz$"]).Options!.Metrics.Filters.DiskstatsDeviceExclude);
+        var include = Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd"]).Options!.Metrics.Settings;
+        Assert.Null(include.Get(DiskstatsOptions.DeviceExcludeOption));
+        Assert.NotNull(Read(arguments: ["--Metrics:DiskstatsDeviceInclude=^sd", "--Metrics:DiskstatsDeviceExclude=^sdz$"]).Options!.Metrics.Settings.Get(DiskstatsOptions.DeviceExcludeOption));
     }
 
     [Fact]

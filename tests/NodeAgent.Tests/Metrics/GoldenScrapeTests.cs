@@ -42,7 +42,7 @@ public sealed class GoldenScrapeTests
     internal static string ScrapeFixtureNode()
     {
         var context = new CollectorContext(CollectorHarness.FixtureNode, new ManualTime(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero)), NullLoggerFactory.Instance);
-        var defaults = CollectorCatalog.All.ToDictionary(n => n, CollectorCatalog.IsEnabledByDefault, StringComparer.Ordinal);
+        var defaults = CollectorCatalog.DefaultStates();
         var registry = CollectorRegistry.Create(context, new MetricsOptions(true, defaults, TimeSpan.FromSeconds(5)), SystemCallSubstitutes(context));
 
         var text = new StringBuilder();

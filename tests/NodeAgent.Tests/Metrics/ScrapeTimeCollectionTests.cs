@@ -30,7 +30,7 @@ public sealed class ScrapeTimeCollectionTests
     {
         using var node = new TempDirectory();
         var paths = new NodePaths(Path.Combine(node.Path, "proc"), Path.Combine(node.Path, "sys"), node.Path);
-        var collectors = CollectorCatalog.All.ToDictionary(n => n, n => n == "thermal_zone", StringComparer.Ordinal);
+        var collectors = CollectorCatalog.Names.ToDictionary(n => n, n => n == "thermal_zone", StringComparer.Ordinal);
         var registry = CollectorRegistry.Create(CollectorHarness.Context(paths), new MetricsOptions(true, collectors, TimeSpan.FromSeconds(5)));
         using var runner = new CollectorRunner(TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CollectorRunner>.Instance);
         AddZone(node, 0, "x86_pkg_temp", 45000);

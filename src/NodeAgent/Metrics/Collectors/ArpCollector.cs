@@ -7,7 +7,15 @@ namespace NodeAgent.Metrics.Collectors;
 /// <summary>node_exporter's <c>--collector.arp.device-include/-exclude</c> (mutually exclusive; default none).</summary>
 internal sealed record ArpOptions(Regex? DeviceInclude, Regex? DeviceExclude)
 {
-    public static ArpOptions Default { get; } = new(null, null);
+    public static readonly CollectorOption<Regex?> DeviceIncludeOption = CollectorOptions.Regex(
+        "Metrics:ArpDeviceInclude", null, "if set, the only network devices arp reports");
+
+    public static readonly CollectorOption<Regex?> DeviceExcludeOption = CollectorOptions.Regex(
+        "Metrics:ArpDeviceExclude", null, "network devices arp skips (not together with the include)", exclusiveWith: DeviceIncludeOption);
+
+    public static ArpOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static ArpOptions From(CollectorSettings settings) => new(settings.Get(DeviceIncludeOption), settings.Get(DeviceExcludeOption));
 
     public bool Ignores(string device) =>
         (DeviceExclude is not null && DeviceExclude.IsMatch(device)) || (DeviceInclude is not null && !DeviceInclude.IsMatch(device));
@@ -33,7 +41,10 @@ internal sealed class ArpCollector(CollectorContext context, ArpOptions options)
     {
     }
 
-    public string Name => "arp";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("arp", true, [ArpOptions.DeviceIncludeOption, ArpOptions.DeviceExcludeOption], (context, settings) => new ArpCollector(context, ArpOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -54,7 +65,7 @@ internal sealed class ArpCollector(CollectorContext context, ArpOptions options)
         }
 
         writer.Family("node_arp_entries", MetricType.Gauge, "ARP entries by device");
-        foreach (var (device, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (device, count) in counts.OrderBy(c => c.Key, SampleOrder.Values))
         {
             if (!_options.Ignores(device))
             {

@@ -12,7 +12,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class BondingCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "bonding";
+    public static CollectorDescriptor Descriptor { get; } = new("bonding", true, (context, _) => new BondingCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -22,7 +24,7 @@ internal sealed class BondingCollector(CollectorContext context) : INodeCollecto
             return CollectResult.NoData;
         }
 
-        var status = new SortedDictionary<string, (int Slaves, int Active)>(StringComparer.Ordinal);
+        var status = new SortedDictionary<string, (int Slaves, int Active)>(SampleOrder.Values);
         foreach (var master in Words(masters))
         {
             if (KernelFile.ReadAll(Path.Join(root, master, "bonding", "slaves")) is not { } slaves)

@@ -18,7 +18,9 @@ internal sealed class BtrfsCollector(CollectorContext context) : INodeCollector
 
     private static readonly string[] BlockGroupTypes = ["data", "metadata", "system"];
 
-    public string Name => "btrfs";
+    public static CollectorDescriptor Descriptor { get; } = new("btrfs", true, (context, _) => new BtrfsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -167,19 +169,7 @@ internal sealed class BtrfsCollector(CollectorContext context) : INodeCollector
                 return;
             }
 
-            list.Sort(static (a, b) =>
-            {
-                for (var i = 1; i < a.Labels.Length; i += 2)
-                {
-                    var c = string.CompareOrdinal(a.Labels[i], b.Labels[i]);
-                    if (c != 0)
-                    {
-                        return c;
-                    }
-                }
-
-                return 0;
-            });
+            list.Sort(static (a, b) => SampleOrder.CompareLabels(a.Labels, b.Labels));
             foreach (var (labels, value) in list)
             {
                 writer.Sample(value, labels);

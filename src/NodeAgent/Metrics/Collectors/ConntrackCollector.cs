@@ -11,7 +11,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class ConntrackCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "conntrack";
+    public static CollectorDescriptor Descriptor { get; } = new("conntrack", true, (context, _) => new ConntrackCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

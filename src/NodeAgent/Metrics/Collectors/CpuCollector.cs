@@ -12,7 +12,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed record CpuOptions(bool Guest)
 {
-    public static CpuOptions Default { get; } = new(Guest: true);
+    public static readonly CollectorOption<bool> GuestOption = CollectorOptions.Bool(
+        "Metrics:CpuGuest", true, "report `node_cpu_guest_seconds_total`");
+
+    public static CpuOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static CpuOptions From(CollectorSettings settings) => new(settings.Get(GuestOption));
 }
 
 /// <summary>
@@ -38,7 +43,10 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
     {
     }
 
-    public string Name => "cpu";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("cpu", true, [CpuOptions.GuestOption], (context, settings) => new CpuCollector(context, CpuOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -48,7 +56,7 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
         }
 
         var times = _times.Update(stat.Cpus);
-        times = [.. times.OrderBy(t => t.Cpu.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)];
+        times = [.. times.OrderBy(t => t.Cpu.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)];
         var cpuDirectory = context.Paths.SysFile("devices/system/cpu");
         var cpuNames = CpuDirectories(cpuDirectory);
 
@@ -126,12 +134,12 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
 
         writer.Family("node_cpu_core_throttles_total", MetricType.Counter, "Number of times this CPU core has been throttled.");
         foreach (var ((package, core), count) in cores
-            .OrderBy(c => Text(c.Key.Core), StringComparer.Ordinal).ThenBy(c => Text(c.Key.Package), StringComparer.Ordinal))
+            .OrderBy(c => Text(c.Key.Core), SampleOrder.Values).ThenBy(c => Text(c.Key.Package), SampleOrder.Values))
         {
             writer.Sample(count, "core", Text(core), "package", Text(package));
         }
 
-        packages = [.. packageCounts.Select(p => (Text(p.Key), (double)p.Value)).OrderBy(p => p.Item1, StringComparer.Ordinal)];
+        packages = [.. packageCounts.Select(p => (Text(p.Key), (double)p.Value)).OrderBy(p => p.Item1, SampleOrder.Values)];
     }
 
     /// <summary>One sample per CPU listed in <c>isolated</c> (the isolcpus= boot parameter); nothing when the file is
@@ -149,7 +157,7 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
         }
 
         writer.Family("node_cpu_isolated", MetricType.Gauge, "Whether each core is isolated, information from /sys/devices/system/cpu/isolated.");
-        foreach (var cpu in cpus.Select(c => c.ToString(CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal))
+        foreach (var cpu in cpus.Select(c => c.ToString(CultureInfo.InvariantCulture)).Distinct().Order(SampleOrder.Values))
         {
             writer.Sample(1, "cpu", cpu);
         }

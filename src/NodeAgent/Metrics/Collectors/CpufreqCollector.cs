@@ -30,7 +30,9 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
 
     private readonly ILogger _logger = context.Logger<CpufreqCollector>();
 
-    public string Name => "cpufreq";
+    public static CollectorDescriptor Descriptor { get; } = new("cpufreq", true, (context, _) => new CpufreqCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -69,7 +71,7 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
             return CollectResult.NoData;
         }
 
-        policies.Sort((a, b) => string.CompareOrdinal(a.Cpu, b.Cpu));
+        policies.Sort(static (a, b) => SampleOrder.Compare(a.Cpu, b.Cpu));
         for (var f = 0; f < Frequencies.Length; f++)
         {
             writer.Family(Frequencies[f].Name, MetricType.Gauge, Frequencies[f].Help);
@@ -85,7 +87,7 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
         writer.Family("node_cpu_scaling_governor", MetricType.Gauge, "Current enabled CPU frequency governor.");
         foreach (var policy in policies.Where(p => p.Governor.Length > 0))
         {
-            foreach (var governor in policy.Governors.Order(StringComparer.Ordinal))
+            foreach (var governor in policy.Governors.Order(SampleOrder.Values))
             {
                 writer.Sample(governor == policy.Governor ? 1 : 0, "cpu", policy.Cpu, "governor", governor);
             }

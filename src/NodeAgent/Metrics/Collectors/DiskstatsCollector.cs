@@ -10,11 +10,30 @@ namespace NodeAgent.Metrics.Collectors;
 /// <summary>
 /// node_exporter's <c>--collector.diskstats.*</c> flags. <see cref="UdevDataPath"/> is <c>--path.udev.data</c>; null
 /// means <c>&lt;root&gt;/run/udev/data</c> (the host's udev database through the host root). node_exporter 1.11+ drops
-/// the default exclude when only an include is given: pass <c>DeviceExclude: null</c> together with an include.
+/// the default exclude when only an include is given (<see cref="CollectorOption.Replaces"/>).
 /// </summary>
 internal sealed partial record DiskstatsOptions(Regex? DeviceExclude, Regex? DeviceInclude, string? UdevDataPath)
 {
-    public static DiskstatsOptions Default { get; } = new(DefaultExclude(), null, null);
+    public static readonly CollectorOption<Regex?> DeviceExcludeOption = CollectorOptions.Regex(
+        "Metrics:DiskstatsDeviceExclude", DefaultExclude(), "block devices the diskstats collector skips",
+        defaultText: CollectorOptions.NodeExporterDefault);
+
+    public static readonly CollectorOption<Regex?> DeviceIncludeOption = CollectorOptions.Regex(
+        "Metrics:DiskstatsDeviceInclude", null, "if set, the only block devices diskstats reports (replaces the default exclude)",
+        replaces: DeviceExcludeOption);
+
+    public static readonly CollectorOption<string?> UdevDataPathOption = new("Metrics:UdevDataPath", CollectorOptionKind.Path, null,
+        "the host's udev database, for `node_disk_info`'s identity labels and the udev-derived disk families (node_exporter's `--path.udev.data`)")
+    {
+        DefaultText = "`<Host:RootPath>/run/udev/data`",
+    };
+
+    public static IReadOnlyList<CollectorOption> Options { get; } = [DeviceExcludeOption, DeviceIncludeOption, UdevDataPathOption];
+
+    public static DiskstatsOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static DiskstatsOptions From(CollectorSettings settings) =>
+        new(settings.Get(DeviceExcludeOption), settings.Get(DeviceIncludeOption), settings.Get(UdevDataPathOption));
 
     /// <summary>node_exporter 1.8+ default: partitions of hd/sd/vd/xvd and NVMe disks, loop, fd, ram and zram.</summary>
     [GeneratedRegex(@"^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$", RegexOptions.CultureInvariant)]
@@ -44,7 +63,10 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
     {
     }
 
-    public string Name => "diskstats";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("diskstats", true, DiskstatsOptions.Options, (context, settings) => new DiskstatsCollector(context, DiskstatsOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     // The /proc/diskstats families in the order the kernel lists the counters: (name, help, type, scale).
     private static readonly (string Name, string Help, MetricType Type, double Scale)[] CounterFamilies =
@@ -99,7 +121,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
         }
 
         // client_golang sorts samples by label values; every per-disk family is labelled by device first.
-        disks.Sort((a, b) => string.CompareOrdinal(a.Line.Device, b.Line.Device));
+        disks.Sort(static (a, b) => SampleOrder.Compare(a.Line.Device, b.Line.Device));
         Write(writer, disks);
         return CollectResult.Success;
     }
@@ -192,7 +214,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
             }
         }
 
-        backing.Sort((a, b) => string.CompareOrdinal(a.Backing, b.Backing) is var c and not 0 ? c : string.CompareOrdinal(a.Device, b.Device));
+        backing.Sort(static (a, b) => SampleOrder.Compare((a.Backing, a.Device), (b.Backing, b.Device)));
         writer.Family("node_disk_device_mapper_backing_device_info", MetricType.Gauge, "Info about the underlying block devices of a device mapper device.");
         foreach (var (name, device) in backing)
         {

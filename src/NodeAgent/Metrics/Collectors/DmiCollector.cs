@@ -38,7 +38,9 @@ internal sealed class DmiCollector(CollectorContext context) : INodeCollector
 
     private string[]? _labels;
 
-    public string Name => "dmi";
+    public static CollectorDescriptor Descriptor { get; } = new("dmi", true, (context, _) => new DmiCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -14,7 +14,9 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
 {
     private readonly ILogger _logger = context.Logger<EdacCollector>();
 
-    public string Name => "edac";
+    public static CollectorDescriptor Descriptor { get; } = new("edac", true, (context, _) => new EdacCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -75,17 +77,11 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
         List<(string Controller, string Csrow, string Channel, string DimmLabel, ulong Ce, ulong? Ue)> channels)
     {
         // Series in label-value order, as client_golang sorts them (controller "10" before "2").
-        controllers.Sort(static (a, b) => string.CompareOrdinal(a.Number, b.Number));
+        controllers.Sort(static (a, b) => SampleOrder.Compare(a.Number, b.Number));
         var rows = csrows.Select(r => (r.Controller, r.Csrow, r.Ce, Ue: r.Ue))
             .Concat(controllers.Select(c => (Controller: c.Number, Csrow: "unknown", Ce: c.CeNoInfo, Ue: c.UeNoInfo)))
-            .OrderBy(r => r.Controller, StringComparer.Ordinal).ThenBy(r => r.Csrow, StringComparer.Ordinal).ToList();
-        channels.Sort(static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Channel, b.Channel);
-            order = order != 0 ? order : string.CompareOrdinal(a.Controller, b.Controller);
-            order = order != 0 ? order : string.CompareOrdinal(a.Csrow, b.Csrow);
-            return order != 0 ? order : string.CompareOrdinal(a.DimmLabel, b.DimmLabel);
-        });
+            .OrderBy(r => r.Controller, SampleOrder.Values).ThenBy(r => r.Csrow, SampleOrder.Values).ToList();
+        channels.Sort(static (a, b) => SampleOrder.Compare((a.Channel, a.Controller, a.Csrow, a.DimmLabel), (b.Channel, b.Controller, b.Csrow, b.DimmLabel)));
 
         writer.Family("node_edac_channel_correctable_errors_total", MetricType.Counter, "Total correctable memory errors for this channel.");
         foreach (var c in channels)

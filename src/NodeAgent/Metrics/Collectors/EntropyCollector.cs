@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class EntropyCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "entropy";
+    public static CollectorDescriptor Descriptor { get; } = new("entropy", true, (context, _) => new EntropyCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

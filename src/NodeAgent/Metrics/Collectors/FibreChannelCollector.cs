@@ -37,7 +37,9 @@ internal sealed class FibreChannelCollector(CollectorContext context) : INodeCol
         ("port_type", false), ("speed", false), ("supported_classes", false), ("supported_speeds", false), ("symbolic_name", false),
     ];
 
-    public string Name => "fibrechannel";
+    public static CollectorDescriptor Descriptor { get; } = new("fibrechannel", true, (context, _) => new FibreChannelCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -102,16 +104,7 @@ internal sealed class FibreChannelCollector(CollectorContext context) : INodeCol
         }
 
         // Series in label-value order (dev_loss_tmo first), as client_golang sorts them.
-        series.Sort(static (a, b) =>
-        {
-            var order = 0;
-            for (var i = 1; order == 0 && i < a.Length; i += 2)
-            {
-                order = string.CompareOrdinal(a[i], b[i]);
-            }
-
-            return order;
-        });
+        series.Sort(static (a, b) => SampleOrder.CompareLabels(a, b));
 
         writer.Family("node_fibrechannel_info", MetricType.Gauge, "Non-numeric data from /sys/class/fc_host/<host>, value is always 1.");
         foreach (var labels in series)

@@ -7,7 +7,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_filefd_maximum</c> from /proc/sys/fs/file-nr.</summary>
 internal sealed class FilefdCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "filefd";
+    public static CollectorDescriptor Descriptor { get; } = new("filefd", true, (context, _) => new FilefdCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

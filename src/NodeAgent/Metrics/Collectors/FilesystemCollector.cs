@@ -7,9 +7,8 @@ namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>
 /// node_exporter's <c>--collector.filesystem.*</c> flags with 1.12's defaults. As in node_exporter 1.9+, an include
-/// given alone replaces the default exclude: pass <c>null</c> for the exclude together with an include.
-/// <see cref="MountTimeout"/> is the hidden <c>mount-timeout</c> (5s), <see cref="StatWorkers"/> the hidden
-/// <c>stat-workers</c> (4, values below 1 mean 1).
+/// given alone replaces the default exclude (<see cref="CollectorOption.Replaces"/>). <see cref="MountTimeout"/> is
+/// <c>mount-timeout</c> (5s), <see cref="StatWorkers"/> <c>stat-workers</c> (4, values below 1 mean 1).
 /// </summary>
 internal sealed partial record FilesystemOptions(
     Regex? MountPointsExclude,
@@ -19,7 +18,45 @@ internal sealed partial record FilesystemOptions(
     TimeSpan MountTimeout,
     int StatWorkers)
 {
-    public static FilesystemOptions Default { get; } = new(DefaultMountPointsExclude(), null, DefaultFsTypesExclude(), null, TimeSpan.FromSeconds(5), 4);
+    public static readonly CollectorOption<Regex?> MountPointsExcludeOption = CollectorOptions.Regex(
+        "Metrics:FilesystemMountPointsExclude", DefaultMountPointsExclude(),
+        "mount points the filesystem collector skips",
+        defaultText: CollectorOptions.NodeExporterDefault);
+
+    public static readonly CollectorOption<Regex?> MountPointsIncludeOption = CollectorOptions.Regex(
+        "Metrics:FilesystemMountPointsInclude", null,
+        "if set, the only mount points the filesystem collector reports (replaces the default exclude)",
+        replaces: MountPointsExcludeOption);
+
+    public static readonly CollectorOption<Regex?> FsTypesExcludeOption = CollectorOptions.Regex(
+        "Metrics:FilesystemFsTypesExclude", DefaultFsTypesExclude(),
+        "filesystem types the filesystem collector skips",
+        defaultText: CollectorOptions.NodeExporterDefault);
+
+    public static readonly CollectorOption<Regex?> FsTypesIncludeOption = CollectorOptions.Regex(
+        "Metrics:FilesystemFsTypesInclude", null,
+        "if set, the only filesystem types the filesystem collector reports (replaces the default exclude)",
+        replaces: FsTypesExcludeOption);
+
+    public static readonly CollectorOption<TimeSpan> MountTimeoutOption = new("Metrics:FilesystemMountTimeout", CollectorOptionKind.Duration,
+        TimeSpan.FromSeconds(5),
+        "a mount whose statfs takes longer is reported with `device_error=\"mountpoint timeout\"` and not asked again until it answers");
+
+    public static readonly CollectorOption<int> StatWorkersOption = new("Metrics:FilesystemStatWorkers", CollectorOptionKind.Count, 4,
+        "most statfs calls of one scrape in flight at once (below 1 means 1)");
+
+    public static IReadOnlyList<CollectorOption> Options { get; } =
+        [MountPointsExcludeOption, MountPointsIncludeOption, FsTypesExcludeOption, FsTypesIncludeOption, MountTimeoutOption, StatWorkersOption];
+
+    public static FilesystemOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static FilesystemOptions From(CollectorSettings settings) => new(
+        settings.Get(MountPointsExcludeOption),
+        settings.Get(MountPointsIncludeOption),
+        settings.Get(FsTypesExcludeOption),
+        settings.Get(FsTypesIncludeOption),
+        settings.Get(MountTimeoutOption),
+        settings.Get(StatWorkersOption));
 
     [GeneratedRegex(@"^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)", RegexOptions.CultureInvariant)]
     private static partial Regex DefaultMountPointsExclude();
@@ -59,7 +96,10 @@ internal sealed class FilesystemCollector(CollectorContext context, FilesystemOp
     {
     }
 
-    public string Name => "filesystem";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("filesystem", true, FilesystemOptions.Options, (context, settings) => new FilesystemCollector(context, FilesystemOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     /// <summary>How many statfs calls are still blocked (for tests and diagnostics).</summary>
     internal int PendingCalls => _statfs.Pending;
@@ -211,13 +251,8 @@ internal sealed class FilesystemCollector(CollectorContext context, FilesystemOp
         }
     }
 
-    private static int Compare(string a1, string b1, string a2, string b2, string a3, string b3, string a4, string b4)
-    {
-        var c = string.CompareOrdinal(a1, b1);
-        c = c != 0 ? c : string.CompareOrdinal(a2, b2);
-        c = c != 0 ? c : string.CompareOrdinal(a3, b3);
-        return c != 0 ? c : string.CompareOrdinal(a4, b4);
-    }
+    private static int Compare(string a1, string b1, string a2, string b2, string a3, string b3, string a4, string b4) =>
+        SampleOrder.Compare((a1, a2, a3, a4), (b1, b2, b3, b4));
 
     private sealed record Mount(string Device, string MountPoint, string FsType, string Major, string Minor, bool ReadOnly, int StatIndex);
 

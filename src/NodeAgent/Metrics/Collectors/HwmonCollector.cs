@@ -10,7 +10,24 @@ namespace NodeAgent.Metrics.Collectors;
 /// filters match "&lt;chip&gt;;&lt;sensor&gt;" (e.g. "platform_coretemp_0;temp3"); both are unanchored, as Go's MatchString.</summary>
 internal sealed record HwmonOptions(Regex? ChipInclude, Regex? ChipExclude, Regex? SensorInclude, Regex? SensorExclude)
 {
-    public static HwmonOptions Default { get; } = new(null, null, null, null);
+    public static readonly CollectorOption<Regex?> ChipIncludeOption = CollectorOptions.Regex(
+        "Metrics:HwmonChipInclude", null, "if set, the only hwmon chips reported (chip names as in the `chip` label)");
+
+    public static readonly CollectorOption<Regex?> ChipExcludeOption = CollectorOptions.Regex(
+        "Metrics:HwmonChipExclude", null, "hwmon chips skipped");
+
+    public static readonly CollectorOption<Regex?> SensorIncludeOption = CollectorOptions.Regex(
+        "Metrics:HwmonSensorInclude", null, "if set, the only hwmon sensors reported, matched against `<chip>;<sensor>` (e.g. `platform_coretemp_0;temp1`)");
+
+    public static readonly CollectorOption<Regex?> SensorExcludeOption = CollectorOptions.Regex(
+        "Metrics:HwmonSensorExclude", null, "hwmon sensors skipped, matched against `<chip>;<sensor>`");
+
+    public static IReadOnlyList<CollectorOption> Options { get; } = [ChipIncludeOption, ChipExcludeOption, SensorIncludeOption, SensorExcludeOption];
+
+    public static HwmonOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static HwmonOptions From(CollectorSettings settings) =>
+        new(settings.Get(ChipIncludeOption), settings.Get(ChipExcludeOption), settings.Get(SensorIncludeOption), settings.Get(SensorExcludeOption));
 }
 
 /// <summary>
@@ -33,7 +50,10 @@ internal sealed partial class HwmonCollector(CollectorContext context, HwmonOpti
     {
     }
 
-    public string Name => "hwmon";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("hwmon", true, HwmonOptions.Options, (context, settings) => new HwmonCollector(context, HwmonOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -300,13 +320,7 @@ internal sealed partial class HwmonCollector(CollectorContext context, HwmonOpti
         samples.Sort(static (a, b) =>
         {
             var order = string.CompareOrdinal(a.Name, b.Name);
-            order = order != 0 ? order : a.Labels.Length.CompareTo(b.Labels.Length);
-            for (var i = 1; order == 0 && i < a.Labels.Length; i += 2)
-            {
-                order = string.CompareOrdinal(a.Labels[i], b.Labels[i]);
-            }
-
-            return order;
+            return order != 0 ? order : SampleOrder.CompareLabels(a.Labels, b.Labels);
         });
 
         Sample? first = null;

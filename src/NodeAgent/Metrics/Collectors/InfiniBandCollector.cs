@@ -58,7 +58,9 @@ internal sealed class InfiniBandCollector(CollectorContext context) : INodeColle
         ("state_id", "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: act defer)"),
     ];
 
-    public string Name => "infiniband";
+    public static CollectorDescriptor Descriptor { get; } = new("infiniband", true, (context, _) => new InfiniBandCollector(context));
+
+    public string Name => Descriptor.Name;
 
     private sealed record Device(string Name, string BoardId, string FirmwareVersion, string HcaType);
 
@@ -72,7 +74,7 @@ internal sealed class InfiniBandCollector(CollectorContext context) : INodeColle
 
         var devices = new List<Device>();
 
-        // metric -> (device, port) -> value; (device, port) ordered as strings, as client_golang sorts label values.
+        // metric -> (device, port) -> value, (device, port) in client_golang's order.
         var samples = new Dictionary<string, SortedDictionary<(string Device, string Port), ulong>>(StringComparer.Ordinal);
         foreach (var name in KernelFile.Entries(classPath))
         {
@@ -130,8 +132,8 @@ internal sealed class InfiniBandCollector(CollectorContext context) : INodeColle
     private static void WriteInfo(MetricWriter writer, List<Device> devices, string help)
     {
         writer.Family(Prefix + "info", MetricType.Gauge, help);
-        var ordered = devices.OrderBy(d => d.BoardId, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal)
-            .ThenBy(d => d.FirmwareVersion, StringComparer.Ordinal).ThenBy(d => d.HcaType, StringComparer.Ordinal);
+        var ordered = devices.Order(Comparer<Device>.Create(static (a, b) =>
+            SampleOrder.Compare((a.BoardId, a.Name, a.FirmwareVersion, a.HcaType), (b.BoardId, b.Name, b.FirmwareVersion, b.HcaType))));
         foreach (var device in ordered)
         {
             writer.Sample(1, "board_id", device.BoardId, "device", device.Name, "firmware_version", device.FirmwareVersion, "hca_type", device.HcaType);
@@ -211,21 +213,10 @@ internal sealed class InfiniBandCollector(CollectorContext context) : INodeColle
     {
         if (!samples.TryGetValue(metric, out var values))
         {
-            values = new SortedDictionary<(string, string), ulong>(PortOrder.Instance);
+            values = new SortedDictionary<(string, string), ulong>(SampleOrder.Pairs);
             samples[metric] = values;
         }
 
         values[port] = value;
-    }
-
-    private sealed class PortOrder : IComparer<(string Device, string Port)>
-    {
-        public static readonly PortOrder Instance = new();
-
-        public int Compare((string Device, string Port) x, (string Device, string Port) y)
-        {
-            var byDevice = string.CompareOrdinal(x.Device, y.Device);
-            return byDevice != 0 ? byDevice : string.CompareOrdinal(x.Port, y.Port);
-        }
     }
 }

@@ -13,21 +13,37 @@ internal sealed record IpvsOptions(IReadOnlyList<string> BackendLabels)
     /// <summary>The known labels in node_exporter's canonical order.</summary>
     public static readonly IReadOnlyList<string> AllLabels = ["local_address", "local_port", "remote_address", "remote_port", "proto", "local_mark"];
 
-    public static IpvsOptions Default { get; } = new(AllLabels);
+    public static readonly CollectorOption<string?> BackendLabelsOption = new("Metrics:IpvsBackendLabels", CollectorOptionKind.Text,
+        string.Join(',', AllLabels), "comma-separated labels of the ipvs backend series; backends that share them are summed")
+    {
+        Check = labels => Problem(labels ?? ""),
+    };
+
+    public static IpvsOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static IpvsOptions From(CollectorSettings settings) => Parse(settings.Get(BackendLabelsOption) ?? "");
 
     /// <summary>ipvs_linux.go <c>parseIpvsLabels</c>: empty items are dropped, the result keeps the canonical order,
     /// an unknown label is an error.</summary>
     public static IpvsOptions Parse(string commaSeparated)
     {
-        var requested = commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        var unknown = requested.Except(AllLabels, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
+        if (Problem(commaSeparated) is { } problem)
         {
-            throw new ArgumentException($"unknown IPVS backend labels: \"{string.Join(", ", unknown)}\"", nameof(commaSeparated));
+            throw new ArgumentException(problem, nameof(commaSeparated));
         }
 
+        var requested = Requested(commaSeparated);
         return new IpvsOptions([.. AllLabels.Where(requested.Contains)]);
     }
+
+    private static string? Problem(string commaSeparated)
+    {
+        var unknown = Requested(commaSeparated).Except(AllLabels, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return unknown.Count > 0 ? $"unknown IPVS backend labels: \"{string.Join(", ", unknown)}\"" : null;
+    }
+
+    private static HashSet<string> Requested(string commaSeparated) =>
+        commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -42,7 +58,10 @@ internal sealed class IpvsCollector(CollectorContext context, IpvsOptions option
     {
     }
 
-    public string Name => "ipvs";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("ipvs", true, [IpvsOptions.BackendLabelsOption], (context, settings) => new IpvsCollector(context, IpvsOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -73,7 +92,7 @@ internal sealed class IpvsCollector(CollectorContext context, IpvsOptions option
         {
             foreach (var i in labelOrder)
             {
-                var order = string.CompareOrdinal(x.Values[i], y.Values[i]);
+                var order = SampleOrder.Compare(x.Values[i], y.Values[i]);
                 if (order != 0)
                 {
                     return order;

@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class KernelHungCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "kernel_hung";
+    public static CollectorDescriptor Descriptor { get; } = new("kernel_hung", true, (context, _) => new KernelHungCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

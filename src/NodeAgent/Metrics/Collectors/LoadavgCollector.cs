@@ -8,7 +8,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_load15</c> from <c>/proc/loadavg</c>.</summary>
 internal sealed class LoadavgCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "loadavg";
+    public static CollectorDescriptor Descriptor { get; } = new("loadavg", true, (context, _) => new LoadavgCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

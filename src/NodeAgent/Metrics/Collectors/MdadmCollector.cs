@@ -23,7 +23,9 @@ internal sealed class MdadmCollector(CollectorContext context) : INodeCollector
         ("resync", "resyncing"),
     ];
 
-    public string Name => "mdadm";
+    public static CollectorDescriptor Descriptor { get; } = new("mdadm", true, (context, _) => new MdadmCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -39,7 +41,7 @@ internal sealed class MdadmCollector(CollectorContext context) : INodeCollector
         }
 
         var arrays = parsed.ToList();
-        arrays.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        arrays.Sort(static (a, b) => SampleOrder.Compare(a.Name, b.Name));
         var raids = ReadSysfs(out var complete);
 
         Write(writer, "node_md_blocks", "Total number of blocks on device.", arrays, static a => a.BlocksTotal);

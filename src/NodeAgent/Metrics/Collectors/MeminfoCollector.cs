@@ -72,7 +72,9 @@ internal sealed class MeminfoCollector(CollectorContext context) : INodeCollecto
         ["HugePages_Total"] = "HugePages_Total",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public string Name => "meminfo";
+    public static CollectorDescriptor Descriptor { get; } = new("meminfo", true, (context, _) => new MeminfoCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

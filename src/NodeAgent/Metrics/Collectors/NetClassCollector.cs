@@ -11,7 +11,18 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed partial record NetClassOptions(Regex IgnoredDevices, bool IgnoreInvalidSpeed)
 {
-    public static NetClassOptions Default { get; } = new(DefaultIgnored(), false);
+    public static readonly CollectorOption<Regex?> IgnoredDevicesOption = CollectorOptions.Regex(
+        "Metrics:NetclassIgnoredDevices", DefaultIgnored(), "network devices netclass skips");
+
+    public static readonly CollectorOption<bool> IgnoreInvalidSpeedOption = CollectorOptions.Bool(
+        "Metrics:NetclassIgnoreInvalidSpeed", false, "leave out `node_network_speed_bytes` of a device whose speed the kernel reports as -1 (unknown)");
+
+    public static IReadOnlyList<CollectorOption> Options { get; } = [IgnoredDevicesOption, IgnoreInvalidSpeedOption];
+
+    public static NetClassOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static NetClassOptions From(CollectorSettings settings) =>
+        new(settings.Get(IgnoredDevicesOption)!, settings.Get(IgnoreInvalidSpeedOption));
 
     [GeneratedRegex("^$", RegexOptions.CultureInvariant)]
     private static partial Regex DefaultIgnored();
@@ -55,7 +66,10 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
     {
     }
 
-    public string Name => "netclass";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("netclass", true, NetClassOptions.Options, (context, settings) => new NetClassCollector(context, NetClassOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     private sealed record Interface(string Device, string Address, string Broadcast, string Duplex, string OperState, string IfAlias, long?[] Values);
 
@@ -140,7 +154,7 @@ internal sealed class NetClassCollector(CollectorContext context, NetClassOption
         {
             for (var i = 0; i < x.Length; i++)
             {
-                var order = string.CompareOrdinal(x[i], y[i]);
+                var order = SampleOrder.Compare(x[i], y[i]);
                 if (order != 0)
                 {
                     return order;

@@ -14,7 +14,32 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude, bool AddressInfo, bool DetailedMetrics, bool LabelIfAlias)
 {
-    public static NetDevOptions Default { get; } = new(null, null, false, false, false);
+    public static readonly CollectorOption<Regex?> DeviceIncludeOption = CollectorOptions.Regex(
+        "Metrics:NetdevDeviceInclude", null, "if set, the only network devices netdev reports");
+
+    public static readonly CollectorOption<Regex?> DeviceExcludeOption = CollectorOptions.Regex(
+        "Metrics:NetdevDeviceExclude", null, "network devices netdev skips (not together with the include)", exclusiveWith: DeviceIncludeOption);
+
+    public static readonly CollectorOption<bool> AddressInfoOption = CollectorOptions.Bool(
+        "Metrics:NetdevAddressInfo", false, "add `node_network_address_info`, one series per address of each interface");
+
+    public static readonly CollectorOption<bool> DetailedMetricsOption = CollectorOptions.Bool(
+        "Metrics:NetdevEnableDetailedMetrics", false, "every counter of `/sys/class/net/<device>/statistics` under its rtnetlink name instead of the legacy `/proc/net/dev` families");
+
+    public static readonly CollectorOption<bool> LabelIfAliasOption = CollectorOptions.Bool(
+        "Metrics:NetdevLabelIfalias", false, "add each interface's `ifalias` as a label of the netdev families");
+
+    public static IReadOnlyList<CollectorOption> Options { get; } =
+        [DeviceIncludeOption, DeviceExcludeOption, AddressInfoOption, DetailedMetricsOption, LabelIfAliasOption];
+
+    public static NetDevOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static NetDevOptions From(CollectorSettings settings) => new(
+        settings.Get(DeviceIncludeOption),
+        settings.Get(DeviceExcludeOption),
+        settings.Get(AddressInfoOption),
+        settings.Get(DetailedMetricsOption),
+        settings.Get(LabelIfAliasOption));
 
     public bool Ignores(string device) =>
         (DeviceExclude is not null && DeviceExclude.IsMatch(device)) || (DeviceInclude is not null && !DeviceInclude.IsMatch(device));
@@ -62,7 +87,10 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
         }
     }
 
-    public string Name => "netdev";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("netdev", true, NetDevOptions.Options, (context, settings) => new NetDevCollector(context, NetDevOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -156,7 +184,7 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
     {
         if (!families.TryGetValue(key, out var samples))
         {
-            samples = new SortedDictionary<(string, string), ulong>(DeviceOrder.Instance);
+            samples = new SortedDictionary<(string, string), ulong>(SampleOrder.Pairs);
             families[key] = samples;
         }
 
@@ -170,20 +198,14 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
     /// every interface, as Go's <c>net.Interfaces()</c> lists them, with Go's scope classification.</summary>
     private void WriteAddressInfo(MetricWriter writer)
     {
-        // Sorted by label values in label-name order (address, device, netmask, scope), as client_golang sorts.
+        // Labels in name order: address, device, netmask, scope.
         var rows = new List<(string Address, string Device, string Netmask, string Scope)>();
         foreach (var address in interfaceAddresses())
         {
             rows.Add((GoText(address.Address), address.Device, address.PrefixLength.ToString(CultureInfo.InvariantCulture), Scope(address.Address)));
         }
 
-        rows.Sort((x, y) =>
-        {
-            var order = string.CompareOrdinal(x.Address, y.Address);
-            order = order != 0 ? order : string.CompareOrdinal(x.Device, y.Device);
-            order = order != 0 ? order : string.CompareOrdinal(x.Netmask, y.Netmask);
-            return order != 0 ? order : string.CompareOrdinal(x.Scope, y.Scope);
-        });
+        rows.Sort(static (x, y) => SampleOrder.Compare(x, y));
 
         writer.Family("node_network_address_info", MetricType.Gauge, "node network address by device");
         var previous = default((string, string, string, string));
@@ -240,16 +262,5 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
         }
 
         return addresses;
-    }
-
-    private sealed class DeviceOrder : IComparer<(string Device, string Alias)>
-    {
-        public static readonly DeviceOrder Instance = new();
-
-        public int Compare((string Device, string Alias) x, (string Device, string Alias) y)
-        {
-            var byDevice = string.CompareOrdinal(x.Device, y.Device);
-            return byDevice != 0 ? byDevice : string.CompareOrdinal(x.Alias, y.Alias);
-        }
     }
 }

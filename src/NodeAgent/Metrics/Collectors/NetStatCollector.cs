@@ -7,7 +7,13 @@ namespace NodeAgent.Metrics.Collectors;
 /// <summary>node_exporter's <c>--collector.netstat.fields</c>: which <c>Protocol_Field</c> keys are exported.</summary>
 internal sealed partial record NetStatOptions(Regex Fields)
 {
-    public static NetStatOptions Default { get; } = new(DefaultFields());
+    public static readonly CollectorOption<Regex?> FieldsOption = CollectorOptions.Regex("Metrics:NetstatFields", DefaultFields(),
+        "`<Protocol>_<Field>` names of /proc/net/{netstat,snmp,snmp6} that netstat reports",
+        defaultText: CollectorOptions.NodeExporterDefault);
+
+    public static NetStatOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static NetStatOptions From(CollectorSettings settings) => new(settings.Get(FieldsOption)!);
 
     /// <summary>node_exporter 1.9+ default (1.8 added TCPOFOQueue, 1.9 TCPRcvQDrop), unchanged through 1.12.</summary>
     [GeneratedRegex(@"^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$", RegexOptions.CultureInvariant)]
@@ -32,7 +38,10 @@ internal sealed class NetStatCollector(CollectorContext context, NetStatOptions 
     {
     }
 
-    public string Name => "netstat";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("netstat", true, [NetStatOptions.FieldsOption], (context, settings) => new NetStatCollector(context, NetStatOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

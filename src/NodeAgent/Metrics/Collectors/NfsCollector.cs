@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class NfsCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "nfs";
+    public static CollectorDescriptor Descriptor { get; } = new("nfs", true, (context, _) => new NfsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -57,11 +59,7 @@ internal sealed class NfsCollector(CollectorContext context) : INodeCollector
         Add(requests, NfsRpcStats.V2Procedures, stats.V2, "2");
         Add(requests, NfsRpcStats.V3Procedures, stats.V3, "3");
         Add(requests, NfsRpcStats.ClientV4Procedures, stats.V4, "4");
-        requests.Sort(static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Method, b.Method);
-            return order != 0 ? order : string.CompareOrdinal(a.Proto, b.Proto);
-        });
+        requests.Sort(static (a, b) => SampleOrder.Compare((a.Method, a.Proto), (b.Method, b.Proto)));
         return requests;
     }
 

@@ -13,7 +13,9 @@ internal sealed class NfsdCollector(CollectorContext context) : INodeCollector
     // node_exporter's v4 operation list: every procfs V4Ops field except Op0Unused/Op1Unused/Op2Future/PutPubFH/PutRootFH.
     private static readonly HashSet<string> SkippedV4Operations = ["Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"];
 
-    public string Name => "nfsd";
+    public static CollectorDescriptor Descriptor { get; } = new("nfsd", true, (context, _) => new NfsdCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -93,11 +95,7 @@ internal sealed class NfsdCollector(CollectorContext context) : INodeCollector
         }
 
         requests.Add(("WdelegGetattr", "4", stats.WdelegGetattr[0]));
-        requests.Sort(static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Method, b.Method);
-            return order != 0 ? order : string.CompareOrdinal(a.Proto, b.Proto);
-        });
+        requests.Sort(static (a, b) => SampleOrder.Compare((a.Method, a.Proto), (b.Method, b.Proto)));
         return requests;
     }
 }

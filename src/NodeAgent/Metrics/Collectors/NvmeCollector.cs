@@ -12,7 +12,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed partial class NvmeCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "nvme";
+    public static CollectorDescriptor Descriptor { get; } = new("nvme", true, (context, _) => new NvmeCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -39,14 +41,13 @@ internal sealed partial class NvmeCollector(CollectorContext context) : INodeCol
 
         // Namespace families: labels device, nsid (both sorted as strings, as client_golang does).
         var namespaces = controllers.SelectMany(static c => c.Namespaces).ToList();
-        namespaces.Sort(static (a, b) => string.CompareOrdinal(a.Device, b.Device) is var c and not 0 ? c : string.CompareOrdinal(a.Id, b.Id));
+        namespaces.Sort(static (a, b) => SampleOrder.Compare((a.Device, a.Id), (b.Device, b.Id)));
         WriteNamespaces(writer, namespaces, "node_nvme_namespace_capacity_bytes",
             "Capacity of the NVMe namespace in bytes. Computed as namespace_size * namespace_logical_block_size", static n => n.SizeBlocks * n.BlockSize);
 
         writer.Family("node_nvme_namespace_info", MetricType.Gauge, "Information about NVMe namespaces. Value is always 1");
         var byState = namespaces.ToList();
-        byState.Sort(static (a, b) => string.CompareOrdinal(a.AnaState, b.AnaState) is var c and not 0 ? c
-            : string.CompareOrdinal(a.Device, b.Device) is var d and not 0 ? d : string.CompareOrdinal(a.Id, b.Id));
+        byState.Sort(static (a, b) => SampleOrder.Compare((a.AnaState, a.Device, a.Id), (b.AnaState, b.Device, b.Id)));
         foreach (var n in byState)
         {
             writer.Sample(1, "ana_state", n.AnaState, "device", n.Device, "nsid", n.Id);

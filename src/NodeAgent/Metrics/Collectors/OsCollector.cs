@@ -21,7 +21,9 @@ internal sealed class OsCollector(CollectorContext context) : INodeCollector
         ("version", "VERSION"), ("version_codename", "VERSION_CODENAME"), ("version_id", "VERSION_ID"),
     ];
 
-    public string Name => "os";
+    public static CollectorDescriptor Descriptor { get; } = new("os", true, (context, _) => new OsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

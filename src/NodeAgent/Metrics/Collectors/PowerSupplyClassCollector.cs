@@ -6,9 +6,17 @@ namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>node_exporter's <c>--collector.powersupply.ignored-supplies</c>: supplies whose name matches are skipped
 /// (default "^$", which matches no name).</summary>
-internal sealed record PowerSupplyClassOptions(Regex IgnoredSupplies)
+internal sealed partial record PowerSupplyClassOptions(Regex IgnoredSupplies)
 {
-    public static PowerSupplyClassOptions Default { get; } = new(new Regex("^$", RegexOptions.CultureInvariant));
+    public static readonly CollectorOption<Regex?> IgnoredSuppliesOption = CollectorOptions.Regex(
+        "Metrics:PowersupplyIgnoredSupplies", NothingIgnored(), "power supplies powersupplyclass skips");
+
+    public static PowerSupplyClassOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static PowerSupplyClassOptions From(CollectorSettings settings) => new(settings.Get(IgnoredSuppliesOption)!);
+
+    [GeneratedRegex("^$", RegexOptions.CultureInvariant)]
+    private static partial Regex NothingIgnored();
 }
 
 /// <summary>
@@ -82,7 +90,10 @@ internal sealed class PowerSupplyClassCollector(CollectorContext context, PowerS
     {
     }
 
-    public string Name => "powersupplyclass";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("powersupplyclass", true, [PowerSupplyClassOptions.IgnoredSuppliesOption], (context, settings) => new PowerSupplyClassCollector(context, PowerSupplyClassOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -162,16 +173,7 @@ internal sealed class PowerSupplyClassCollector(CollectorContext context, PowerS
         }
 
         // client_golang orders series with fewer labels first, then by label values in label-name order.
-        series.Sort(static (a, b) =>
-        {
-            var order = a.Length.CompareTo(b.Length);
-            for (var i = 1; order == 0 && i < a.Length; i += 2)
-            {
-                order = string.CompareOrdinal(a[i], b[i]);
-            }
-
-            return order;
-        });
+        series.Sort(static (a, b) => SampleOrder.CompareLabels(a, b));
 
         writer.Family("node_power_supply_info", MetricType.Gauge, "info of /sys/class/power_supply/<power_supply>.");
         foreach (var labels in series)

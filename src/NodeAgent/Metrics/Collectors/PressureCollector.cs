@@ -16,7 +16,9 @@ internal sealed partial class PressureCollector(CollectorContext context) : INod
 {
     private readonly ILogger _logger = context.Logger<PressureCollector>();
 
-    public string Name => "pressure";
+    public static CollectorDescriptor Descriptor { get; } = new("pressure", true, (context, _) => new PressureCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

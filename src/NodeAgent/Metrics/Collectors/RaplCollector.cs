@@ -8,7 +8,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_rapl_joules_total</c> with a <c>rapl_zone</c> label instead of one family per zone name.</summary>
 internal sealed record RaplOptions(bool EnableZoneLabel)
 {
-    public static RaplOptions Default { get; } = new(false);
+    public static readonly CollectorOption<bool> EnableZoneLabelOption = CollectorOptions.Bool(
+        "Metrics:RaplEnableZoneLabel", false, "one family `node_rapl_joules_total` with a `rapl_zone` label instead of one family per zone");
+
+    public static RaplOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static RaplOptions From(CollectorSettings settings) => new(settings.Get(EnableZoneLabelOption));
 }
 
 /// <summary>
@@ -23,7 +28,10 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
     {
     }
 
-    public string Name => "rapl";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("rapl", true, [RaplOptions.EnableZoneLabelOption], (context, settings) => new RaplCollector(context, RaplOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -72,8 +80,8 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
         var byMetric = zones
             .Select(z => (Metric: "node_rapl_" + RaplZoneName.Sanitize(z.Zone.Name) + "_joules_total", z.Zone, z.Path, z.Joules))
             .OrderBy(z => z.Metric, StringComparer.Ordinal)
-            .ThenBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenBy(z => z.Path, StringComparer.Ordinal)
+            .ThenBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)
+            .ThenBy(z => z.Path, SampleOrder.Values)
             .ToList();
         string? family = null;
         foreach (var (metric, zone, path, joules) in byMetric)
@@ -92,9 +100,9 @@ internal sealed class RaplCollector(CollectorContext context, RaplOptions option
     {
         writer.Family("node_rapl_joules_total", MetricType.Counter, "Current RAPL value in joules");
         foreach (var (zone, path, joules) in zones
-            .OrderBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenBy(z => z.Path, StringComparer.Ordinal)
-            .ThenBy(z => z.Zone.Name, StringComparer.Ordinal))
+            .OrderBy(z => z.Zone.Index.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)
+            .ThenBy(z => z.Path, SampleOrder.Values)
+            .ThenBy(z => z.Zone.Name, SampleOrder.Values))
         {
             writer.Sample(joules, "index", zone.Index.ToString(CultureInfo.InvariantCulture), "path", path, "rapl_zone", zone.Name);
         }

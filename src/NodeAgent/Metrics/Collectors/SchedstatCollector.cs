@@ -12,7 +12,9 @@ internal sealed class SchedstatCollector(CollectorContext context) : INodeCollec
 {
     private const double NanosecondsPerSecond = 1e9;
 
-    public string Name => "schedstat";
+    public static CollectorDescriptor Descriptor { get; } = new("schedstat", true, (context, _) => new SchedstatCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -21,7 +23,7 @@ internal sealed class SchedstatCollector(CollectorContext context) : INodeCollec
             return CollectResult.NoData;
         }
 
-        var cpus = SchedStat.Parse(content).OrderBy(c => c.Cpu, StringComparer.Ordinal).ToList();
+        var cpus = SchedStat.Parse(content).OrderBy(c => c.Cpu, SampleOrder.Values).ToList();
         writer.Family("node_schedstat_running_seconds_total", MetricType.Counter, "Number of seconds CPU spent running a process.");
         foreach (var cpu in cpus)
         {

@@ -13,7 +13,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class SelinuxCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "selinux";
+    public static CollectorDescriptor Descriptor { get; } = new("selinux", true, (context, _) => new SelinuxCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

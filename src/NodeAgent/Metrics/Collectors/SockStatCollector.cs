@@ -14,7 +14,9 @@ internal sealed class SockStatCollector(CollectorContext context) : INodeCollect
     // node_exporter multiplies by os.Getpagesize(): the page size of the machine it runs on.
     private static readonly int PageSize = Environment.SystemPageSize;
 
-    public string Name => "sockstat";
+    public static CollectorDescriptor Descriptor { get; } = new("sockstat", true, (context, _) => new SockStatCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

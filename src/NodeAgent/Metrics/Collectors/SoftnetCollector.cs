@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class SoftnetCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "softnet";
+    public static CollectorDescriptor Descriptor { get; } = new("softnet", true, (context, _) => new SoftnetCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -25,7 +27,7 @@ internal sealed class SoftnetCollector(CollectorContext context) : INodeCollecto
             throw new InvalidDataException($"{path}: malformed row \"{bad}\"");
         }
 
-        var rows = parsed.Select(r => (Cpu: r.Index.ToString(CultureInfo.InvariantCulture), Row: r)).OrderBy(r => r.Cpu, StringComparer.Ordinal).ToList();
+        var rows = parsed.Select(r => (Cpu: r.Index.ToString(CultureInfo.InvariantCulture), Row: r)).OrderBy(r => r.Cpu, SampleOrder.Values).ToList();
         Family(writer, rows, "node_softnet_backlog_len", MetricType.Gauge, "Softnet backlog status", r => r.BacklogLength);
         Family(writer, rows, "node_softnet_cpu_collision_total", MetricType.Counter, "Number of collision occur while obtaining device lock while transmitting", r => r.CpuCollision);
         Family(writer, rows, "node_softnet_dropped_total", MetricType.Counter, "Number of dropped packets", r => r.Dropped);

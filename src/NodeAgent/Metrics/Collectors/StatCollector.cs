@@ -6,7 +6,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_softirqs_total{vector}</c>.</summary>
 internal sealed record StatOptions(bool Softirq)
 {
-    public static StatOptions Default { get; } = new(Softirq: false);
+    public static readonly CollectorOption<bool> SoftirqOption = CollectorOptions.Bool(
+        "Metrics:StatSoftirq", false, "add `node_softirqs_total{vector}` from /proc/stat");
+
+    public static StatOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static StatOptions From(CollectorSettings settings) => new(settings.Get(SoftirqOption));
 }
 
 /// <summary>
@@ -22,7 +27,10 @@ internal sealed class StatCollector(CollectorContext context, StatOptions option
     {
     }
 
-    public string Name => "stat";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("stat", true, [StatOptions.SoftirqOption], (context, settings) => new StatCollector(context, StatOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

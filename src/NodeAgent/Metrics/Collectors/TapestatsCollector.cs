@@ -7,7 +7,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <summary>node_exporter's <c>--collector.tapestats.ignored-devices</c> (default <c>^$</c>: none).</summary>
 internal sealed partial record TapestatsOptions(Regex? IgnoredDevices)
 {
-    public static TapestatsOptions Default { get; } = new(NothingIgnored());
+    public static readonly CollectorOption<Regex?> IgnoredDevicesOption = CollectorOptions.Regex(
+        "Metrics:TapestatsIgnoredDevices", NothingIgnored(), "tape devices tapestats skips");
+
+    public static TapestatsOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static TapestatsOptions From(CollectorSettings settings) => new(settings.Get(IgnoredDevicesOption));
 
     [GeneratedRegex("^$", RegexOptions.CultureInvariant)]
     private static partial Regex NothingIgnored();
@@ -43,7 +48,10 @@ internal sealed partial class TapestatsCollector(CollectorContext context, Tapes
     {
     }
 
-    public string Name => "tapestats";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("tapestats", true, [TapestatsOptions.IgnoredDevicesOption], (context, settings) => new TapestatsCollector(context, TapestatsOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -12,7 +12,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed record TextfileOptions(string? Directory)
 {
-    public static TextfileOptions Default { get; } = new((string?)null);
+    public static readonly CollectorOption<string?> DirectoryOption = new("Metrics:TextfileDirectory", CollectorOptionKind.Path, null,
+        "directory of `*.prom` files whose metrics are added to each scrape (node_exporter's `--collector.textfile.directory`)");
+
+    public static TextfileOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static TextfileOptions From(CollectorSettings settings) => new(settings.Get(DirectoryOption));
 }
 
 /// <summary>
@@ -32,7 +37,10 @@ internal sealed partial class TextfileCollector(CollectorContext context, Textfi
     {
     }
 
-    public string Name => "textfile";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("textfile", true, [TextfileOptions.DirectoryOption], (context, settings) => new TextfileCollector(context, TextfileOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -70,7 +78,7 @@ internal sealed partial class TextfileCollector(CollectorContext context, Textfi
 
         foreach (var (file, mtime) in mtimes)
         {
-            output.AddGauge("node_textfile_mtime_seconds", "Unixtime mtime of textfiles successfully read.", mtime, new KeyValuePair<string, string>("file", file));
+            output.AddGauge("node_textfile_mtime_seconds", "Unixtime mtime of textfiles successfully read.", mtime, "file", file);
         }
 
         output.AddGauge("node_textfile_scrape_error", "1 if there was an error opening or reading a file, 0 otherwise", errored ? 1 : 0);

@@ -10,7 +10,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class ThermalZoneCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "thermal_zone";
+    public static CollectorDescriptor Descriptor { get; } = new("thermal_zone", true, (context, _) => new ThermalZoneCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -64,11 +66,8 @@ internal sealed class ThermalZoneCollector(CollectorContext context) : INodeColl
         return CollectResult.Success;
     }
 
-    private static int Compare(string first1, string second1, string first2, string second2)
-    {
-        var order = string.CompareOrdinal(first1, first2);
-        return order != 0 ? order : string.CompareOrdinal(second1, second2);
-    }
+    private static int Compare(string first1, string second1, string first2, string second2) =>
+        SampleOrder.Compare((first1, second1), (first2, second2));
 
     /// <summary>procfs globs "thermal_zone[0-9]*": the prefix followed by at least one digit.</summary>
     private static bool Numbered(string entry, string prefix) =>

@@ -14,7 +14,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class TimeCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "time";
+    public static CollectorDescriptor Descriptor { get; } = new("time", true, (context, _) => new TimeCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -71,7 +73,7 @@ internal sealed class TimeCollector(CollectorContext context) : INodeCollector
 
     private static void WriteInfo(MetricWriter writer, string name, string help, List<(string Source, string Device)> samples)
     {
-        samples.Sort((a, b) => string.CompareOrdinal(a.Source, b.Source) is var order and not 0 ? order : string.CompareOrdinal(a.Device, b.Device));
+        samples.Sort(static (a, b) => SampleOrder.Compare((a.Source, a.Device), (b.Source, b.Device)));
         writer.Family(name, MetricType.Gauge, help);
         foreach (var (source, device) in samples)
         {

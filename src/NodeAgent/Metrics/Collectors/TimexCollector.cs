@@ -38,7 +38,9 @@ internal sealed partial class TimexCollector(CollectorContext context, AdjtimexC
     {
     }
 
-    public string Name => "timex";
+    public static CollectorDescriptor Descriptor { get; } = new("timex", true, (context, _) => new TimexCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -9,7 +9,9 @@ namespace NodeAgent.Metrics.Collectors;
 /// </summary>
 internal sealed class UdpQueuesCollector(CollectorContext context) : INodeCollector
 {
-    public string Name => "udp_queues";
+    public static CollectorDescriptor Descriptor { get; } = new("udp_queues", true, (context, _) => new UdpQueuesCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -33,7 +33,9 @@ internal sealed partial class UnameCollector : INodeCollector
         _uname = uname;
     }
 
-    public string Name => "uname";
+    public static CollectorDescriptor Descriptor { get; } = new("uname", true, (context, _) => new UnameCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

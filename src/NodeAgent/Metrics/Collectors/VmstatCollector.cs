@@ -8,7 +8,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>^(oom_kill|pgpg|pswp|pg.*fault).*</c> (unchanged from 1.x to 1.12).</summary>
 internal sealed partial record VmstatOptions(Regex Fields)
 {
-    public static VmstatOptions Default { get; } = new(DefaultFields());
+    public static readonly CollectorOption<Regex?> FieldsOption = CollectorOptions.Regex("Metrics:VmstatFields", DefaultFields(),
+        "/proc/vmstat fields that vmstat reports", defaultText: CollectorOptions.NodeExporterDefault);
+
+    public static VmstatOptions Default { get; } = From(CollectorSettings.Defaults);
+
+    public static VmstatOptions From(CollectorSettings settings) => new(settings.Get(FieldsOption)!);
 
     [GeneratedRegex("^(oom_kill|pgpg|pswp|pg.*fault).*", RegexOptions.CultureInvariant)]
     private static partial Regex DefaultFields();
@@ -29,7 +34,10 @@ internal sealed class VmstatCollector(CollectorContext context, VmstatOptions op
     {
     }
 
-    public string Name => "vmstat";
+    public static CollectorDescriptor Descriptor { get; } =
+        new("vmstat", true, [VmstatOptions.FieldsOption], (context, settings) => new VmstatCollector(context, VmstatOptions.From(settings)));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -25,7 +25,9 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
     // node_watchdog_info labels besides name, in label-name order.
     private static readonly string[] Text = ["identity", "options", "pretimeout_governor", "state", "status"];
 
-    public string Name => "watchdog";
+    public static CollectorDescriptor Descriptor { get; } = new("watchdog", true, (context, _) => new WatchdogCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
@@ -79,7 +81,7 @@ internal sealed class WatchdogCollector(CollectorContext context) : INodeCollect
         writer.Family("node_watchdog_info", MetricType.Gauge, "Info of /sys/class/watchdog/<watchdog>");
 
         // Series in label-value order (identity first), as client_golang sorts them.
-        foreach (var (name, _, texts) in devices.OrderBy(d => d.Texts[0], StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal))
+        foreach (var (name, _, texts) in devices.OrderBy(d => d.Texts[0], SampleOrder.Values).ThenBy(d => d.Name, SampleOrder.Values))
         {
             writer.Sample(1, "identity", texts[0], "name", name, "options", texts[1], "pretimeout_governor", texts[2], "state", texts[3], "status", texts[4]);
         }

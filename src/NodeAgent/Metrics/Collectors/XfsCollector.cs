@@ -55,7 +55,9 @@ internal sealed class XfsCollector(CollectorContext context) : INodeCollector
         ("vnode_remove_total", "Number of times vn_remove called for a filesystem.", "vnodes", 6),
     ]);
 
-    public string Name => "xfs";
+    public static CollectorDescriptor Descriptor { get; } = new("xfs", true, (context, _) => new XfsCollector(context));
+
+    public string Name => Descriptor.Name;
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Textfile;
@@ -6,8 +5,8 @@ namespace NodeAgent.Metrics.Textfile;
 /// <summary>
 /// The textfile collector's families merged the way node_exporter's registry gathers them: per name, the first family's
 /// type and HELP win and a later family with another type or HELP is dropped; a series whose name and label set were
-/// already collected is dropped; families are written sorted by name and series sorted as client_golang sorts them
-/// (by label count, then label values in label-name order).
+/// already collected is dropped; families are written sorted by name and series in client_golang's order
+/// (<see cref="SampleOrder"/>), all through <see cref="MetricWriter"/>.
 /// </summary>
 internal sealed class TextfileOutput
 {
@@ -48,15 +47,15 @@ internal sealed class TextfileOutput
         string? dropped = null;
         foreach (var metric in parsed.Metrics)
         {
-            var labels = new KeyValuePair<string, string>[names.Count];
+            var labels = new string[2 * names.Count];
             var i = 0;
             foreach (var name in names)
             {
-                var value = metric.Labels.Find(l => l.Key == name).Value ?? "";
-                labels[i++] = new(name, value);
+                labels[i++] = name;
+                labels[i++] = metric.Labels.Find(l => l.Key == name).Value ?? "";
             }
 
-            var key = string.Join("\xff", labels.Select(l => l.Key + "\xff" + l.Value));
+            var key = string.Join("\xff", labels);
             if (!family.Seen.Add(key))
             {
                 dropped = "was collected before with the same name and label values";
@@ -69,7 +68,8 @@ internal sealed class TextfileOutput
         return dropped;
     }
 
-    public void AddGauge(string name, string help, double value, params KeyValuePair<string, string>[] labels)
+    /// <param name="labels">Name, value, name, value… in label-name order.</param>
+    public void AddGauge(string name, string help, double value, params string[] labels)
     {
         if (!_families.TryGetValue(name, out var family))
         {
@@ -84,131 +84,57 @@ internal sealed class TextfileOutput
     {
         foreach (var (name, family) in _families)
         {
-            family.Series.Sort(CompareSeries);
-            if (family.Type is TextMetricType.Summary or TextMetricType.Histogram)
-            {
-                WriteDistribution(writer, name, family);
-                continue;
-            }
-
+            family.Series.Sort(static (a, b) => SampleOrder.CompareLabels(a.Labels, b.Labels));
             writer.Family(name, family.Type switch
             {
                 TextMetricType.Counter => MetricType.Counter,
                 TextMetricType.Gauge => MetricType.Gauge,
+                TextMetricType.Summary => MetricType.Summary,
+                TextMetricType.Histogram => MetricType.Histogram,
                 _ => MetricType.Untyped,
             }, family.Help);
             foreach (var series in family.Series)
             {
-                writer.Sample(series.Metric.Value, Flatten(series.Labels));
+                if (family.Type is TextMetricType.Summary or TextMetricType.Histogram)
+                {
+                    WriteDistribution(writer, family.Type == TextMetricType.Summary, series);
+                }
+                else
+                {
+                    writer.Sample(series.Metric.Value, series.Labels);
+                }
             }
         }
     }
 
-    // MetricWriter has no summary/histogram families; they are written here in the same format: quantiles or buckets
-    // (with an implicit +Inf bucket holding the count when the file had none), then _sum and _count.
-    private static void WriteDistribution(MetricWriter writer, string name, Family family)
+    // Quantiles or buckets (with an implicit +Inf bucket holding the count when the file had none), then _sum and
+    // _count, as client_golang writes a const summary or histogram.
+    private static void WriteDistribution(MetricWriter writer, bool summary, Series series)
     {
-        var open = writer.Format == ExpositionFormat.OpenMetrics;
-        var text = new StringBuilder();
-        text.Append("# HELP ").Append(name).Append(' ').Append(Escape(family.Help, quotes: open)).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(family.Type == TextMetricType.Summary ? " summary\n" : " histogram\n");
-        foreach (var series in family.Series)
+        var metric = series.Metric;
+        var labels = new string[series.Labels.Length + 2];
+        series.Labels.CopyTo(labels, 0);
+        labels[^2] = summary ? "quantile" : "le";
+        var sawInf = false;
+        foreach (var (bound, value) in metric.Points)
         {
-            var metric = series.Metric;
-            var special = family.Type == TextMetricType.Summary ? "quantile" : "le";
-            var sawInf = false;
-            foreach (var (bound, value) in metric.Points)
-            {
-                sawInf |= double.IsPositiveInfinity(bound);
-                Line(text, family.Type == TextMetricType.Summary ? name : name + "_bucket", series.Labels, special, bound, value);
-            }
-
-            if (family.Type == TextMetricType.Histogram && !sawInf)
-            {
-                Line(text, name + "_bucket", series.Labels, special, double.PositiveInfinity, metric.Count);
-            }
-
-            Line(text, name + "_sum", series.Labels, null, 0, metric.Sum);
-            Line(text, name + "_count", series.Labels, null, 0, metric.Count);
+            sawInf |= double.IsPositiveInfinity(bound);
+            labels[^1] = GoFloat.Format(bound);
+            writer.Sample(summary ? "" : "_bucket", value, labels);
         }
 
-        writer.Append(Encoding.UTF8.GetBytes(text.ToString()));
+        if (!summary && !sawInf)
+        {
+            labels[^1] = GoFloat.Format(double.PositiveInfinity);
+            writer.Sample("_bucket", metric.Count, labels);
+        }
+
+        writer.Sample("_sum", metric.Sum, series.Labels);
+        writer.Sample("_count", metric.Count, series.Labels);
     }
 
-    private static void Line(StringBuilder text, string name, KeyValuePair<string, string>[] labels, string? special, double bound, double value)
-    {
-        text.Append(name);
-        if (labels.Length > 0 || special is not null)
-        {
-            text.Append('{');
-            var first = true;
-            foreach (var label in labels)
-            {
-                text.Append(first ? "" : ",").Append(label.Key).Append("=\"").Append(Escape(label.Value, quotes: true)).Append('"');
-                first = false;
-            }
-
-            if (special is not null)
-            {
-                text.Append(first ? "" : ",").Append(special).Append("=\"").Append(GoFloat.Format(bound)).Append('"');
-            }
-
-            text.Append('}');
-        }
-
-        text.Append(' ').Append(GoFloat.Format(value)).Append('\n');
-    }
-
-    private static string Escape(string value, bool quotes)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            builder.Append(c switch
-            {
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '"' when quotes => "\\\"",
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
-    }
-
-    private static string[] Flatten(KeyValuePair<string, string>[] labels)
-    {
-        var flat = new string[labels.Length * 2];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            flat[2 * i] = labels[i].Key;
-            flat[(2 * i) + 1] = labels[i].Value;
-        }
-
-        return flat;
-    }
-
-    // client_golang's MetricSorter: fewer labels first, then the label values in label-name order.
-    private static int CompareSeries(Series a, Series b)
-    {
-        if (a.Labels.Length != b.Labels.Length)
-        {
-            return a.Labels.Length.CompareTo(b.Labels.Length);
-        }
-
-        for (var i = 0; i < a.Labels.Length; i++)
-        {
-            var order = string.CompareOrdinal(a.Labels[i].Value, b.Labels[i].Value);
-            if (order != 0)
-            {
-                return order;
-            }
-        }
-
-        return 0;
-    }
-
-    private sealed record Series(KeyValuePair<string, string>[] Labels, TextMetric Metric);
+    /// <param name="Labels">Name, value, name, value… in label-name order, as <see cref="MetricWriter"/> takes them.</param>
+    private sealed record Series(string[] Labels, TextMetric Metric);
 
     private sealed class Family(TextMetricType type, string help)
     {

@@ -133,6 +133,34 @@ public sealed class TextfileCollectorTests
     }
 
     [Fact]
+    public void Series_are_ordered_by_label_values_as_go_compares_strings()
+    {
+        // Go compares UTF-8 bytes: U+E000 (EE 80 80) sorts before U+1F600 (F0 9F 98 80), although its UTF-16 code
+        // unit is above the emoji's surrogates.
+        using var tree = new TempDirectory();
+        tree.Write("a.prom", "# TYPE m gauge\nm{v=\"\U0001F600\"} 1\nm{v=\"\uE000\"} 2\nm{v=\"z\"} 3\n# TYPE s summary\ns_sum{v=\"\U0001F600\"} 1\ns_count{v=\"\U0001F600\"} 1\ns_sum{v=\"\uE000\"} 2\ns_count{v=\"\uE000\"} 2\n");
+
+        var samples = CollectorHarness.Samples(Collect(tree.Path).Text);
+
+        Assert.Equal(["m{v=\"z\"} 3", "m{v=\"\uE000\"} 2", "m{v=\"\U0001F600\"} 1"], samples.Where(l => l.StartsWith("m{", StringComparison.Ordinal)));
+        Assert.Equal(["s_sum{v=\"\uE000\"} 2", "s_count{v=\"\uE000\"} 2", "s_sum{v=\"\U0001F600\"} 1", "s_count{v=\"\U0001F600\"} 1"],
+            samples.Where(l => l.StartsWith("s_", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_summary_or_histogram_without_samples_is_left_out_as_every_family_without_samples()
+    {
+        using var tree = new TempDirectory();
+        tree.Write("a.prom", "# HELP empty_summary Nothing yet.\n# TYPE empty_summary summary\n# HELP empty_gauge Nothing yet.\n# TYPE empty_gauge gauge\n");
+
+        var text = Collect(tree.Path).Text;
+
+        Assert.DoesNotContain("empty_gauge", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("empty_summary", text, StringComparison.Ordinal);
+        Assert.Contains("node_textfile_scrape_error 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_directory_may_be_a_glob()
     {
         var samples = CollectorHarness.Samples(Collect(Path.Join(Repository.Fixture("textfile"), "[bg]*")).Text);
