@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Shipping cost per line: NodeAgent vs rsyslog (imfile + omelasticsearch), both into the Elasticsearch emulator.
 
-Writes pre-made CRI files (default 500,000 lines of ~130 bytes, spread over --files files in kubelet's
+Writes pre-made CRI files (default 500,000 lines of ~150 bytes, spread over --files files in kubelet's
 /var/log/pods layout), then for each side and each run starts a fresh emulator in count-only mode
-(tests/NodeAgent.ElasticsearchEmulator, built once with `dotnet build -c Release`), starts the shipper on the files
-with its own empty state, and waits until the emulator's /_emulator/stats holds every line as a document. Prints
-lines per second, CPU seconds per million lines, lines per CPU-second and peak RSS (VmHWM) of the shipper alone
-(from /proc/<pid>/stat, all threads), both sides side by side, and the ratio of CPU per line (target: NodeAgent at
-most a sixth of rsyslog's).
+(tests/NodeAgent.ElasticsearchEmulator, built once with `dotnet build -c Release`), starts the shipper with its own
+empty state, moves the files in and waits until the emulator's /_emulator/stats holds every line as a document
+(shipbench.measure, shared with ship_vs_syslog_ng.py). Prints lines per second, CPU seconds per million lines and
+peak RSS (VmHWM) of the shipper alone (from /proc/<pid>/stat, all threads; CPU from the moment the lines appeared),
+both sides side by side, and the ratio of CPU per line (target: NodeAgent at most a sixth of rsyslog's).
 
 - NodeAgent: artifacts/publish/node-agent (`dotnet publish src/NodeAgent -c Release -o artifacts/publish`), defaults
   (gzip, 5 MiB bulks, data stream logs-kubernetes.container_logs-default).
@@ -22,7 +22,6 @@ Usage: python3 bench/ship_vs_rsyslog.py [--lines 500000] [--files 1] [--runs 2] 
 """
 import argparse
 import glob
-import json
 import os
 import shutil
 import signal
@@ -30,142 +29,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
-from procstat import cpu_times, free_port, peak_rss
+from shipbench import (DATA_STREAM, DEFAULT_AGENT, MiB, PAYLOAD, BenchError, Emulator, Lines, agent_command,
+                       build_emulator, fmt, http_ok, measure, tail)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EMULATOR_PROJECT = os.path.join(ROOT, "tests", "NodeAgent.ElasticsearchEmulator")
-DATA_STREAM = "logs-kubernetes.container_logs-default"
 # `_id` templates: the file and offset of the line (deterministic, as NodeAgent's), or a random uuid per line.
 ID_TEMPLATES = {"offset": "%$!metadata!filename%:%$!metadata!fileoffset%", "uuid": "%uuid%"}
-PAYLOAD = "GET /api/v1/orders/12345 200 1532 0.012 user-agent=Mozilla/5.0 trace=4bf92f3577b34da6a3ce929d0e0e4736"
-
-
-class BenchError(Exception):
-    pass
-
-
-
-
-
-
-
-
-def tail(path, n=15):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:])
-    except OSError:
-        return ""
-
-
-def stop(proc, timeout=20):
-    """SIGTERM, then SIGKILL; the process was started in its own session, so its whole group goes."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(10)
-
-
-def run_cmd(cmd, what):
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0:
-        raise BenchError(f"{what} failed (exit {result.returncode}): {' '.join(cmd)}\n{result.stdout[-3000:]}")
-
-
-class Emulator:
-    """The emulator as a process, count-only, on a free port; stopped with SIGTERM (it prints a summary)."""
-
-    def __init__(self, binary, work, tag):
-        self.log = os.path.join(work, f"emulator-{tag}.log")
-        self.proc = None
-        self.binary = binary
-        self.url = None
-
-    def __enter__(self):
-        out = open(self.log, "w")
-        self.proc = subprocess.Popen(self.binary + ["--port", str(free_port()), "--count-only"],
-                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        out.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            text = tail(self.log, 50)
-            if "listening on " in text:
-                self.url = text.split("listening on ", 1)[1].split()[0]
-                return self
-            if self.proc.poll() is not None:
-                raise BenchError(f"the emulator exited with {self.proc.returncode} before listening:\n{text}")
-            time.sleep(0.1)
-        raise BenchError(f"the emulator did not print its URL within 60 s:\n{tail(self.log)}")
-
-    def stats(self):
-        try:
-            with urllib.request.urlopen(f"{self.url}/_emulator/stats", timeout=5) as r:
-                return json.load(r)
-        except (OSError, ValueError):
-            return None
-
-    def summary(self):
-        return tail(self.log, 1).strip()
-
-    def __exit__(self, *exc):
-        stop(self.proc)
-
-
-def write_files(work, lines, files):
-    per_file = lines // files
-    for n in range(files):
-        pod_dir = os.path.join(work, "pods", f"bench_pod-{n}_{n:08x}-0000-4000-8000-000000000000", "app")
-        os.makedirs(pod_dir)
-        with open(os.path.join(pod_dir, "0.log"), "w") as f:
-            for i in range(per_file):
-                f.write(f"2026-11-28T10:15:{i % 60:02d}.{i % 1000000000:09d}Z stdout F {PAYLOAD} {i}\n")
-    return per_file * files
-
-
-def measure(name, cmd, emulator, total, timeout, log, cwd=None):
-    """Starts cmd, waits until the emulator holds `total` documents, returns the shipper's figures."""
-    out = open(log, "w")
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
-    out.close()
-    try:
-        deadline = time.monotonic() + timeout
-        stats = None
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"{name} exited with {proc.returncode} before shipping {total:,} lines "
-                                 f"(emulator: {stats}).\nIts output ({log}):\n{tail(log)}")
-            stats = emulator.stats() or stats
-            if stats and stats["documents"] >= total:
-                break
-            if time.monotonic() > deadline:
-                got = stats["documents"] if stats else "unknown"
-                raise BenchError(f"timeout: {name} shipped {got} of {total:,} lines in {timeout} s.\n"
-                                 f"emulator stats: {json.dumps(stats)}\nits output ({log}):\n{tail(log)}")
-            time.sleep(0.05)
-        wall = time.perf_counter() - start
-        (user, system), rss = cpu_times(proc.pid), peak_rss(proc.pid)
-    finally:
-        stop(proc)
-    items = stats["items"]
-    if stats["documents"] != total or items["conflict"] or items["rejected"] or items["mapping_error"] or items["other"]:
-        print(f"  warning: {name}: {stats['documents']:,} documents for {total:,} lines, items {items}", flush=True)
-    return {"wall": wall, "cpu": user + system, "user": user, "system": system, "rss": rss, "requests": stats["bulk_requests"],
-            "sent": stats["bytes_received"], "decompressed": stats["bytes_decompressed"],
-            "status": stats["requests_by_status"]}
 
 
 def ensure_rsyslog():
@@ -223,43 +92,35 @@ ruleset(name="ship") {{
 """
 
 
-def run_agent(agent, work, emulator, total, files, timeout, run, extra):
-    state = os.path.join(work, f"agent-state-{run}")
-    cmd = [agent, f"--Http:ListenAddress=127.0.0.1:{free_port()}", "--Metrics:Enabled=false",
-           f"--Logs:Include:0={work}/pods/*/*/*.log", f"--Logs:StatePath={state}",
-           f"--Logs:MaxOpenFiles={max(1024, files + 16)}", f"--Elasticsearch:Urls:0={emulator.url}"] + extra
+def run_agent(agent, work, emulator, lines, timeout, run, extra):
+    # The metrics half is off here, as in the figures in README this script gave.
+    cmd, readyz, state = agent_command(agent, work, lines, emulator, run, ["--Metrics:Enabled=false"] + extra)
     try:
-        return measure("node-agent", cmd, emulator, total, timeout, os.path.join(work, f"agent-{run}.log"))
+        return measure("node-agent", cmd, emulator, lines, timeout, os.path.join(work, f"agent-{run}.log"),
+                       ready=lambda: http_ok(readyz))
     finally:
         shutil.rmtree(state, ignore_errors=True)
 
 
-def run_rsyslog(work, emulator, total, timeout, run, id_kind):
+def run_rsyslog(work, emulator, lines, timeout, run, id_kind):
     rswork = os.path.join(work, f"rsyslog-{run}")
     os.makedirs(rswork)
     errors = os.path.join(rswork, "es-errors.json")
     conf = os.path.join(rswork, "rsyslog.conf")
     with open(conf, "w") as f:
-        f.write(rsyslog_config(f"{work}/pods/*/*/*.log", rswork, emulator.url, errors, id_kind))
+        f.write(rsyslog_config(lines.glob, rswork, emulator.url, errors, id_kind))
     check = subprocess.run(["rsyslogd", "-N1", "-f", conf], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if check.returncode != 0:
         raise BenchError(f"rsyslogd rejected the configuration {conf}:\n{check.stdout}")
     cmd = ["rsyslogd", "-n", "-f", conf, "-i", os.path.join(rswork, "rsyslogd.pid")]
     try:
-        result = measure("rsyslogd", cmd, emulator, total, timeout, os.path.join(work, f"rsyslog-{run}.log"), cwd=rswork)
+        result = measure("rsyslogd", cmd, emulator, lines, timeout, os.path.join(work, f"rsyslog-{run}.log"), cwd=rswork)
     except BenchError as e:
         raise BenchError(f"{e}\nomelasticsearch error file:\n{tail(errors, 20)}") from None
     if os.path.exists(errors) and os.path.getsize(errors) > 0:
         print(f"  warning: omelasticsearch wrote errors to {errors}:\n{tail(errors, 10)}", flush=True)
     shutil.rmtree(rswork, ignore_errors=True)
     return result
-
-
-def fmt(total, r):
-    return (f"wall {r['wall']:6.2f} s  lines/s {total / r['wall']:>9,.0f}  CPU {r['cpu']:6.2f} s (sys {r['system']:.2f})  "
-            f"CPU s/M lines {r['cpu'] / total * 1e6:6.2f}  lines/CPU-s {total / r['cpu']:>9,.0f}  "
-            f"peak RSS {r['rss'] / 2**20:6.1f} MiB  bulks {r['requests']:,}  "
-            f"sent {r['sent'] / 2**20:.1f} MiB ({r['decompressed'] / 2**20:.1f} MiB as NDJSON)")
 
 
 def main():
@@ -273,7 +134,7 @@ def main():
                         help="rsyslog's _id: file and offset of the line (default) or a uuid")
     parser.add_argument("--agent-arg", action="append", default=[],
                         help="extra agent option, e.g. --agent-arg=--Elasticsearch:Compression=none")
-    parser.add_argument("--agent", default=os.path.join(ROOT, "artifacts", "publish", "node-agent"))
+    parser.add_argument("--agent", default=DEFAULT_AGENT)
     args = parser.parse_args()
     # SIGTERM ends the script through the finally blocks, which stop every child and remove the files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -283,26 +144,22 @@ def main():
         raise BenchError(f"{args.agent} is missing: dotnet publish src/NodeAgent -c Release -o artifacts/publish")
     if "rsyslog" in sides:
         ensure_rsyslog()
-    print("building the emulator (dotnet build -c Release) ...", flush=True)
-    run_cmd(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", EMULATOR_PROJECT], "building the emulator")
-    built = glob.glob(os.path.join(EMULATOR_PROJECT, "bin", "Release", "net*", "NodeAgent.ElasticsearchEmulator.dll"))
-    if not built:
-        raise BenchError("the emulator's build output NodeAgent.ElasticsearchEmulator.dll was not found")
-    emulator_cmd = ["dotnet", sorted(built)[-1]]
+    emulator_cmd = build_emulator()
 
     work = tempfile.mkdtemp(prefix="nodeagent-ship-bench-")
     results = {side: [] for side in sides}
     try:
-        total = write_files(work, args.lines, args.files)
+        lines = Lines(work, args.lines, args.files)
+        total = lines.total
         print(f"lines: {total:,} in {args.files} file(s) of ~{len(PAYLOAD) + 50} bytes a line; "
               f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the start", flush=True)
         for run in range(1, args.runs + 1):
             for side in sides:
                 with Emulator(emulator_cmd, work, f"{side}-{run}") as emulator:
                     if side == "agent":
-                        r = run_agent(args.agent, work, emulator, total, args.files, args.timeout, run, args.agent_arg)
+                        r = run_agent(args.agent, work, emulator, lines, args.timeout, run, args.agent_arg)
                     else:
-                        r = run_rsyslog(work, emulator, total, args.timeout, run, args.rsyslog_id)
+                        r = run_rsyslog(work, emulator, lines, args.timeout, run, args.rsyslog_id)
                 results[side].append(r)
                 print(f"{'NodeAgent' if side == 'agent' else 'rsyslog':9} run {run}: {fmt(total, r)}", flush=True)
                 print(f"          emulator: {emulator.summary()}", flush=True)
@@ -317,7 +174,7 @@ def main():
         cpu_per_m = statistics.median(r["cpu"] / total * 1e6 for r in rs)
         medians[side] = cpu_per_m
         print(f"{'NodeAgent' if side == 'agent' else 'rsyslog':14} {statistics.median(total / r['wall'] for r in rs):>10,.0f} "
-              f"{cpu_per_m:>14.2f} {1e6 / cpu_per_m:>12,.0f} {statistics.median(r['rss'] for r in rs) / 2**20:>7.1f} MiB")
+              f"{cpu_per_m:>14.2f} {1e6 / cpu_per_m:>12,.0f} {statistics.median(r['rss'] for r in rs) / MiB:>7.1f} MiB")
     if len(medians) == 2:
         ratio = medians["agent"] / medians["rsyslog"]
         best = min(r["cpu"] for r in results["agent"]) / min(r["cpu"] for r in results["rsyslog"])

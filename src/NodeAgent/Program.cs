@@ -3,6 +3,7 @@ using NodeAgent.Hosting;
 using NodeAgent.Telemetry;
 
 // Composition root: parse the command line, read and validate the configuration, then run the chosen verb.
+MallocTuning.Apply();
 var invocation = Invocation.Parse(args);
 switch (invocation.Verb)
 {

@@ -5,9 +5,11 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// <summary>
 /// A growable byte buffer for a bulk body that, unlike <see cref="ArrayBufferWriter{T}"/>, can be cut back to an
 /// earlier length: a document whose encoding fails halfway is taken out again, so the body never holds half an action
-/// (a 400 for the whole request, sent again forever).
+/// (a 400 for the whole request, sent again forever). It starts small (an idle agent's trickle of lines) and, once that
+/// is not enough, grows in one step to <paramref name="fullCapacity"/>: doubling towards a cap of a MiB or more leaves
+/// each step's array as large-object garbage, the last one up to twice the cap.
 /// </summary>
-internal sealed class BodyBuffer(int initialCapacity) : IBufferWriter<byte>
+internal sealed class BodyBuffer(int initialCapacity, int fullCapacity) : IBufferWriter<byte>
 {
     private byte[] _buffer = new byte[initialCapacity];
     private int _written;
@@ -52,7 +54,8 @@ internal sealed class BodyBuffer(int initialCapacity) : IBufferWriter<byte>
         var needed = _written + Math.Max(sizeHint, 1);
         if (needed > _buffer.Length)
         {
-            Array.Resize(ref _buffer, (int)Math.Min(Array.MaxLength, Math.Max(needed, (long)_buffer.Length * 2)));
+            var grown = _buffer.Length < fullCapacity ? fullCapacity : (long)_buffer.Length * 2;
+            Array.Resize(ref _buffer, (int)Math.Min(Array.MaxLength, Math.Max(needed, grown)));
         }
 
         return _buffer;

@@ -13,7 +13,7 @@ namespace NodeAgent.Shipping.Elasticsearch;
 internal sealed class BulkBatcher(long maxBytes, TimeSpan flushInterval, IndexPattern? pattern, Action<BulkRequest> complete)
 {
     private readonly Lock _lock = new();
-    private readonly BulkRequestPool _pool = new();
+    private readonly BulkRequestPool _pool = new((int)Math.Min(int.MaxValue - BulkRequest.InitialCapacity, maxBytes) + BulkRequest.InitialCapacity);
     private BulkRequest? _building;
 
     /// <summary>Encodes the batch's records; returns the body bytes they took. A record that cannot be encoded is
@@ -64,4 +64,7 @@ internal sealed class BulkBatcher(long maxBytes, TimeSpan flushInterval, IndexPa
 
     /// <summary>A body answered for: back to the pool.</summary>
     public void Return(BulkRequest request) => _pool.Return(request);
+
+    /// <summary>The output is idle: the bodies kept for reuse go (a body being built stays).</summary>
+    public void Trim() => _pool.Trim();
 }

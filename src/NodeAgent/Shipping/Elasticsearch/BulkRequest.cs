@@ -28,7 +28,12 @@ internal sealed class BulkRequest
     private readonly BodyBuffer _body;
     private readonly List<BulkItem> _items = [];
 
-    public BulkRequest(int initialCapacity = 64 * 1024) => _body = new BodyBuffer(initialCapacity);
+    /// <summary>What a body starts with: enough for a quiet node's lines of a second.</summary>
+    public const int InitialCapacity = 64 * 1024;
+
+    /// <param name="fullCapacity">What the body grows to at once when it needs more than it started with: the batch
+    /// cap and one document's room past it.</param>
+    public BulkRequest(int fullCapacity = (1 << 20) + InitialCapacity) => _body = new BodyBuffer(InitialCapacity, fullCapacity);
 
     public IReadOnlyList<BulkItem> Items => _items;
 
@@ -138,17 +143,18 @@ internal sealed class BulkRequest
 }
 
 /// <summary>
-/// Bulk bodies reused: a body grows to <c>Elasticsearch:MaxBatchBytes</c> (5 MiB by default), and allocating one per
-/// request would put megabytes on the large object heap every second. At most <see cref="ElasticsearchOutput.MaxInFlight"/>
-/// requests are in flight, one waits and one is being built, so a handful of bodies serve for good.
+/// Bulk bodies reused: a body grows to <c>Elasticsearch:MaxBatchBytes</c>, and allocating one per request would put a
+/// MiB or more on the large object heap every second. At most <see cref="ElasticsearchOutput.MaxInFlight"/> requests
+/// are in flight, one waits and one is being built, so a handful of bodies serve for good while lines flow; when the
+/// output has been idle a while they are let go (<see cref="Trim"/>), so a burst's memory does not stay for good.
 /// </summary>
-internal sealed class BulkRequestPool
+internal sealed class BulkRequestPool(int bodyCapacity)
 {
     private const int Kept = ElasticsearchOutput.MaxInFlight + 3;
 
     private readonly System.Collections.Concurrent.ConcurrentBag<BulkRequest> _free = [];
 
-    public BulkRequest Rent() => _free.TryTake(out var request) ? request : new BulkRequest();
+    public BulkRequest Rent() => _free.TryTake(out var request) ? request : new BulkRequest(bodyCapacity);
 
     public void Return(BulkRequest request)
     {
@@ -158,4 +164,7 @@ internal sealed class BulkRequestPool
             _free.Add(request);
         }
     }
+
+    /// <summary>Lets go of the bodies kept for reuse.</summary>
+    public void Trim() => _free.Clear();
 }

@@ -22,6 +22,7 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
     public const int MaxInFlight = 2;
     private static readonly TimeSpan FlushCheck = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleBeforeTrim = TimeSpan.FromSeconds(2);
 
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchStatistics _statistics;
@@ -34,6 +35,9 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
     // Unbounded: what waits here is bounded by the buffer budget, which the reader respects before it reads.
     private readonly Channel<BulkRequest> _ready = Channel.CreateUnbounded<BulkRequest>(new UnboundedChannelOptions { SingleWriter = false });
     private int _inFlight;
+    // When lines were last handed in, and whether the memory of the burst since was given back.
+    private long _lastSendTicks;
+    private bool _trimmed = true;
 
     public ElasticsearchOutput(ElasticsearchOptions options, DeadLetterFile deadLetters, ElasticsearchClient client, ElasticsearchStatistics statistics,
         BufferBudget budget, InternalErrors errors, AgentHealth health, TimeProvider time, ILogger<ElasticsearchOutput> logger)
@@ -51,7 +55,10 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
     public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
     {
         // Encoded now: the records' bytes are the reader's again once this returns (ILogOutput).
-        var bytes = _batcher.Add(batch, _time.GetUtcNow(), Unencodable);
+        var now = _time.GetUtcNow();
+        Volatile.Write(ref _lastSendTicks, now.UtcTicks);
+        Volatile.Write(ref _trimmed, false);
+        var bytes = _batcher.Add(batch, now, Unencodable);
         _budget.OutputHolds(bytes);
         _statistics.QueueBytes(bytes);
         return ValueTask.CompletedTask;
@@ -87,6 +94,7 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
             try
             {
                 _batcher.Flush(_time.GetUtcNow(), force: false);
+                TrimWhenIdle();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -95,6 +103,25 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
         }
 
         await Task.WhenAll(workers);
+    }
+
+    /// <summary>
+    /// After a burst, once no line came for <see cref="IdleBeforeTrim"/> and everything was answered for: the pooled
+    /// bodies go and one compacting collection returns the heap to the kernel. Nothing allocates while the node is
+    /// quiet, so no collection would run otherwise, and the burst's peak would stay resident for good (measured: the
+    /// idle RSS after 300,000 lines equalled the peak). Once per burst, never while lines flow.
+    /// </summary>
+    private void TrimWhenIdle()
+    {
+        if (Volatile.Read(ref _trimmed) || Volatile.Read(ref _inFlight) > 0 || _ready.Reader.Count > 0
+            || _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastSendTicks) < IdleBeforeTrim.Ticks)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _trimmed, true);
+        _batcher.Trim();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private void Unencodable(LogBatch batch, LogRecord record, string reason)
