@@ -4,7 +4,7 @@ using System.Text;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.Hosting;
 using NodeAgent.Shipping.Elasticsearch;
-using static NodeAgent.Tests.Elasticsearch.EmulatorHttp;
+using static NodeAgent.Tests.Emulators.Elasticsearch.EmulatorHttp;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
 

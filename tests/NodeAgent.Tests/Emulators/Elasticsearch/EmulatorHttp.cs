@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 /// <summary>Raw HTTP against the emulator, the way the agent talks to Elasticsearch: NDJSON bodies, optional gzip,
 /// responses read as JSON, nothing from an Elasticsearch client library.</summary>

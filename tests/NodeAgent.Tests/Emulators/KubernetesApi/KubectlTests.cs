@@ -3,13 +3,13 @@ using System.Text.Json.Nodes;
 using NodeAgent.KubernetesApiEmulation;
 using NodeAgent.Tests.TestSupport;
 
-namespace NodeAgent.Tests.KubernetesApiEmulator;
+namespace NodeAgent.Tests.Emulators.KubernetesApi;
 
 /// <summary>The fidelity check: the real kubectl, through a kubeconfig the fake wrote, reads the fake as it would
 /// read a cluster (discovery, list, field selector, bearer token, TLS with a private CA).</summary>
 public sealed class KubectlTests
 {
-    [Fact]
+    [ToolFact("kubectl")]
     public async Task Kubectl_lists_all_pods_as_json()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
@@ -26,7 +26,7 @@ public sealed class KubectlTests
         Assert.Equal("containerd://abc", (string?)list["items"]![2]!["status"]!["containerStatuses"]![0]!["containerID"]);
     }
 
-    [Fact]
+    [ToolFact("kubectl")]
     public async Task Kubectl_field_selector_on_the_node_reaches_the_fake_and_filters()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
@@ -42,7 +42,7 @@ public sealed class KubectlTests
         Assert.Contains(api.Requests, r => r.Path == "/api/v1/pods" && r.Query("fieldSelector") == "spec.nodeName=node-a");
     }
 
-    [Fact]
+    [ToolFact("kubectl")]
     public async Task Kubectl_uses_the_token_and_the_certificate_authority_from_the_kubeconfig()
     {
         await using var api = await FakeKubernetesApi.StartAsync(new FakeKubernetesApiOptions { Token = "s3cret", Tls = true });
@@ -74,7 +74,7 @@ public sealed class KubectlTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> KubectlAsync(TempDirectory temp, string kubeconfig, params string[] args)
     {
-        var start = new ProcessStartInfo("kubectl")
+        var start = new ProcessStartInfo(RequiredTool.Path("kubectl"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

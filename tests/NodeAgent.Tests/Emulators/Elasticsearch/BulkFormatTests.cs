@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using NodeAgent.ElasticsearchEmulation;
-using static NodeAgent.Tests.Elasticsearch.EmulatorHttp;
+using static NodeAgent.Tests.Emulators.Elasticsearch.EmulatorHttp;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 public sealed class BulkFormatTests
 {

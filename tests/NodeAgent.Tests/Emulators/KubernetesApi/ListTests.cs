@@ -1,8 +1,8 @@
 using System.Net;
 using NodeAgent.KubernetesApiEmulation;
-using static NodeAgent.Tests.KubernetesApiEmulator.KubeHttp;
+using static NodeAgent.Tests.Emulators.KubernetesApi.KubeHttp;
 
-namespace NodeAgent.Tests.KubernetesApiEmulator;
+namespace NodeAgent.Tests.Emulators.KubernetesApi;
 
 public sealed class ListTests
 {

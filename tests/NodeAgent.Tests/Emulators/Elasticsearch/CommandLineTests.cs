@@ -1,6 +1,6 @@
 using NodeAgent.ElasticsearchEmulation;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 public sealed class CommandLineTests
 {

@@ -1,7 +1,7 @@
 using NodeAgent.ElasticsearchEmulation;
-using static NodeAgent.Tests.Elasticsearch.EmulatorHttp;
+using static NodeAgent.Tests.Emulators.Elasticsearch.EmulatorHttp;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 public sealed class ItemRejectionTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace NodeAgent.Tests.KubernetesApiEmulator;
+namespace NodeAgent.Tests.Emulators.KubernetesApi;
 
 /// <summary>Plain HttpClient calls against the fake, the way a list+watch loop makes them.</summary>
 internal static class KubeHttp

@@ -1,9 +1,9 @@
 using System.Net;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.Tests.TestSupport;
-using static NodeAgent.Tests.Elasticsearch.EmulatorHttp;
+using static NodeAgent.Tests.Emulators.Elasticsearch.EmulatorHttp;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 public sealed class BulkCreateTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using NodeAgent.ElasticsearchEmulation;
 
-namespace NodeAgent.Tests.Elasticsearch;
+namespace NodeAgent.Tests.Emulators.Elasticsearch;
 
 public sealed class ClusterInfoTests
 {

@@ -1,7 +1,7 @@
 using NodeAgent.KubernetesApiEmulation;
-using static NodeAgent.Tests.KubernetesApiEmulator.KubeHttp;
+using static NodeAgent.Tests.Emulators.KubernetesApi.KubeHttp;
 
-namespace NodeAgent.Tests.KubernetesApiEmulator;
+namespace NodeAgent.Tests.Emulators.KubernetesApi;
 
 public sealed class WatchFaultTests
 {
