@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -113,7 +114,7 @@ public sealed class AgentLifecycleTests
         for (var hangups = 1; hangups <= 2; hangups++)
         {
             agent.Signal(SigHup);
-            await WaitForAsync(() => agent.Logs.Count(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)) >= hangups, TimeSpan.FromSeconds(10));
+            await Eventually.ValueAsync(() => agent.Logs.Count(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)), n => n >= hangups, $"{hangups} HangupIgnored logged");
             using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
@@ -229,15 +230,5 @@ public sealed class AgentLifecycleTests
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^node-agent \d+\.\d+\.\d+", Assert.Single(stdout));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not true within {timeout.TotalSeconds}s");
-            await Task.Delay(50);
-        }
     }
 }

@@ -31,6 +31,24 @@ internal static class Eventually
     public static Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
         WaitAsync(read, done, what, timeout, value => "last seen: " + Describe(value));
 
+    /// <summary>Waits up to <paramref name="timeout"/> for <paramref name="condition"/> and says whether it held, for
+    /// a caller whose own assertions after the wait explain a failure better (what arrived, what is missing).</summary>
+    public static async Task<bool> HoldsWithinAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(Poll);
+        }
+
+        return true;
+    }
+
     private static async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout, Func<T, string> seen)
     {
         var limit = timeout ?? DefaultTimeout;
@@ -58,8 +76,10 @@ internal static class Eventually
     {
         null => "null",
         string text => text.Length > 500 ? $"\"{text[..500]}…\" ({text.Length} chars)" : $"\"{text}\"",
-        ICollection items => $"{items.Count} items [{string.Join(", ", items.Cast<object?>().Take(5).Select(i => i?.ToString() ?? "null"))}{(items.Count > 5 ? ", …" : "")}]",
+        ICollection items => $"{items.Count} items [{string.Join(", ", items.Cast<object?>().Take(5).Select(Short))}{(items.Count > 5 ? ", …" : "")}]",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "null",
     };
+
+    private static string Short(object? item) => item?.ToString() is { } text ? (text.Length > 120 ? text[..120] + "…" : text) : "null";
 }

@@ -3,6 +3,7 @@ using NodeAgent.Hosting;
 using NodeAgent.Kubernetes;
 using NodeAgent.KubernetesApiEmulation;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Kubernetes;
 
@@ -60,21 +61,11 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _running = watcher.StartAsync(_stop.Token).ContinueWith(_ => watcher.ExecuteTask ?? Task.CompletedTask, TaskScheduler.Default).Unwrap();
     }
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Soon;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {Soon.TotalSeconds} s: {what}");
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task Lists_only_this_nodes_pods_with_the_token_and_then_watches_from_the_lists_version()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
 
         Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
         Assert.Null(_cache.Find("shop", "elsewhere", "uid-elsewhere"));
@@ -91,17 +82,17 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task Added_modified_and_deleted_pods_show_up_within_seconds_and_a_deleted_one_stays()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
 
         _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Build());
-        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1") is not null, "ADDED web-1");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-1", "uid-web-1") is not null, "ADDED web-1", Soon);
 
         _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Label("version", "2").Build());
-        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1")!.Labels.Any(l => l.Key == "version"), "MODIFIED label");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-1", "uid-web-1")!.Labels.Any(l => l.Key == "version"), "MODIFIED label", Soon);
 
         _api.DeletePod("shop", "web-1");
-        await Eventually(() => _statistics.Events("pods", "DELETED") == 1, "DELETED");
+        await Eventually.TrueAsync(() => _statistics.Events("pods", "DELETED") == 1, "DELETED", Soon);
         Assert.NotNull(_cache.Find("shop", "web-1", "uid-web-1"));
     }
 
@@ -109,10 +100,10 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task A_dropped_watch_resumes_from_the_last_version_seen_without_listing_again()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
         var version = _api.UpsertPod(FakePod.Create("shop", "web-2", Node).Uid("uid-web-2").Build());
-        await Eventually(() => _cache.Find("shop", "web-2", null) is not null, "ADDED web-2");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-2", null) is not null, "ADDED web-2", Soon);
 
         _api.DropWatches();
 
@@ -125,12 +116,13 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task Bookmarks_move_the_version_on_so_a_resumed_watch_starts_after_events_it_was_not_sent()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         var first = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
         // Changes on another node move the server's version; this watch sees only bookmarks for them.
         var version = _api.UpsertPod(FakePod.Create("shop", "other", "node-b").Uid("uid-other").Build());
-        await Eventually(() => _statistics.Events("pods", "BOOKMARK") > 0, "a bookmark");
-        await Task.Delay(700);
+        // Bookmarks come every 300 ms: the second one received after the change was sent after it, at its version.
+        var before = _statistics.Events("pods", "BOOKMARK");
+        await Eventually.ValueAsync(() => _statistics.Events("pods", "BOOKMARK"), n => n >= before + 2, "two bookmarks after the change", Soon);
 
         _api.DropWatches();
 
@@ -142,7 +134,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task An_expired_version_410_Gone_lists_again_and_forgets_pods_deleted_meanwhile()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
 
         // While the watch is down: a pod comes, one goes, and the server compacts its history.
@@ -154,8 +146,8 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
             _api.Compact();
         }
 
-        await Eventually(() => _statistics.Relists("pods") >= 1, "a relist after 410");
-        await Eventually(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist");
+        await Eventually.TrueAsync(() => _statistics.Relists("pods") >= 1, "a relist after 410", Soon);
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist", Soon);
         Assert.Equal(1, _statistics.Relists("pods"));
         Assert.True(_api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch) >= 2);
         // web-0 vanished unwatched: still kept for its last lines, as a deleted pod, and gone five minutes later.
@@ -178,7 +170,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         }
 
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
 
         Assert.Equal(ResourceWatch<PodObject>.PageSize + 21, _cache.PodCount);
         Assert.Contains(_api.Requests, r => r.Path == "/api/v1/pods" && !string.IsNullOrEmpty(r.Query("continue")));
@@ -206,7 +198,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
 
         _api.UpsertPod(FakePod.Create("shop", "web-4", Node).Uid("uid-web-4").Build());
 
-        await Eventually(() => _cache.Find("shop", "web-4", "uid-web-4") is not null, "web-4 after the failed first try");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-4", "uid-web-4") is not null, "web-4 after the failed first try", Soon);
         Assert.Equal(1, _statistics.Errors("pods"));
         Assert.False(_running.IsCompleted);
     }
@@ -217,7 +209,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _api.FailNextRequests(3, 500);
         Start();
 
-        await Eventually(() => _cache.Synced, "synced despite three 500s");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced despite three 500s", Soon);
         Assert.True(_statistics.Errors("pods") + _statistics.Errors("namespaces") >= 3);
     }
 
@@ -230,7 +222,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _client = KubernetesApi.Create(new KubernetesOptions(true, kubeconfig, TimeSpan.FromSeconds(2), null, false));
         Start();
 
-        await Eventually(() => _statistics.Errors("pods") >= 2, "two refused attempts");
+        await Eventually.TrueAsync(() => _statistics.Errors("pods") >= 2, "two refused attempts", Soon);
         Assert.False(_cache.Synced);
     }
 

@@ -1,5 +1,8 @@
 using NodeAgent.Tests.TestSupport;
 
+// File modes are Linux's, where the agent and its tests run.
+#pragma warning disable CA1416
+
 namespace NodeAgent.Tests.Suite;
 
 /// <summary>Tests that run promtool, systemd-analyze or kubectl skip with the package to install when the tool is

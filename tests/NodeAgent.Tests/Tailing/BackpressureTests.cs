@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -26,7 +27,12 @@ public sealed class BackpressureTests : IDisposable
         using var server = TailingHarness.Server(options, output, budget, statistics);
 
         await server.StartAsync(CancellationToken.None);
-        await Task.Delay(1500);
+        // Paused, and staying paused: turn after turn stops at the budget and reads nothing more.
+        await Eventually.ValueAsync(() => statistics.BackpressurePauses, n => n > 0, "reading paused by the budget");
+        var readWhenPaused = statistics.BytesRead;
+        var pauses = statistics.BackpressurePauses;
+        await Eventually.ValueAsync(() => statistics.BackpressurePauses, n => n >= pauses + 5, "five more turns stopped by the budget");
+        Assert.Equal(readWhenPaused, statistics.BytesRead);
 
         // The budget counts what the output holds and what readers hold, records read and waiting for room included.
         // It is checked before each quantum of reading (256 KiB) and between slices of at most 16 KiB of messages
@@ -38,11 +44,7 @@ public sealed class BackpressureTests : IDisposable
 
         output.Stalled = false;
         output.Release();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (output.DeliveredOffsets.Count < lines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.DeliveredOffsets.Count, n => n >= lines, "every line delivered", TimeSpan.FromSeconds(20));
 
         await server.StopAsync(CancellationToken.None);
         Assert.Equal(lines, output.DeliveredOffsets.Count);

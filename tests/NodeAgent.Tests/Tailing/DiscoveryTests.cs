@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -44,12 +45,8 @@ public sealed class DiscoveryTests : IDisposable
         using var server = TailingHarness.Server(options, output, budget);
 
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Received.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => !output.Received.IsEmpty, "the live file read");
+        // Anything excluded or rotated that were read would show up in this time.
         await Task.Delay(1000);
         await server.StopAsync(CancellationToken.None);
 
@@ -67,27 +64,19 @@ public sealed class DiscoveryTests : IDisposable
         var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         // kubelet renames the file and creates the next one; the runtime still writes into the renamed file until it
         // is told to reopen, which comes a moment later.
         File.Move(live, live + ".20261128-101500");
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("after reopen"));
-        await Task.Delay(1500);
+        // The late line comes once the loop has moved on to the new file (its line read).
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 2, "the new file's line read");
         File.AppendAllText(live + ".20261128-101500", Line("late, before reopen"));
-        await WaitForAsync(() => output.Received.Count == 3);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 3, "3 lines read");
         await server.StopAsync(CancellationToken.None);
 
         Assert.Equal(["after reopen", "before rotation", "late, before reopen"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
@@ -190,23 +179,19 @@ public sealed class DiscoveryTests : IDisposable
         using (var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes)))
         {
             await server.StartAsync(CancellationToken.None);
-            await WaitForAsync(() => output.Received.Count == 1);
+            await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
             for (var generation = 1; generation <= 30; generation++)
             {
                 var rotated = $"{live}.{generation:D4}";
                 File.Move(live, rotated);
                 File.Delete($"{live}.{generation - 1:D4}");
                 File.WriteAllText(live, Line($"g{generation}"));
-                await WaitForAsync(() => output.Received.Count == generation + 1);
+                await Eventually.ValueAsync(() => output.Received.Count, n => n == generation + 1, $"{generation + 1} lines read");
             }
 
             // Drained rotated files close Discovery.RotateWait after their rotation (all but the live file and the last
             // rotated one, here); their directories are checked every 20 looks, and checkpoints saved every second.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (SavedCheckpoints().Count > 2 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
+            await Eventually.ValueAsync(() => SavedCheckpoints().Count, n => n <= 2, "the checkpoints of closed files gone", TimeSpan.FromSeconds(30));
 
             await server.StopAsync(CancellationToken.None);
         }
@@ -251,13 +236,13 @@ public sealed class DiscoveryTests : IDisposable
         var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         File.Move(live, live + ".20261128-101500");
         File.WriteAllText(live, Line("g2 a") + Line("g2 b"));
         File.Move(live, live + ".20261128-101501");
         File.WriteAllText(live, Line("g3"));
-        await WaitForAsync(() => output.Received.Count >= 4);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n >= 4, "4 lines read");
         await Task.Delay(500);
         await server.StopAsync(CancellationToken.None);
 
@@ -276,12 +261,12 @@ public sealed class DiscoveryTests : IDisposable
         var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         var live = _dir.Write("pods/shop_api_2/api/0.log", Line("first file a") + Line("first file b"));
         File.Move(live, live + ".20261128-101500");
         File.WriteAllText(live, "");
-        await WaitForAsync(() => output.Received.Count >= 3);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n >= 3, "3 lines read");
         await Task.Delay(300);
         await server.StopAsync(CancellationToken.None);
 
@@ -303,17 +288,11 @@ public sealed class DiscoveryTests : IDisposable
         var output = new CollectingOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!server.Tails.Any() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        // A file opened (one rotated before the start may be read and closed at once).
+        await Eventually.TrueAsync(() => server.Tails.Any() || !output.Received.IsEmpty, "a file opened");
         afterStart();
-        while (output.Received.Count < expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        // The callers' assertions on what was read say more than a timeout would.
+        await Eventually.HoldsWithinAsync(() => output.Received.Count >= expected, TimeSpan.FromSeconds(10));
 
         // Anything beyond what is expected would show up in this time.
         await Task.Delay(300);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -20,14 +21,9 @@ public sealed class DocumentTargetTests : IDisposable
         var output = new DocumentOutput(new Acknowledgements());
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Documents.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => !output.Documents.IsEmpty, "a document");
         await server.StopAsync(CancellationToken.None);
-        Assert.True(output.Documents.TryPeek(out var first), "no document was read");
+        Assert.True(output.Documents.TryPeek(out var first));
         return first;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using NodeAgent.Parsing;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -43,11 +44,7 @@ public sealed class MalformedLineTests : IDisposable
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Records.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.Records.Count, n => n >= 2, "both lines read");
 
         await server.StopAsync(CancellationToken.None);
         var records = output.Records.ToList();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -185,7 +186,7 @@ public sealed class TailingModelTests
                         var inode = FileStatus.TryOf(Live, out var status) ? status.Inode : 0;
                         File.Delete(Live);
                         _inLive = [];
-                        await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), TimeSpan.FromSeconds(10));
+                        await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), "the deleted file closed", TimeSpan.FromSeconds(20));
                         await File.WriteAllTextAsync(Live, "");
                     }
 
@@ -207,7 +208,8 @@ public sealed class TailingModelTests
         {
             Running.Output.Stalled = false;
             var expected = _written.Where(m => !_mayBeLost.Contains(m)).ToList();
-            await WaitUntilAsync(() => expected.All(_deliveries.Contains), TimeSpan.FromSeconds(60));
+            // The report below says what is missing and why better than a timeout would.
+            await Eventually.HoldsWithinAsync(() => Released(() => expected.All(_deliveries.Contains)), TimeSpan.FromSeconds(60));
             // Anything delivered twice would show up in this time.
             await Task.Delay(300);
 
@@ -267,7 +269,7 @@ public sealed class TailingModelTests
             if (_draining.Any(m => !_deliveries.Contains(m)))
             {
                 Running.Output.Stalled = false;
-                await WaitUntilAsync(() => _draining.All(_deliveries.Contains), TimeSpan.FromSeconds(20));
+                await WaitUntilAsync(() => _draining.All(_deliveries.Contains), "the removed files drained", TimeSpan.FromSeconds(20));
             }
 
             _draining.Clear();
@@ -357,18 +359,18 @@ public sealed class TailingModelTests
         {
             if (FileStatus.TryOf(path, out var status) && status.Size > 0)
             {
-                await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated), TimeSpan.FromSeconds(20));
+                await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated), $"{path} open", TimeSpan.FromSeconds(20));
             }
         }
 
-        private async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+        /// <summary>A step's precondition (kubelet's pace): the output hands over what it holds while waiting.</summary>
+        private Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout) =>
+            Eventually.TrueAsync(() => Released(condition), what, timeout);
+
+        private bool Released(Func<bool> condition)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (!condition() && DateTime.UtcNow < deadline)
-            {
-                _pipeline?.Output.Release();
-                await Task.Delay(20);
-            }
+            _pipeline?.Output.Release();
+            return condition();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -33,6 +34,7 @@ public sealed class TurnOrderTests : IDisposable
         await server.StartAsync(CancellationToken.None);
 
         // The output frees its room now and then, as a slow Elasticsearch does, until a fifth of all lines are through.
+        // This loop drives the output (its pace is the test's), it does not wait on a condition.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         int a = 0, b = 0;
         while (a + b < 2 * lines / 5 && DateTime.UtcNow < deadline)
@@ -59,11 +61,7 @@ public sealed class TurnOrderTests : IDisposable
         var output = new HoldingOutput(new Acknowledgements(), budget) { FailOnCalls = [3, 4, 40] };
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (output.DeliveredOffsets.Distinct().Count() < lines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.DeliveredOffsets.Distinct().Count(), n => n >= lines, "every line delivered", TimeSpan.FromSeconds(30));
 
         var tail = Assert.Single(server.Tails);
         var committed = tail.Acks.Committed;
@@ -86,19 +84,12 @@ public sealed class TurnOrderTests : IDisposable
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (statistics.BytesRead == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => statistics.BytesRead > 0, "the file read");
 
         // Rotated while the output is stalled: the next file takes the one handle allowed.
         File.Move(log, log + ".20261128-101500");
         File.WriteAllText(log, "2026-11-28T10:16:00.000000000Z stdout F the next file, long enough to be opened at once\n");
-        while (statistics.Lost["max_open_files"] == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => statistics.Lost["max_open_files"] > 0, "the rotated file closed for the limit");
 
         Assert.Empty(output.DeliveredOffsets);
         output.Stalled = false;

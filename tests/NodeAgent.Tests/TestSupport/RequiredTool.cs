@@ -1,3 +1,6 @@
+// File modes are Linux's, where the agent and its tests run.
+#pragma warning disable CA1416
+
 namespace NodeAgent.Tests.TestSupport;
 
 /// <summary>

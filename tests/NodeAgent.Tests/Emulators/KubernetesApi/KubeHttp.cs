@@ -38,16 +38,6 @@ internal static class KubeHttp
     public static string Name(JsonNode? node) => (string)node!["metadata"]!["name"]!;
 
     public static IEnumerable<string> Names(JsonObject list) => list["items"]!.AsArray().Select(Name);
-
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
 }
 
 /// <summary>An open watch: one JSON event per line, read as they arrive.</summary>

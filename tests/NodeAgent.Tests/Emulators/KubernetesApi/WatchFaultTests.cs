@@ -1,4 +1,5 @@
 using NodeAgent.KubernetesApiEmulation;
+using NodeAgent.TestSupport;
 using static NodeAgent.Tests.Emulators.KubernetesApi.KubeHttp;
 
 namespace NodeAgent.Tests.Emulators.KubernetesApi;
@@ -77,12 +78,12 @@ public sealed class WatchFaultTests
         using var http = Client(api.BaseUrl);
         using var watch = await WatchStream.OpenAsync(http, "api/v1/pods?watch=true");
         Assert.Equal("ADDED", (string?)(await watch.NextAsync())!["type"]);
-        await EventuallyAsync(() => api.OpenWatchCount == 1, "the watch to be registered");
+        await Eventually.TrueAsync(() => api.OpenWatchCount == 1, "the watch to be registered");
 
         api.DropWatches();
 
         await Assert.ThrowsAnyAsync<IOException>(() => watch.NextAsync());
-        await EventuallyAsync(() => api.OpenWatchCount == 0, "the dropped watch to be unregistered");
+        await Eventually.TrueAsync(() => api.OpenWatchCount == 0, "the dropped watch to be unregistered");
         Assert.Single(Names(await ListAsync(http, "api/v1/pods")));
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NodeAgent.KubernetesApiEmulation;
+using NodeAgent.TestSupport;
 using static NodeAgent.Tests.Emulators.KubernetesApi.KubeHttp;
 
 namespace NodeAgent.Tests.Emulators.KubernetesApi;
@@ -41,7 +42,7 @@ public sealed class WatchTests
         await using var api = await FakeKubernetesApi.StartAsync();
         using var http = Client(api.BaseUrl);
         using var watch = await WatchStream.OpenAsync(http, $"api/v1/pods?watch=1&resourceVersion={api.CurrentResourceVersion}");
-        await EventuallyAsync(() => api.OpenWatchCount == 1, "the watch to be registered");
+        await Eventually.TrueAsync(() => api.OpenWatchCount == 1, "the watch to be registered");
 
         api.UpsertPod(FakePod.Create("shop", "web-1", "node-a").Build());
         var first = await watch.NextAsync();
@@ -141,7 +142,7 @@ public sealed class WatchTests
 
         Assert.Empty(events);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(8));
-        await EventuallyAsync(() => api.OpenWatchCount == 0, "the watch to be unregistered");
+        await Eventually.TrueAsync(() => api.OpenWatchCount == 0, "the watch to be unregistered");
     }
 
     [Fact]

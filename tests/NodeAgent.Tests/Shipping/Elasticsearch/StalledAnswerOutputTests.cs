@@ -8,6 +8,7 @@ using NodeAgent.Parsing;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
 
@@ -43,16 +44,6 @@ public sealed class StalledAnswerOutputTests : IDisposable
         new(tail, [.. Enumerable.Range(from, count).Select(i =>
             new LogRecord($"2026-11-28T10:15:00.{i:000000000}Z", LogStream.Stdout, Encoding.UTF8.GetBytes($"line {i}"), i * 10L, i * 10L + 10, LogFlags.None))]);
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestDeadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {TestDeadline.TotalSeconds:0} s: {what}");
-            await Task.Delay(20);
-        }
-    }
-
     private static List<string> Messages(ElasticsearchEmulator es) =>
         [.. es.Documents(Target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
 
@@ -65,18 +56,18 @@ public sealed class StalledAnswerOutputTests : IDisposable
         using var tail = TestTail.Open(_dir);
         using var output = Output(es);
         await output.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => _health.NotReadyReasons().Count == 0, "connected");
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Count == 0, "connected", TestDeadline);
 
         // One bulk per worker, each stuck in its answer's body.
         es.Faults = new FaultSettings { Outage = OutageMode.StallBody };
         await output.SendAsync(Batch(tail, 0, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 1, "the first bulk's answer stalled");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 1, "the first bulk's answer stalled", TestDeadline);
         await output.SendAsync(Batch(tail, 10, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 2, "the second bulk's answer stalled");
-        await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 2, "the second bulk's answer stalled", TestDeadline);
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported", TestDeadline);
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acknowledgements.Count == 20, "every record acknowledged");
+        await Eventually.TrueAsync(() => _acknowledgements.Count == 20, "every record acknowledged", TestDeadline);
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(20), Messages(es));
@@ -94,11 +85,11 @@ public sealed class StalledAnswerOutputTests : IDisposable
         using var output = Output(es);
         await output.StartAsync(CancellationToken.None);
         await output.SendAsync(Batch(tail, 0, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 1, "GET / stalled");
-        await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 1, "GET / stalled", TestDeadline);
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported", TestDeadline);
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acknowledgements.Count == 10, "every record acknowledged");
+        await Eventually.TrueAsync(() => _acknowledgements.Count == 10, "every record acknowledged", TestDeadline);
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(10), Messages(es));
