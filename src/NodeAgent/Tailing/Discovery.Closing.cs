@@ -9,7 +9,8 @@ internal sealed partial class Discovery
     /// leads to them (a file truncated and then renamed or deleted is drained like any rotated file): the content is
     /// new, so is the identity (its first bytes differ) and so are its document ids. The old tail is retired with its
     /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
-    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
+    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was handed to the output are gone:
+    /// copytruncate's own loss, counted as far as the agent had seen the old content.
     /// </summary>
     private bool ReplaceTruncated(List<FileTail> tails, Lock tailsLock)
     {
@@ -29,6 +30,7 @@ internal sealed partial class Discovery
 
             Log.Truncated(_logger, old.Path, old.ReadOffset);
             _statistics.Truncations++;
+            _statistics.LostBytes(TailStatistics.LostTruncated, old.LostToTruncation);
             _checkpointer.RetireTruncated(old);
             var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
             old.Dispose();
@@ -76,7 +78,7 @@ internal sealed partial class Discovery
         foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
         {
             var lost = tail.NotHandedOut;
-            _statistics.LostBytes("max_open_files", lost);
+            _statistics.LostBytes(TailStatistics.LostMaxOpenFiles, lost);
             Log.ForcedClose(_logger, tail.Path, lost);
             _checkpointer.Retire(tail);
             lock (tailsLock)

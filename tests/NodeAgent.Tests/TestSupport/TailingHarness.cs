@@ -20,12 +20,12 @@ internal static class TailingHarness
         return report.Options!;
     }
 
-    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null, PodCache? pods = null)
+    public static FileServer Server(AgentOptions options, ILogOutput output, BufferBudget budget, TailStatistics? statistics = null, ILoggerFactory? loggers = null, PodCache? pods = null, InternalErrors? errors = null)
     {
         statistics ??= new TailStatistics();
         loggers ??= NullLoggerFactory.Instance;
         var store = new CheckpointStore(options.Logs.StatePath, TimeProvider.System, TimeSpan.FromHours(1), loggers.CreateLogger<CheckpointStore>());
         var checkpointer = new Checkpointer(store, TimeProvider.System, loggers.CreateLogger<Checkpointer>());
-        return new FileServer(options, output, new Acknowledgements(), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), new InternalErrors(), TimeProvider.System, loggers.CreateLogger<FileServer>());
+        return new FileServer(options, output, new Acknowledgements(), budget, checkpointer, statistics, new PodEnricher(options, pods, statistics), new AgentHealth(TimeProvider.System), errors ?? new InternalErrors(), TimeProvider.System, loggers.CreateLogger<FileServer>());
     }
 }
