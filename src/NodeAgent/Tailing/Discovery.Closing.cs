@@ -22,8 +22,10 @@ internal sealed partial class Discovery
                 old.MarkTruncated();
             }
 
-            // Records of the old content still waiting for room in the output go first (they are read already).
-            if (!old.Truncated || old.HasUnsent || IsTooYoung(old.Path, old.Identity.Inode, old.Length))
+            // Records of the old content still waiting for room in the output go first (they are read already). A new
+            // content at the path waits to be long enough to be named; one no path leads to any more (truncated, then
+            // renamed or deleted) is taken as it is, else an empty one would hold its handle open for good.
+            if (!old.Truncated || old.HasUnsent || (!old.Rotated && IsTooYoung(old.Path, old.Identity.Inode, old.Length)))
             {
                 continue;
             }
@@ -33,6 +35,7 @@ internal sealed partial class Discovery
             _statistics.LostBytes(TailStatistics.LostTruncated, old.LostToTruncation);
             _checkpointer.RetireTruncated(old);
             var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
+            tail.RotatedAt = old.RotatedAt;
             old.Dispose();
             lock (tailsLock)
             {

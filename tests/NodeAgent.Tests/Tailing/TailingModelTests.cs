@@ -23,8 +23,12 @@ namespace NodeAgent.Tests.Tailing;
 /// <item>nothing is delivered that was not written, and one message never gets two document ids (that would be a
 /// duplicate in Elasticsearch);</item>
 /// <item>without a crash, no document is delivered twice: exactly once; after a crash, what is delivered again
-/// carries the same id, which Elasticsearch's <c>create</c> answers with 409.</item>
+/// carries the same id, which Elasticsearch's <c>create</c> answers with 409;</item>
+/// <item>the bytes copytruncate threw away are exactly what <c>nodeagent_log_bytes_lost_total{reason="truncated"}</c>
+/// counts: each emptied content's size past the last line of it delivered (logrotate runs after the agent has looked
+/// at the file, and a restart or the end waits until the agent has dealt with a truncation).</item>
 /// </list>
+/// The budget is small (32 KiB), so a stalled output pauses reading and copytruncate finds lines seen but unread.
 /// </summary>
 [Collection(TailingModelRunsAlone.Name)]
 public sealed class TailingModelTests
@@ -60,7 +64,7 @@ public sealed class TailingModelTests
 
     [Fact]
     public Task Every_line_written_is_delivered_once_through_rotations_truncations_stalls_and_crashes() =>
-        Steps.SampleAsync(RunAsync, iter: 12, threads: 1, print: steps => string.Join(" ", steps.Select(s => s.Kind)));
+        Steps.SampleAsync(RunAsync, iter: 40, threads: 1, print: steps => string.Join(" ", steps.Select(s => s.Kind)));
 
     private static async Task RunAsync(Step[] steps)
     {
@@ -88,6 +92,13 @@ public sealed class TailingModelTests
         private readonly Deliveries _deliveries = new();
         private readonly ListLogger _log = new();
         private List<string> _inLive = [];
+        // The live file's current content, line by line: the message each line belongs to and its end offset.
+        private List<(string Message, long End)> _liveLines = [];
+        private readonly List<TruncatedContent> _truncated = [];
+        // What the stopped pipelines' counters said (each run starts its own).
+        private long _lostCountedBefore;
+        private long _truncationsCountedBefore;
+        private bool _truncationsToSettle;
         private Pipeline? _pipeline;
         private int _rotations;
         private bool _crashed;
@@ -95,7 +106,8 @@ public sealed class TailingModelTests
         private string Live => Path.Combine(_container, "0.log");
 
         private AgentOptions Options => TailingHarness.Options(
-            $"--Logs:Include:0={root}/pods/*/*/*.log", $"--Logs:StatePath={_state}", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s");
+            $"--Logs:Include:0={root}/pods/*/*/*.log", $"--Logs:StatePath={_state}", "--Logs:PollInterval=50ms", "--Logs:PartialFlushTimeout=1s",
+            "--Logs:MaxLineBytes=1KiB", "--Logs:MaxMessageBytes=1KiB", "--Logs:MaxBufferedBytes=4KiB");
 
         private Pipeline Running => _pipeline ?? throw new InvalidOperationException("not running");
 
@@ -126,6 +138,7 @@ public sealed class TailingModelTests
                     File.Move(Live, name);
                     _rotated.Add(new RotatedFile(name, _inLive));
                     _inLive = [];
+                    _liveLines = [];
                     await File.WriteAllTextAsync(Live, "");
                     break;
                 case Kind.RotateUnseen:
@@ -145,6 +158,7 @@ public sealed class TailingModelTests
 
                     _rotated.Add(new RotatedFile(unseen, _inLive));
                     _inLive = [];
+                    _liveLines = [];
                     await File.WriteAllTextAsync(Live, "");
                     break;
                 case Kind.Compress:
@@ -167,7 +181,19 @@ public sealed class TailingModelTests
                     break;
                 case Kind.CopyTruncate:
                     // logrotate's copytruncate: lines the agent has not read when the file is emptied are gone (every
-                    // agent's limit with this method); nothing may come twice, and what follows is read whole.
+                    // agent's limit with this method); nothing may come twice, and what follows is read whole. The
+                    // agent counts what it had seen of them: logrotate runs long after the file was written, when
+                    // the agent has looked at it (and has dealt with the file's previous truncation).
+                    var contentSize = _liveLines.Count == 0 ? 0 : _liveLines[^1].End;
+                    if (contentSize > 0)
+                    {
+                        await SettleTruncationsAsync();
+                        var liveInode = FileStatus.TryOf(Live, out var liveStatus) ? liveStatus.Inode : 0;
+                        await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == liveInode && !t.Truncated && t.KnownLength == contentSize), $"{contentSize} bytes of {Live} seen", TimeSpan.FromSeconds(20));
+                        _truncated.Add(new TruncatedContent(Running.Server.Tails.First(t => t.Identity.Inode == liveInode && !t.Truncated).Identity, contentSize, _liveLines));
+                        _truncationsToSettle = true;
+                    }
+
                     var copy = RotatedName();
                     File.Copy(Live, copy);
                     _mayBeLost.UnionWith(_inLive.Where(m => !_deliveries.Contains(m)));
@@ -177,6 +203,7 @@ public sealed class TailingModelTests
 
                     _rotated.Add(new RotatedFile(copy, [.. _inLive.Where(m => !_mayBeLost.Contains(m))]));
                     _inLive = [];
+                    _liveLines = [];
                     break;
                 case Kind.Recreate:
                     // The file is deleted once read and a new one takes its path, usually on the freed inode (ext4
@@ -186,6 +213,7 @@ public sealed class TailingModelTests
                         var inode = FileStatus.TryOf(Live, out var status) ? status.Inode : 0;
                         File.Delete(Live);
                         _inLive = [];
+                        _liveLines = [];
                         await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), "the deleted file closed", TimeSpan.FromSeconds(20));
                         await File.WriteAllTextAsync(Live, "");
                     }
@@ -207,13 +235,23 @@ public sealed class TailingModelTests
         public async Task FinishAsync()
         {
             Running.Output.Stalled = false;
+            await SettleTruncationsAsync();
             var expected = _written.Where(m => !_mayBeLost.Contains(m)).ToList();
             // The report below says what is missing and why better than a timeout would.
             await Eventually.HoldsWithinAsync(() => Released(() => expected.All(_deliveries.Contains)), TimeSpan.FromSeconds(60));
             // Anything delivered twice would show up in this time.
             await Task.Delay(300);
 
+            var (lostCounted, truncationsCounted) = Counted();
             var problems = _deliveries.Problems(exactlyOnce: !_crashed);
+            // Copytruncate's loss: each emptied content's bytes past the last line of it delivered, no more, no less.
+            var lost = _truncated.Sum(t => t.Size - t.Lines.Where(l => _deliveries.Contains(l.Message)).Select(l => l.End).DefaultIfEmpty(0).Max());
+            File.AppendAllText("/tmp/model-lost.txt", $"{_truncated.Count} {truncationsCounted} {lost} {lostCounted}\n");
+            if (lostCounted != lost || truncationsCounted != _truncated.Count)
+            {
+                problems.Add($"copytruncate emptied {_truncated.Count} contents losing {lost} bytes; the agent counted {truncationsCounted} truncations losing {lostCounted} bytes");
+            }
+
             // The reading loop survives its own failures, but none is expected here.
             problems.AddRange(_log.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"error {e.Id}: {e.Message}"));
             var missing = expected.Where(m => !_deliveries.Contains(m)).ToList();
@@ -273,6 +311,8 @@ public sealed class TailingModelTests
             }
 
             _draining.Clear();
+            await SettleTruncationsAsync();
+            (_lostCountedBefore, _truncationsCountedBefore) = Counted();
             if (crash)
             {
                 Running.Output.Freeze();
@@ -307,6 +347,14 @@ public sealed class TailingModelTests
         private async Task AppendAsync(Random random)
         {
             var text = new StringBuilder();
+            var end = _liveLines.Count == 0 ? 0 : _liveLines[^1].End;
+            void Line(string message, string line)
+            {
+                text.Append(line);
+                end += Encoding.UTF8.GetByteCount(line);
+                _liveLines.Add((message, end));
+            }
+
             for (var i = random.Next(1, 20); i > 0; i--)
             {
                 var message = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} {new string('x', random.Next(0, 200))}");
@@ -318,20 +366,20 @@ public sealed class TailingModelTests
                     // A CRI partial line, as containerd writes a long one: P part, maybe a line of the other stream
                     // in between (partial lines join per stream), then the F part.
                     var cut = random.Next(1, message.Length - 1);
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} P {message[..cut]}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} P {message[..cut]}\n"));
                     if (random.Next(2) == 0)
                     {
                         var other = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} between");
                         _written.Add(other);
                         _inLive.Add(other);
-                        text.Append(CultureInfo.InvariantCulture, $"{Timestamp(1)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n");
+                        Line(other, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(1)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n"));
                     }
 
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(2)} {stream} F {message[cut..]}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(2)} {stream} F {message[cut..]}\n"));
                 }
                 else
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} F {message}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} F {message}\n"));
                 }
             }
 
@@ -355,6 +403,44 @@ public sealed class TailingModelTests
             File.Delete(path);
         }
 
+        /// <summary>Until the agent has replaced every truncated content it was reading (its loss then counted) and
+        /// what it handed out of them is delivered (a crash would lose it, uncounted): the output goes on meanwhile.
+        /// A truncated file stays as it is until its new content is long enough to be named, so an empty one gets a
+        /// line.</summary>
+        private async Task SettleTruncationsAsync()
+        {
+            if (!_truncationsToSettle)
+            {
+                return;
+            }
+
+            if (_liveLines.Count == 0 && _truncated.Any(t => Running.Server.Tails.Any(o => o.Identity == t.Identity)))
+            {
+                await AppendAsync(new Random(_written.Count));
+            }
+
+            var stalled = Running.Output.Stalled;
+            Running.Output.Stalled = false;
+            // The tails are looked at before the output is released: what was handed out before then is delivered.
+            await Eventually.TrueAsync(() =>
+            {
+                var settled = _truncated.All(t => !Running.Server.Tails.Any(o => o.Identity == t.Identity));
+                Running.Output.Release();
+                return settled;
+            }, "the truncated files dealt with", TimeSpan.FromSeconds(20));
+            Running.Output.Stalled = stalled;
+            _truncationsToSettle = false;
+        }
+
+        /// <summary>Bytes lost to truncation and truncations, as this run's and the stopped runs' metrics say.</summary>
+        private (long Lost, long Truncations) Counted()
+        {
+            var metrics = AgentMetricsText.Of(new TailMetrics(Running.Server, Running.Statistics, Running.Budget, TimeProvider.System));
+            Assert.Equal((double?)0, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"max_open_files\"}"));
+            return (_lostCountedBefore + (long)MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"truncated\"}")!.Value,
+                _truncationsCountedBefore + (long)MetricText.Value(metrics, "nodeagent_log_truncations_total")!.Value);
+        }
+
         private async Task WaitUntilOpenAsync(string path)
         {
             if (FileStatus.TryOf(path, out var status) && status.Size > 0)
@@ -373,6 +459,10 @@ public sealed class TailingModelTests
             return condition();
         }
     }
+
+    /// <summary>A content of the live file emptied by copytruncate: the identity the agent read it under, its size,
+    /// and its lines (the message of each and its end offset).</summary>
+    private sealed record TruncatedContent(FileIdentity Identity, long Size, List<(string Message, long End)> Lines);
 
     private sealed class RotatedFile(string name, List<string> messages)
     {
@@ -521,11 +611,15 @@ public sealed class TailingModelTests
 
         public Pipeline(AgentOptions options, Deliveries deliveries, ListLogger log)
         {
-            var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+            Budget = new BufferBudget(options.Logs.MaxBufferedBytes);
             Output = new ModelOutput(new Acknowledgements(), deliveries);
             _loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
-            Server = TailingHarness.Server(options, Output, budget, loggers: _loggers);
+            Server = TailingHarness.Server(options, Output, Budget, Statistics, loggers: _loggers);
         }
+
+        public BufferBudget Budget { get; }
+
+        public TailStatistics Statistics { get; } = new();
 
         public ModelOutput Output { get; }
 

@@ -71,6 +71,39 @@ public sealed class TruncationTests : IDisposable
         Assert.Equal(
             ["nodeagent_log_bytes_lost_total{reason=\"max_open_files\"}", "nodeagent_log_bytes_lost_total{reason=\"truncated\"}"],
             MetricText.Series(metrics, "nodeagent_log_bytes_lost_total"));
-        Assert.Equal(0, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"truncated\"}"));
+        Assert.Equal((double?)0, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"truncated\"}"));
+    }
+
+    /// <summary>Found by the model test: a file emptied in place and then deleted while still empty was never replaced
+    /// (its new content too short to be named, forever) nor closed (truncated tails are not drained): its handle
+    /// stayed open until the agent restarted.</summary>
+    [Fact]
+    public async Task A_file_truncated_and_deleted_while_empty_is_closed()
+    {
+        var log = _dir.Write("pods/ns_pod_uid/app/0.log", Lines("old", 0, 10));
+        var options = TailingHarness.Options($"--Logs:Include:0={Path.GetDirectoryName(log)}/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
+        var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+        var output = new HoldingOutput(new Acknowledgements(), budget);
+        var statistics = new TailStatistics();
+        using var server = TailingHarness.Server(options, output, budget, statistics);
+        await server.StartAsync(CancellationToken.None);
+        await Eventually.ValueAsync(() => output.DeliveredOffsets.Count, n => n == 10, "the lines delivered");
+
+        await using (File.Open(log, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+        {
+        }
+
+        await Eventually.TrueAsync(() => server.Tails.Single().Truncated, "the truncation seen");
+        File.Delete(log);
+
+        // Closed once drained and Discovery.RotateWait after the deletion was seen.
+        await Eventually.TrueAsync(() => server.Tails.Count == 0, "the deleted file closed", Discovery.RotateWait + TimeSpan.FromSeconds(10));
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, budget, TimeProvider.System));
+        await server.StopAsync(CancellationToken.None);
+
+        Assert.Contains("nodeagent_log_truncations_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_bytes_lost_total{reason=\"truncated\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_open 0\n", metrics, StringComparison.Ordinal);
+        Assert.Equal(10, output.DeliveredOffsets.Count);
     }
 }
