@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NodeAgent.EndToEnd.Support;
 using NodeAgent.TestSupport;
 
@@ -35,7 +36,7 @@ public sealed class AgentLifecycleTests
         }
 
         var version = (await AgentProcess.RunToExitAsync("--version")).Stdout.Single().Split(' ')[1];
-        Assert.Contains($"version=\"{version}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Matches($"\nnodeagent_build_info\\{{runtime=\"10\\.\\d+\\.\\d+\",version=\"{Regex.Escape(version)}\"\\}} 1\n", text);
         var rss = text.Split('\n').Single(l => l.StartsWith("process_resident_memory_bytes ", StringComparison.Ordinal));
         Assert.InRange(double.Parse(rss.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), 1e6, 1e9);
 

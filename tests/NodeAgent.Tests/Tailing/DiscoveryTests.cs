@@ -62,7 +62,8 @@ public sealed class DiscoveryTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new CollectingOutput(new Acknowledgements());
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
         await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
@@ -74,7 +75,13 @@ public sealed class DiscoveryTests : IDisposable
         await Eventually.ValueAsync(() => output.Received.Count, n => n == 2, "the new file's line read");
         File.AppendAllText(live + ".20261128-101500", Line("late, before reopen"));
         await Eventually.ValueAsync(() => output.Received.Count, n => n == 3, "3 lines read");
+        // Within Discovery.RotateWait of the rotation the renamed file is still open, being drained.
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
+
+        Assert.Contains("nodeagent_log_rotations_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_open 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_rotated 1\n", metrics, StringComparison.Ordinal);
 
         Assert.Equal(["after reopen", "before rotation", "late, before reopen"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
     }

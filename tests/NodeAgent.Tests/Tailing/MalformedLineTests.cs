@@ -40,11 +40,13 @@ public sealed class MalformedLineTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new RecordingOutput(new Acknowledgements());
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        using var server = TailingHarness.Server(options, output, budget, statistics);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         await server.StartAsync(CancellationToken.None);
         await Eventually.ValueAsync(() => output.Records.Count, n => n >= 2, "both lines read");
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, budget, TimeProvider.System));
 
         await server.StopAsync(CancellationToken.None);
         var records = output.Records.ToList();
@@ -53,5 +55,8 @@ public sealed class MalformedLineTests : IDisposable
         Assert.StartsWith("this is not a CRI line", System.Text.Encoding.UTF8.GetString(records[0].Message.Span), StringComparison.Ordinal);
         Assert.InRange(DateTimeOffset.Parse(records[0].TimestampText, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal("2026-11-28T10:15:00.123456789Z", records[1].TimestampText);
+        // Flagged lines are counted by flag; the good one is not.
+        Assert.Equal(["nodeagent_log_lines_flagged_total{reason=\"malformed\"}"], MetricText.Series(metrics, "nodeagent_log_lines_flagged_total"));
+        Assert.Contains("nodeagent_log_lines_flagged_total{reason=\"malformed\"} 1\n", metrics, StringComparison.Ordinal);
     }
 }

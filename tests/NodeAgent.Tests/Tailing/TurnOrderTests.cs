@@ -1,4 +1,5 @@
 using System.Globalization;
+using NodeAgent.Metrics;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
 using NodeAgent.TestSupport;
@@ -59,14 +60,22 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new HoldingOutput(new Acknowledgements(), budget) { FailOnCalls = [3, 4, 40] };
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        var errors = new InternalErrors();
+        using var server = TailingHarness.Server(options, output, budget, statistics, errors: errors);
         await server.StartAsync(CancellationToken.None);
         await Eventually.ValueAsync(() => output.DeliveredOffsets.Distinct().Count(), n => n >= lines, "every line delivered", TimeSpan.FromSeconds(30));
 
         var tail = Assert.Single(server.Tails);
         var committed = tail.Acks.Committed;
+        var metrics = AgentMetricsText.Of(errors, new TailMetrics(server, statistics, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
 
+        // Each failure ended a turn of the loop, counted and gone on from; the lines were read once, handed out again.
+        Assert.Contains("nodeagent_internal_errors_total{component=\"logs\"} 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_internal_errors_total{component=\"checkpoints\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_lines_read_total {lines}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_bytes_read_total {new FileInfo(log).Length}\n", metrics, StringComparison.Ordinal);
         Assert.Equal(lines, output.DeliveredOffsets.Distinct().Count());
         Assert.Equal(lines, output.DeliveredOffsets.Count);
         Assert.Equal(new FileInfo(log).Length, committed);
@@ -94,12 +103,20 @@ public sealed class TurnOrderTests : IDisposable
         Assert.Empty(output.DeliveredOffsets);
         output.Stalled = false;
         output.Release();
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
 
         // Nothing of the rotated file was acknowledged when it was closed. What the output held is delivered after;
         // every byte past it is lost and counted, read (records waiting for room in the output) or not.
         var handedOutEnd = output.DeliveredEnds.Where(d => d.File == log).Max(d => d.End);
         Assert.Equal(new FileInfo(log + ".20261128-101500").Length - handedOutEnd, statistics.Lost["max_open_files"]);
+        // (Values of a million and more are exposed as Go prints them, 1.79424e+06: compared as numbers.)
+        Assert.Equal(new FileInfo(log + ".20261128-101500").Length - handedOutEnd, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"max_open_files\"}"));
+        Assert.Contains("nodeagent_log_bytes_lost_total{reason=\"truncated\"} 0\n", metrics, StringComparison.Ordinal);
+        // The rotation was seen, the rotated file closed: the new file is the one open.
+        Assert.Contains("nodeagent_log_rotations_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_open 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_rotated 0\n", metrics, StringComparison.Ordinal);
         Assert.InRange(handedOutEnd, 1, 128 * 1024);
     }
 }

@@ -27,6 +27,8 @@ public sealed class StalledAnswerOutputTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly Acknowledgements _acknowledgements = new();
     private readonly AgentHealth _health = new(TimeProvider.System);
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private ElasticsearchStatistics? _statistics;
 
     public void Dispose() => _dir.Dispose();
 
@@ -36,7 +38,8 @@ public sealed class StalledAnswerOutputTests : IDisposable
             [$"--Elasticsearch:Urls:0={es.Url}", $"--Logs:StatePath={_dir.Path}", "--Elasticsearch:FlushInterval=100ms"]);
         var options = AgentOptionsReader.Read(layers, errors, "node-a", "host").Options!;
         var client = new ElasticsearchClient(options.Elasticsearch, TimeProvider.System, RequestTimeout);
-        return new ElasticsearchOutput(options, client, _acknowledgements, new ElasticsearchStatistics(client, TimeProvider.System), new BufferBudget(16 << 20),
+        _statistics = new ElasticsearchStatistics(client, TimeProvider.System);
+        return new ElasticsearchOutput(options, client, _acknowledgements, _statistics, new BufferBudget(16 << 20),
             new InternalErrors(), _health, TimeProvider.System, NullLogger<ElasticsearchOutput>.Instance);
     }
 
@@ -74,6 +77,34 @@ public sealed class StalledAnswerOutputTests : IDisposable
         Assert.Equal(20, es.Stats.ItemsCreated);
         Assert.Equal(0, es.Stats.ItemsUpdated);
         Assert.Empty(_health.NotReadyReasons());
+        AssertTheOutputsAccountMatchesTheClusters(es);
+    }
+
+    /// <summary>
+    /// The output's families against the emulator's own counters: what it sent (bytes on the wire and decompressed),
+    /// each bulk request answered whole or not (a stalled answer is no answer), each document created or found
+    /// already stored (the stalled bulks were applied: their replays are 409s), nothing left queued.
+    /// </summary>
+    private void AssertTheOutputsAccountMatchesTheClusters(ElasticsearchEmulator es)
+    {
+        var metrics = AgentMetricsText.Of(_statistics!);
+        var stats = es.Stats;
+        var answered = stats.BulkRequests - stats.StalledAnswers;
+        Assert.True(stats.StalledAnswers > 0 && answered > 0, $"{stats.StalledAnswers} stalled, {answered} answered");
+        Assert.Contains($"nodeagent_elasticsearch_requests_total{{status=\"200\"}} {answered}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_requests_total{{status=\"error\"}} {stats.StalledAnswers}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_request_duration_seconds_count {stats.BulkRequests}\n", metrics, StringComparison.Ordinal);
+        // Each stalled request waited out the request timeout.
+        Assert.InRange(MetricText.Value(metrics, "nodeagent_elasticsearch_request_duration_seconds_sum") ?? 0, stats.StalledAnswers * RequestTimeout.TotalSeconds, 60);
+        Assert.Contains($"nodeagent_elasticsearch_request_duration_seconds_bucket{{le=\"+Inf\"}} {stats.BulkRequests}\n", metrics, StringComparison.Ordinal);
+        // All 20 were stored by the stalled bulks, whose answers the output never read.
+        Assert.Equal(20, stats.ItemsConflict);
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"duplicate\"} 20\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_sent_bytes_total {stats.BytesDecompressed}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_sent_compressed_bytes_total {stats.BytesReceived}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_elasticsearch_queue_bytes 0\n", metrics, StringComparison.Ordinal);
+        Assert.InRange(MetricText.Value(metrics, "nodeagent_elasticsearch_last_success_timestamp_seconds") ?? 0, _started.ToUnixTimeMilliseconds() / 1000.0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     [Fact]
@@ -95,5 +126,10 @@ public sealed class StalledAnswerOutputTests : IDisposable
         Assert.Equal(Expected(10), Messages(es));
         Assert.Equal(10, es.Stats.ItemsCreated);
         Assert.Empty(_health.NotReadyReasons());
+        // GET / stalled, not a bulk request: the one bulk was answered at once.
+        var metrics = AgentMetricsText.Of(_statistics!);
+        Assert.Contains("nodeagent_elasticsearch_requests_total{status=\"200\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_elasticsearch_requests_total{status=\"error\"}"));
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 10\n", metrics, StringComparison.Ordinal);
     }
 }
