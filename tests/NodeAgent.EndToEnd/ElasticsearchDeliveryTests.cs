@@ -155,11 +155,7 @@ public sealed class ElasticsearchDeliveryTests
 
         await WaitForCountAsync(emulator, 49, TimeSpan.FromSeconds(30));
         var deadLetters = Path.Combine(config.Root, "state", "dead-letter.ndjson");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!File.Exists(deadLetters) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(() => File.Exists(deadLetters), "the dead-letter file written");
 
         Assert.Equal(49, emulator.Count(Target));
         var letter = JsonDocument.Parse(Assert.Single(File.ReadAllLines(deadLetters))).RootElement;
@@ -306,11 +302,7 @@ public sealed class ElasticsearchDeliveryTests
         Write(LogPath(config), 0, 30);
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
             "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Username=shipper", $"--Elasticsearch:PasswordFile={passwordFile}");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && !agent.Logs.Any(l => l.Contains("rejected the credentials", StringComparison.Ordinal)))
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(() => agent.Logs.Any(l => l.Contains("rejected the credentials", StringComparison.Ordinal)), "the credentials rejected", TimeSpan.FromSeconds(20));
 
         Assert.Equal(0, emulator.Count(Target));
         // The Secret is updated (kubelet swaps the mounted file): the next attempt uses it.
@@ -328,11 +320,7 @@ public sealed class ElasticsearchDeliveryTests
         Write(LogPath(config), 0, 40);
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
             "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Index=app-logs");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && emulator.Count("app-logs") < 40)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.ValueAsync(() => emulator.Count("app-logs"), n => n >= 40, "40 documents in app-logs", TimeSpan.FromSeconds(30));
 
         Assert.Equal(40, emulator.Count("app-logs"));
         Assert.False(emulator.IsDataStream("app-logs"));
@@ -349,11 +337,7 @@ public sealed class ElasticsearchDeliveryTests
         File.AppendAllText(path, "2026-11-29T00:00:01.000000001Z stdout F after midnight\n");
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
             "--Elasticsearch:FlushInterval=200ms", "--Elasticsearch:Index=app-logs-%{+yyyy.MM.dd}");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && emulator.Count("app-logs-2026.11.28") + emulator.Count("app-logs-2026.11.29") < 11)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.ValueAsync(() => emulator.Count("app-logs-2026.11.28") + emulator.Count("app-logs-2026.11.29"), n => n >= 11, "11 documents in the dated indices", TimeSpan.FromSeconds(30));
 
         Assert.Equal(10, emulator.Count("app-logs-2026.11.28"));
         Assert.Equal(1, emulator.Count("app-logs-2026.11.29"));
