@@ -30,4 +30,6 @@ ls -l artifacts/publish/node-agent
 
 echo "==> running the tests"
 export NODEAGENT_TEST_AGENT="$PWD/artifacts/publish/node-agent"
+# The tools above are installed: a test that needs one runs and fails without it, where a plain `dotnet test` skips it.
+export NODEAGENT_TEST_REQUIRE_TOOLS=1
 dotnet test NodeAgent.sln -c Release -nologo --logger "console;verbosity=minimal"

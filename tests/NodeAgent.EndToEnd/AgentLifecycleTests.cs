@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -34,7 +36,7 @@ public sealed class AgentLifecycleTests
         }
 
         var version = (await AgentProcess.RunToExitAsync("--version")).Stdout.Single().Split(' ')[1];
-        Assert.Contains($"version=\"{version}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Matches($"\nnodeagent_build_info\\{{runtime=\"10\\.\\d+\\.\\d+\",version=\"{Regex.Escape(version)}\"\\}} 1\n", text);
         var rss = text.Split('\n').Single(l => l.StartsWith("process_resident_memory_bytes ", StringComparison.Ordinal));
         Assert.InRange(double.Parse(rss.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), 1e6, 1e9);
 
@@ -113,7 +115,7 @@ public sealed class AgentLifecycleTests
         for (var hangups = 1; hangups <= 2; hangups++)
         {
             agent.Signal(SigHup);
-            await WaitForAsync(() => agent.Logs.Count(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)) >= hangups, TimeSpan.FromSeconds(10));
+            await Eventually.ValueAsync(() => agent.Logs.Count(l => l.Contains("\"event\":\"HangupIgnored\"", StringComparison.Ordinal)), n => n >= hangups, $"{hangups} HangupIgnored logged");
             using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
@@ -229,15 +231,5 @@ public sealed class AgentLifecycleTests
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^node-agent \d+\.\d+\.\d+", Assert.Single(stdout));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not true within {timeout.TotalSeconds}s");
-            await Task.Delay(50);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -40,11 +41,7 @@ public sealed class DataStreamTargetTests
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}",
             "--Elasticsearch:FlushInterval=200ms", $"--Elasticsearch:DataStream={Target}");
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && emulator.Count(Target) + emulator.Stats.ItemsMappingError < Lines)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.ValueAsync(() => emulator.Count(Target) + emulator.Stats.ItemsMappingError, n => n >= Lines, "every line stored or refused", TimeSpan.FromSeconds(30));
 
         await Task.Delay(500);
         Assert.Equal(0, emulator.Stats.ItemsMappingError);

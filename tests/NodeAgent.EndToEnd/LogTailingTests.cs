@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -39,16 +40,8 @@ public sealed class LogTailingTests
     private static List<JsonElement> Documents(AgentProcess agent) =>
         [.. agent.Stdout.Select(l => JsonDocument.Parse(l).RootElement).Where(d => d.TryGetProperty("message", out _))];
 
-    private static async Task<List<JsonElement>> WaitForDocumentsAsync(AgentProcess agent, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && Documents(agent).Count < count)
-        {
-            await Task.Delay(100);
-        }
-
-        return Documents(agent);
-    }
+    private static Task<List<JsonElement>> WaitForDocumentsAsync(AgentProcess agent, int count, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => Documents(agent), d => d.Count >= count, $"{count} documents printed", timeout);
 
     private static List<string> Messages(IEnumerable<JsonElement> documents) => [.. documents.Select(d => d.GetProperty("message").GetString()!)];
 
@@ -277,6 +270,9 @@ public sealed class LogTailingTests
         File.CreateSymbolicLink(tenant.LogPath, secret);
         app.Write(10, 10);
         await WaitForDocumentsAsync(agent, 25, TimeSpan.FromSeconds(20));
+        // The link was looked at and refused: only now does "nothing of the host file was shipped" say anything.
+        await Eventually.ValueAsync(config.AgentMetricsAsync, m => m.Contains("nodeagent_log_files_refused_total{reason=\"outside_allowed_roots\"} 1\n", StringComparison.Ordinal), "the link refused");
+        // Refused once, not at every look: a few looks go by.
         await Task.Delay(2000);
 
         Assert.DoesNotContain(agent.Stdout, line => line.Contains("E2ESECRETHASH", StringComparison.Ordinal));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -27,11 +28,7 @@ public sealed class OutageLivenessTests
         await using var agent = await config.StartAgentAsync($"--Logs:Include:0={config.Root}/pods/*/*/*.log", $"--Elasticsearch:Urls:0={emulator.Url}");
 
         // The outage starts once the output is connected and shipping, as on a live node.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (emulator.Count(Target) == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => emulator.Count(Target) > 0, "the first documents stored", TimeSpan.FromSeconds(30));
 
         emulator.UpdateFaults(f => f with { Outage = OutageMode.Unavailable });
         using var http = new HttpClient { BaseAddress = config.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
@@ -57,11 +54,7 @@ public sealed class OutageLivenessTests
 
         var storedDuringOutage = emulator.Count(Target);
         emulator.UpdateFaults(f => f with { Outage = OutageMode.None });
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
-        while (emulator.Count(Target) < Lines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.ValueAsync(() => emulator.Count(Target), n => n >= Lines, "the backlog stored", TimeSpan.FromSeconds(180));
 
         // Anything stored twice would show up in this time.
         await Task.Delay(2000);

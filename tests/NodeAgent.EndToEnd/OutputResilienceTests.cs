@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -37,14 +38,8 @@ public sealed class OutputResilienceTests
     private static List<string> Messages(ElasticsearchEmulator emulator, string target) =>
         [.. emulator.Documents(target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
 
-    private static async Task WaitForCountAsync(ElasticsearchEmulator emulator, string target, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && emulator.Count(target) < count)
-        {
-            await Task.Delay(100);
-        }
-    }
+    private static Task<int> WaitForCountAsync(ElasticsearchEmulator emulator, string target, int count, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => emulator.Count(target), n => n >= count, $"{count} documents stored in {target}", timeout);
 
     [Fact]
     public async Task Bulk_answers_with_string_statuses_do_not_end_delivery()

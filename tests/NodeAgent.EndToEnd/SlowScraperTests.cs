@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -84,38 +85,24 @@ public sealed class SlowScraperTests
 
     private static async Task<Stopwatch> WaitForFirstBytesAsync(Socket socket, TimeSpan timeout)
     {
-        var waited = Stopwatch.StartNew();
-        while (socket.Available == 0)
-        {
-            Assert.True(waited.Elapsed < timeout, "the agent sent no response to the first scrape");
-            await Task.Delay(20);
-        }
-
+        await Eventually.TrueAsync(() => socket.Available > 0, "a response to the first scrape", timeout);
         return Stopwatch.StartNew();
     }
 
     /// <summary>Polls the kernel's table of TCP sockets until the agent's end of <paramref name="client"/>'s connection
     /// is gone or no longer belongs to a process (inode 0: closed by the agent, the kernel still flushing it). Reads
     /// nothing, so the client stays stuck meanwhile.</summary>
-    private static async Task<bool> WaitUntilAgentClosesAsync(Socket client, int agentPort, TimeSpan timeout)
+    private static Task<bool> WaitUntilAgentClosesAsync(Socket client, int agentPort, TimeSpan timeout)
     {
         var local = $"0100007F:{agentPort:X4}";
         var remote = $"0100007F:{((IPEndPoint)client.LocalEndPoint!).Port:X4}";
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < timeout)
+        return Eventually.HoldsWithinAsync(() =>
         {
             var agentEnd = File.ReadLines("/proc/net/tcp")
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .FirstOrDefault(f => f.Length > 9 && f[1] == local && f[2] == remote);
-            if (agentEnd is null || agentEnd[9] == "0")
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return false;
+            return agentEnd is null || agentEnd[9] == "0";
+        }, timeout);
     }
 
     /// <summary>Reads until the agent closes the connection or the whole response has come; returns the bytes read and

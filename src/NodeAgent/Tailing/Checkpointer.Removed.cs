@@ -11,7 +11,8 @@ internal sealed partial class Checkpointer
     /// Forgets the checkpoints no open file holds whose file is no longer in its container's directory: no uncompressed
     /// file there has its device and inode, or the file that has them is open under another identity (the inode was
     /// freed and reused by a new file; content truncated in place keeps its checkpoint for
-    /// <see cref="TruncatedContentGrace"/>). Such a checkpoint has nothing left to do: a restart looks for a closed or
+    /// <see cref="TruncatedContentGrace"/>, even once its file is deleted: logrotate's copy of it may still be there).
+    /// Such a checkpoint has nothing left to do: a restart looks for a closed or
     /// rotated file there and only there (DELIVERY.md rule 4), and kubelet compresses a rotated file at the next
     /// rotation and deletes it later. Kept until <c>Logs:CheckpointExpiry</c> instead, a node whose containers rotate
     /// often holds every rotated file's checkpoint for a day: a soak with 100 rotations a second held 36,000 after six
@@ -31,8 +32,8 @@ internal sealed partial class Checkpointer
                 continue;
             }
 
-            gone.AddRange(directory.Where(c => !present.Contains((c.Identity.Device, c.Identity.Inode))
-                || (openInodes.Contains((c.Identity.Device, c.Identity.Inode)) && !TruncatedSince(c.Identity, graceStart))).Select(c => c.Identity));
+            gone.AddRange(directory.Where(c => !TruncatedSince(c.Identity, graceStart)
+                && (!present.Contains((c.Identity.Device, c.Identity.Inode)) || openInodes.Contains((c.Identity.Device, c.Identity.Inode)))).Select(c => c.Identity));
         }
 
         lock (_lock)

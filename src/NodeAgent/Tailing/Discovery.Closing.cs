@@ -13,7 +13,8 @@ internal sealed partial class Discovery
     /// leads to them (a file truncated and then renamed or deleted is drained like any rotated file): the content is
     /// new, so is the identity (its first bytes differ) and so are its document ids. The old tail is retired with its
     /// checkpoint and a new one reads the same open file from 0 — once the new content is long enough to be named
-    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was read are gone: copytruncate's own loss.
+    /// (<see cref="IsTooYoung"/>). Lines the old content held beyond what was handed to the output are gone:
+    /// copytruncate's own loss, counted as far as the agent had seen the old content.
     /// </summary>
     private bool ReplaceTruncated(List<FileTail> tails, List<FileTail> closed)
     {
@@ -25,16 +26,20 @@ internal sealed partial class Discovery
                 old.MarkTruncated();
             }
 
-            // Records of the old content still waiting for room in the output go first (they are read already).
-            if (!old.Truncated || old.HasUnsent || IsTooYoung(old.Path, old.Identity.Inode, old.Length))
+            // Records of the old content still waiting for room in the output go first (they are read already). A new
+            // content at the path waits to be long enough to be named; one no path leads to any more (truncated, then
+            // renamed or deleted) is taken as it is, else an empty one would hold its handle open for good.
+            if (!old.Truncated || old.HasUnsent || (!old.Rotated && IsTooYoung(old.Path, old.Identity.Inode, old.Length)))
             {
                 continue;
             }
 
             Log.Truncated(_logger, old.Path, old.ReadOffset);
             _statistics.Truncations++;
+            _statistics.LostBytes(TailStatistics.LostTruncated, old.LostToTruncation);
             _checkpointer.RetireTruncated(old);
             var tail = StartTail(old.Path, old.DetachHandle(), FileIdentity.Read(old.Handle), rotated: old.Rotated);
+            tail.RotatedAt = old.RotatedAt;
             tails[tails.IndexOf(old)] = tail;
             closed.Add(old);
 
@@ -77,7 +82,7 @@ internal sealed partial class Discovery
         foreach (var tail in tails.Where(t => t.Rotated).OrderBy(t => t.NotHandedOut).Take(Math.Max(0, excess)).ToList())
         {
             var lost = tail.NotHandedOut;
-            _statistics.LostBytes("max_open_files", lost);
+            _statistics.LostBytes(TailStatistics.LostMaxOpenFiles, lost);
             Log.ForcedClose(_logger, tail.Path, lost);
             _checkpointer.Retire(tail);
             tails.Remove(tail);

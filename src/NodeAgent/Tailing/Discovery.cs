@@ -107,6 +107,7 @@ internal sealed partial class Discovery
                     existing.MarkTruncated();
                 }
 
+                existing.Saw(status.Size);
                 existing.LastSeenSize = status.Size;
                 existing.Path = path;
                 existing.Rotated = false;

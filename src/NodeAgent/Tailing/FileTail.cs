@@ -116,6 +116,25 @@ internal sealed class FileTail : IDisposable
     /// <summary>The size discovery last saw, to check the first bytes again only when the file has changed.</summary>
     public long LastSeenSize { get; set; } = -1;
 
+    /// <summary>How long this content was last known to be (seen by discovery or read), until it is found truncated:
+    /// what a truncation in place can be known to have thrown away. Bytes written and emptied between two looks are
+    /// seen by no reader.</summary>
+    public long KnownLength { get; private set; }
+
+    /// <summary>Discovery saw the file at <paramref name="size"/>; ignored once it was found truncated (the size is
+    /// then the new content's).</summary>
+    public void Saw(long size)
+    {
+        if (!Truncated)
+        {
+            KnownLength = Math.Max(KnownLength, size);
+        }
+    }
+
+    /// <summary>Of the content before a truncation, the bytes known and never handed to the output: lost with it
+    /// (read or not; records waiting for room go out before the tail is replaced).</summary>
+    public long LostToTruncation => Math.Max(0, Math.Max(KnownLength, ReadOffset) - _handedOutEnd);
+
     /// <summary>When its size was last seen to grow, or when it was opened.</summary>
     public DateTimeOffset LastGrowth { get; private set; }
 
@@ -264,6 +283,7 @@ internal sealed class FileTail : IDisposable
 
             _pipe.Writer.Advance(read);
             ReadOffset += read;
+            KnownLength = Math.Max(KnownLength, ReadOffset);
             total += read;
             // With no pause threshold the flush completes synchronously: the pipe only hands the bytes to the reader.
             var flush = _pipe.Writer.FlushAsync();

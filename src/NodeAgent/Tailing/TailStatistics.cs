@@ -8,6 +8,12 @@ namespace NodeAgent.Tailing;
 /// (a torn read of a counter is one scrape off, never wrong for long).</summary>
 internal sealed class TailStatistics
 {
+    /// <summary>A rotated file closed before its end for Logs:MaxOpenFiles.</summary>
+    public const string LostMaxOpenFiles = "max_open_files";
+
+    /// <summary>A file truncated in place (copytruncate) before it was read to its end.</summary>
+    public const string LostTruncated = "truncated";
+
     private readonly LabeledCounter _lostBytes = new();
     private readonly LabeledCounter _refused = new();
     private readonly ConcurrentDictionary<LogFlags, long> _flagged = new();
@@ -34,6 +40,14 @@ internal sealed class TailStatistics
     public LabeledCounter Refused => _refused;
 
     public IReadOnlyDictionary<LogFlags, long> Flagged => _flagged;
+
+    /// <summary>Every reason of loss is exposed from the start, at 0: a series that appears only with its first
+    /// increase hides that increase from <c>increase()</c>, which the NodeAgentLogBytesLost alert uses.</summary>
+    public TailStatistics()
+    {
+        _lostBytes.Add(LostMaxOpenFiles, 0);
+        _lostBytes.Add(LostTruncated, 0);
+    }
 
     public void Count(LogRecord record)
     {

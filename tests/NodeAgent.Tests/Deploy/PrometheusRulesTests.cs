@@ -10,13 +10,11 @@ namespace NodeAgent.Tests.Deploy;
 /// </summary>
 public sealed class PrometheusRulesTests
 {
-    private const string Promtool = "/usr/bin/promtool";
-
     private static readonly string RulesPath = Repository.File("deploy", "prometheus", "node-agent-rules.yml");
 
     private static readonly string ScrapeConfigPath = Repository.File("deploy", "prometheus", "scrape-config.yml");
 
-    [Fact]
+    [ToolFact("promtool")]
     public void Promtool_accepts_the_rules()
     {
         var (exitCode, output) = Run("check", "rules", RulesPath);
@@ -51,7 +49,7 @@ public sealed class PrometheusRulesTests
     /// for the kubernetes_sd block; the relabelling, the static job and the rule file are all checked by promtool,
     /// the kubernetes_sd block by the assertions on it below.
     /// </summary>
-    [Fact]
+    [ToolFact("promtool")]
     public void Promtool_accepts_a_prometheus_yml_with_the_scrape_config()
     {
         var scrape = LoadYaml(ScrapeConfigPath);
@@ -94,8 +92,7 @@ public sealed class PrometheusRulesTests
 
     private static (int ExitCode, string Output) Run(params string[] arguments)
     {
-        Assert.True(File.Exists(Promtool), "promtool is missing: run tests/run-all.sh, which installs Debian's prometheus package");
-        var info = new ProcessStartInfo(Promtool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(RequiredTool.Path("promtool"), arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd() + stderr.Result;

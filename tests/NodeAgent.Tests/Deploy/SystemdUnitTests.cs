@@ -10,13 +10,11 @@ namespace NodeAgent.Tests.Deploy;
 /// </summary>
 public sealed class SystemdUnitTests
 {
-    private const string SystemdAnalyze = "/usr/bin/systemd-analyze";
-
     private static readonly string UnitPath = Repository.File("deploy", "systemd", "node-agent.service");
 
     private static readonly string[] UnitLines = File.ReadAllLines(UnitPath);
 
-    [Fact]
+    [ToolFact("systemd-analyze")]
     public void Systemd_analyze_verify_reports_nothing()
     {
         // verify fails if ExecStart's binary is missing; only that line is changed, to an executable that exists.
@@ -29,7 +27,7 @@ public sealed class SystemdUnitTests
     }
 
     /// <summary>Guards the test above: verify does print findings for this kind of unit, so silence means something.</summary>
-    [Fact]
+    [ToolFact("systemd-analyze")]
     public void Systemd_analyze_verify_does_report_a_broken_unit()
     {
         var text = File.ReadAllText(UnitPath).Replace("ExecStart=/usr/local/bin/node-agent", "ExecStart=/bin/true", StringComparison.Ordinal)
@@ -75,10 +73,9 @@ public sealed class SystemdUnitTests
 
     private static (int ExitCode, string Output) Verify(string unitText)
     {
-        Assert.True(File.Exists(SystemdAnalyze), "systemd-analyze is missing: run tests/run-all.sh, which installs Debian's systemd package");
         using var dir = new TempDirectory();
         var unit = dir.Write("node-agent.service", unitText);
-        var info = new ProcessStartInfo(SystemdAnalyze, ["verify", unit]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(RequiredTool.Path("systemd-analyze"), ["verify", unit]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd() + stderr.Result;

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -301,10 +300,10 @@ public sealed class DaemonSetManifestTests
         }
     }
 
-    [Fact]
+    [ToolFact("kubectl")]
     public async Task Manifest_IsTheCurrentRenderingOfTheKustomizeBase()
     {
-        var start = new ProcessStartInfo("kubectl")
+        var start = new ProcessStartInfo(RequiredTool.Path("kubectl"))
         {
             WorkingDirectory = RepoRoot,
             RedirectStandardOutput = true,
@@ -314,18 +313,7 @@ public sealed class DaemonSetManifestTests
         start.ArgumentList.Add("kustomize");
         start.ArgumentList.Add("deploy/kubernetes");
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"kubectl is needed to check daemonset.yaml against deploy/kubernetes: {e.Message}");
-            return;
-        }
-
-        using (process)
+        using (var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start"))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);

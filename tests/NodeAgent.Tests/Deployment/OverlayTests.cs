@@ -12,7 +12,7 @@ namespace NodeAgent.Tests.Deployment;
 /// </summary>
 public sealed class OverlayTests
 {
-    [Theory]
+    [ToolTheory("kubectl")]
     [InlineData("basic-auth", "PasswordFile")]
     [InlineData("api-key", "ApiKeyFile")]
     [InlineData("tls-ca", "PasswordFile", "CaFile")]
@@ -63,7 +63,7 @@ public sealed class OverlayTests
 
     private static async Task<string> KustomizeAsync(string directory)
     {
-        var start = new ProcessStartInfo("kubectl")
+        var start = new ProcessStartInfo(RequiredTool.Path("kubectl"))
         {
             WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text;
 using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
-using NodeAgent.Telemetry;
 
 namespace NodeAgent.Tests.Kubernetes;
 

@@ -3,6 +3,7 @@ using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 using static NodeAgent.TestSupport.JsonFields;
 
 namespace NodeAgent.Tests.Kubernetes;
@@ -57,16 +58,15 @@ public sealed class EnrichmentPipelineTests : IDisposable
         return (server, output);
     }
 
-    private static async Task<List<JsonElement>> Receive(TestOutput output, int count, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (output.Delivered.Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{output.Delivered.Count} of {count} documents arrived");
-            await Task.Delay(20);
-        }
+    private static async Task<List<JsonElement>> Receive(TestOutput output, int count, TimeSpan? within = null) =>
+        [.. await Eventually.ValueAsync(() => output.Documents.ToArray(), d => d.Length >= count, $"{count} documents", within)];
 
-        return [.. output.Documents];
+    /// <summary>Until every open file has looked at the cache as it is now: a line written after that is read with
+    /// what the cache holds (the loop looks again before it reads, only when the cache changed).</summary>
+    private async Task SeenByEveryFile(FileServer server, PodCache? cache = null)
+    {
+        var version = (cache ?? _cache).Version;
+        await Eventually.TrueAsync(() => server.Tails.Count > 0 && server.Tails.All(t => t.Enrichment.CacheVersion >= version), $"every file looked at cache version {version}");
     }
 
     private void Publish(Action<System.Text.Json.Nodes.JsonObject>? edit = null, string ns = "shop", string name = "web-0", string uid = Uid) =>
@@ -81,7 +81,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Append(LogFile("nginx"), "first");
         var (server, output) = await StartAsync();
         using var _ = server;
-        await Task.Delay(600);
+        await Eventually.TrueAsync(() => server.Tails.Any(t => t.Enrichment.WaitingSince is not null), "the file waiting for its pod");
         Assert.Empty(output.Documents);
 
         Publish();
@@ -116,7 +116,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Assert.Equal(1, _enricher!.MetadataTimeouts);
 
         Publish();
-        await Task.Delay(200);
+        await SeenByEveryFile(server);
         Append(LogFile("nginx"), "after");
         var second = (await Receive(output, 2))[1];
         Assert.Equal("web", Field(second, "kubernetes.labels.app"));
@@ -133,7 +133,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
         await Receive(output, 1);
 
         Publish(json => json["metadata"]!["labels"]!["version"] = "v2");
-        await Task.Delay(200);
+        await SeenByEveryFile(server);
         Append(LogFile("nginx"), "two");
 
         var documents = await Receive(output, 2);
@@ -159,13 +159,8 @@ public sealed class EnrichmentPipelineTests : IDisposable
         using var _ = server;
 
         var documents = await Receive(output, 1);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (_statistics.LinesExcluded < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        await Task.Delay(300);
+        // Excluded lines are read and acknowledged unshipped: once all three are counted, none can still be shipped.
+        await Eventually.ValueAsync(() => _statistics.LinesExcluded, n => n >= 3, "three lines excluded");
         Assert.Equal(["shipped"], output.Documents.Select(d => Field(d, "message")!.Split(' ')[0]));
         Assert.Equal(3, _statistics.LinesExcluded);
         await server.StopAsync(CancellationToken.None);
@@ -173,7 +168,8 @@ public sealed class EnrichmentPipelineTests : IDisposable
         // Acknowledged: a restart does not read the excluded lines again, and counts nothing new.
         var (again, output2) = await StartAsync();
         using var __ = again;
-        await Task.Delay(800);
+        // Opened at their checkpoints, which are their ends: nothing left to read.
+        await Eventually.TrueAsync(() => again.Tails.Count == 4 && again.Tails.All(t => t.ReadOffset == t.Length), "the four files open at their ends");
         Assert.Empty(output2.Documents);
         Assert.Equal(3, _statistics.LinesExcluded);
         await again.StopAsync(CancellationToken.None);
@@ -187,15 +183,11 @@ public sealed class EnrichmentPipelineTests : IDisposable
         Append(LogFile("nginx", ns: "noisy", pod: "loud", uid: "uid-loud"), "excluded namespace");
         var (server, output) = await StartAsync(cache: cache);
         using var _ = server;
-        await Task.Delay(500);
+        await Eventually.TrueAsync(() => server.Tails.Any(t => t.Enrichment.WaitingSince is not null), "the file waiting for the namespaces");
         Assert.Equal(0, _statistics.LinesRead);
 
         cache.ReplaceNamespaces([NamespaceMetadata.From(KubernetesFixtures.Namespace("noisy", ("node-agent.io/exclude", "true")))]);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (_statistics.LinesExcluded == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.ValueAsync(() => _statistics.LinesExcluded, n => n > 0, "the line excluded");
 
         Assert.Equal(1, _statistics.LinesExcluded);
         Assert.Empty(output.Documents);
@@ -226,7 +218,7 @@ public sealed class EnrichmentPipelineTests : IDisposable
 
         var documents = await Receive(output, 2, TimeSpan.FromSeconds(1));
         Assert.Equal("web", Field(documents[1], "kubernetes.labels.app"));
-        await Task.Delay(300);
+        await Eventually.ValueAsync(() => _statistics.LinesExcluded, n => n >= 2, "the second excluded line read");
         Assert.Equal(2, output.Delivered.Count);
         Assert.Equal(2, _statistics.LinesExcluded);
         await server.StopAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Kubernetes;
 using NodeAgent.KubernetesApiEmulation;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Kubernetes;
 
@@ -23,6 +24,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     private KubernetesStatistics _statistics = null!;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
+    private DateTimeOffset _started;
 
     public KubernetesWatcherTests() => _cache = new PodCache(_clock);
 
@@ -52,28 +54,19 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _directory.Dispose();
     }
 
-    private void Start()
+    private void Start(params string[] arguments)
     {
-        var options = TailingHarness.Options() with { NodeName = Node };
+        _started = DateTimeOffset.UtcNow;
+        var options = TailingHarness.Options(arguments) with { NodeName = Node };
         var watcher = new KubernetesWatcher(options.NodeName, options.Kubernetes, () => _client, _cache, _statistics, TimeProvider.System, NullLogger<KubernetesWatcher>.Instance);
         _running = watcher.StartAsync(_stop.Token).ContinueWith(_ => watcher.ExecuteTask ?? Task.CompletedTask, TaskScheduler.Default).Unwrap();
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Soon;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {Soon.TotalSeconds} s: {what}");
-            await Task.Delay(20);
-        }
     }
 
     [Fact]
     public async Task Lists_only_this_nodes_pods_with_the_token_and_then_watches_from_the_lists_version()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
 
         Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
         Assert.Null(_cache.Find("shop", "elsewhere", "uid-elsewhere"));
@@ -84,34 +77,76 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         Assert.Equal("spec.nodeName=node-a", watch.Query("fieldSelector"));
         Assert.Equal("true", watch.Query("allowWatchBookmarks"));
         Assert.False(string.IsNullOrEmpty(watch.Query("resourceVersion")));
+
+        // One pod of this node known; each resource listed once, watched once, and heard from since the list.
+        var metrics = await Eventually.ValueAsync(() => AgentMetricsText.Of(_statistics), m => m.Contains("nodeagent_kubernetes_watches_total{resource=\"namespaces\"} 1\n", StringComparison.Ordinal), "both watches open");
+        Assert.Contains("nodeagent_kubernetes_synced 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_kubernetes_pods 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_kubernetes_watches_total{resource=\"pods\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_kubernetes_relists_total"));
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_kubernetes_errors_total"));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        foreach (var resource in new[] { "namespaces", "pods" })
+        {
+            var listed = MetricText.Value(metrics, $"nodeagent_kubernetes_last_list_timestamp_seconds{{resource=\"{resource}\"}}") ?? 0;
+            Assert.InRange(listed, _started.ToUnixTimeMilliseconds() / 1000.0, now);
+            Assert.InRange(MetricText.Value(metrics, $"nodeagent_kubernetes_last_contact_timestamp_seconds{{resource=\"{resource}\"}}") ?? 0, listed, now);
+        }
     }
 
     [Fact]
     public async Task Added_modified_and_deleted_pods_show_up_within_seconds_and_a_deleted_one_stays()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
 
         _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Build());
-        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1") is not null, "ADDED web-1");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-1", "uid-web-1") is not null, "ADDED web-1", Soon);
 
         _api.UpsertPod(FakePod.Create("shop", "web-1", Node).Uid("uid-web-1").Label("app", "web").Label("version", "2").Build());
-        await Eventually(() => _cache.Find("shop", "web-1", "uid-web-1")!.Labels.Any(l => l.Key == "version"), "MODIFIED label");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-1", "uid-web-1")!.Labels.Any(l => l.Key == "version"), "MODIFIED label", Soon);
 
         _api.DeletePod("shop", "web-1");
-        await Eventually(() => _statistics.Events("pods", "DELETED") == 1, "DELETED");
+        await Eventually.TrueAsync(() => _statistics.Events("pods", "DELETED") == 1, "DELETED", Soon);
         Assert.NotNull(_cache.Find("shop", "web-1", "uid-web-1"));
+        var metrics = AgentMetricsText.Of(_statistics);
+        foreach (var type in new[] { "ADDED", "MODIFIED", "DELETED" })
+        {
+            Assert.Contains($"nodeagent_kubernetes_watch_events_total{{resource=\"pods\",type=\"{type}\"}} 1\n", metrics, StringComparison.Ordinal);
+        }
+
+        // web-0 and the deleted web-1, kept for its last lines.
+        Assert.Contains("nodeagent_kubernetes_pods 2\n", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metadata_left_out_for_Kubernetes_MaxMetadataBytes_is_counted_at_each_update_of_the_pod()
+    {
+        Start("--Kubernetes:Annotations:0=*");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
+        await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
+        Assert.Contains("nodeagent_kubernetes_metadata_pairs_dropped_total 0\n", AgentMetricsText.Of(_statistics), StringComparison.Ordinal);
+
+        // An annotation larger than the 16 KiB cap: left out of the pod's documents when it is added, and again when
+        // the pod changes.
+        var blob = new string('x', 20_000);
+        _api.UpsertPod(FakePod.Create("shop", "web-5", Node).Uid("uid-web-5").Annotation("tenant.example/blob", blob).Build());
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-5", "uid-web-5") is not null, "ADDED web-5", Soon);
+        Assert.Contains("nodeagent_kubernetes_metadata_pairs_dropped_total 1\n", AgentMetricsText.Of(_statistics), StringComparison.Ordinal);
+        _api.UpsertPod(FakePod.Create("shop", "web-5", Node).Uid("uid-web-5").Annotation("tenant.example/blob", blob).Label("version", "2").Build());
+        await Eventually.TrueAsync(() => _statistics.Events("pods", "MODIFIED") == 1, "MODIFIED web-5", Soon);
+        Assert.Contains("nodeagent_kubernetes_metadata_pairs_dropped_total 2\n", AgentMetricsText.Of(_statistics), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_dropped_watch_resumes_from_the_last_version_seen_without_listing_again()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
         var version = _api.UpsertPod(FakePod.Create("shop", "web-2", Node).Uid("uid-web-2").Build());
-        await Eventually(() => _cache.Find("shop", "web-2", null) is not null, "ADDED web-2");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-2", null) is not null, "ADDED web-2", Soon);
 
         _api.DropWatches();
 
@@ -124,12 +159,13 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task Bookmarks_move_the_version_on_so_a_resumed_watch_starts_after_events_it_was_not_sent()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         var first = await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
         // Changes on another node move the server's version; this watch sees only bookmarks for them.
         var version = _api.UpsertPod(FakePod.Create("shop", "other", "node-b").Uid("uid-other").Build());
-        await Eventually(() => _statistics.Events("pods", "BOOKMARK") > 0, "a bookmark");
-        await Task.Delay(700);
+        // Bookmarks come every 300 ms: the second one received after the change was sent after it, at its version.
+        var before = _statistics.Events("pods", "BOOKMARK");
+        await Eventually.ValueAsync(() => _statistics.Events("pods", "BOOKMARK"), n => n >= before + 2, "two bookmarks after the change", Soon);
 
         _api.DropWatches();
 
@@ -141,7 +177,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
     public async Task An_expired_version_410_Gone_lists_again_and_forgets_pods_deleted_meanwhile()
     {
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
         await _api.WaitForRequestAsync(r => r.Path == "/api/v1/pods" && r.IsWatch, Soon);
 
         // While the watch is down: a pod comes, one goes, and the server compacts its history.
@@ -153,9 +189,10 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
             _api.Compact();
         }
 
-        await Eventually(() => _statistics.Relists("pods") >= 1, "a relist after 410");
-        await Eventually(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist");
+        await Eventually.TrueAsync(() => _statistics.Relists("pods") >= 1, "a relist after 410", Soon);
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-3", "uid-web-3") is not null, "web-3 from the relist", Soon);
         Assert.Equal(1, _statistics.Relists("pods"));
+        Assert.Contains("nodeagent_kubernetes_relists_total{resource=\"pods\"} 1\n", AgentMetricsText.Of(_statistics), StringComparison.Ordinal);
         Assert.True(_api.Requests.Count(r => r.Path == "/api/v1/pods" && !r.IsWatch) >= 2);
         // web-0 vanished unwatched: still kept for its last lines, as a deleted pod, and gone five minutes later.
         Assert.NotNull(_cache.Find("shop", "web-0", "uid-web-0"));
@@ -177,7 +214,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         }
 
         Start();
-        await Eventually(() => _cache.Synced, "synced");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced", Soon);
 
         Assert.Equal(ResourceWatch<PodObject>.PageSize + 21, _cache.PodCount);
         Assert.Contains(_api.Requests, r => r.Path == "/api/v1/pods" && !string.IsNullOrEmpty(r.Query("continue")));
@@ -205,8 +242,9 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
 
         _api.UpsertPod(FakePod.Create("shop", "web-4", Node).Uid("uid-web-4").Build());
 
-        await Eventually(() => _cache.Find("shop", "web-4", "uid-web-4") is not null, "web-4 after the failed first try");
+        await Eventually.TrueAsync(() => _cache.Find("shop", "web-4", "uid-web-4") is not null, "web-4 after the failed first try", Soon);
         Assert.Equal(1, _statistics.Errors("pods"));
+        Assert.Contains("nodeagent_kubernetes_errors_total{resource=\"pods\"} 1\n", AgentMetricsText.Of(_statistics), StringComparison.Ordinal);
         Assert.False(_running.IsCompleted);
     }
 
@@ -216,7 +254,7 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _api.FailNextRequests(3, 500);
         Start();
 
-        await Eventually(() => _cache.Synced, "synced despite three 500s");
+        await Eventually.TrueAsync(() => _cache.Synced, "synced despite three 500s", Soon);
         Assert.True(_statistics.Errors("pods") + _statistics.Errors("namespaces") >= 3);
     }
 
@@ -229,8 +267,14 @@ public sealed class KubernetesWatcherTests : IAsyncLifetime, IDisposable
         _client = KubernetesApi.Create(new KubernetesOptions(true, kubeconfig, TimeSpan.FromSeconds(2), null, false));
         Start();
 
-        await Eventually(() => _statistics.Errors("pods") >= 2, "two refused attempts");
+        await Eventually.TrueAsync(() => _statistics.Errors("pods") >= 2, "two refused attempts", Soon);
         Assert.False(_cache.Synced);
+        var metrics = AgentMetricsText.Of(_statistics);
+        Assert.Contains("nodeagent_kubernetes_synced 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_kubernetes_pods 0\n", metrics, StringComparison.Ordinal);
+        // Refused (401) is no answer for a resource: nothing listed, no contact.
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_kubernetes_last_list_timestamp_seconds"));
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_kubernetes_last_contact_timestamp_seconds"));
     }
 
     private static long Version(RecordedRequest request) => long.TryParse(request.Query("resourceVersion"), out var v) ? v : -1;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeAgent.Metrics;
 using NodeAgent.Telemetry;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Metrics;
 
@@ -94,12 +95,7 @@ public sealed class CollectorRunnerTests
 
         release.Set();
         // The blocked call now finishes on its own thread; the first scrape after that starts the collector again.
-        var third = await ScrapeAsync(runner, hung);
-        for (var attempt = 0; attempt < 50 && !third.Contains("node_hung_value", StringComparison.Ordinal); attempt++)
-        {
-            await Task.Delay(100);
-            third = await ScrapeAsync(runner, hung);
-        }
+        var third = await Eventually.ValueAsync(() => ScrapeAsync(runner, hung), t => t.Contains("node_hung_value", StringComparison.Ordinal), "a scrape with the collector's value");
 
         Assert.Equal(2, hung.Calls);
         Assert.Contains("node_hung_value 1\n", third, StringComparison.Ordinal);

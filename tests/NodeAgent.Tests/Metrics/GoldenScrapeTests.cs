@@ -99,11 +99,10 @@ public sealed class GoldenScrapeTests
     /// <summary>promtool (Debian package prometheus) lints the exposition; node_exporter's own output has exactly two
     /// kinds of finding, both from names it chose (camelCase /proc field names, entropy in bits), and ours may have those
     /// and nothing else.</summary>
-    [Fact]
+    [ToolFact("promtool")]
     public void Promtool_finds_nothing_node_exporter_does_not_also_have()
     {
-        var promtool = "/usr/bin/promtool";
-        Assert.True(File.Exists(promtool), "promtool is missing: run tests/run-all.sh, which installs Debian's prometheus package");
+        var promtool = RequiredTool.Path("promtool");
         var info = new ProcessStartInfo(promtool, ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         process.StandardInput.Write(ScrapeFixtureNode());

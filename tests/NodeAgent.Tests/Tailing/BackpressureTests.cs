@@ -2,6 +2,7 @@ using System.Globalization;
 using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -27,7 +28,13 @@ public sealed class BackpressureTests : IDisposable
         using var server = TailingHarness.Server(options, output, budget, statistics);
 
         await server.StartAsync(CancellationToken.None);
-        await Task.Delay(1500);
+        // Paused, and staying paused: turn after turn stops at the budget and reads nothing more.
+        await Eventually.ValueAsync(() => statistics.BackpressurePauses, n => n > 0, "reading paused by the budget");
+        var readWhenPaused = statistics.BytesRead;
+        var pauses = statistics.BackpressurePauses;
+        await Eventually.ValueAsync(() => statistics.BackpressurePauses, n => n >= pauses + 5, "five more turns stopped by the budget");
+        Assert.Equal(readWhenPaused, statistics.BytesRead);
+        var paused = AgentMetricsText.Of(new TailMetrics(server, statistics, TailingHarness.NoEnrichment, budget, TimeProvider.System));
 
         // The budget counts what the output holds and what readers hold, records read and waiting for room included.
         // It is checked before each quantum of reading (256 KiB) and between slices of at most 16 KiB of messages
@@ -36,17 +43,27 @@ public sealed class BackpressureTests : IDisposable
         Assert.InRange(budget.HeldByOutput, 1, budget.Limit + (32 * 1024));
         Assert.True(statistics.BytesRead < new FileInfo(log).Length / 4, $"read {statistics.BytesRead} bytes while the output was stalled");
         Assert.True(statistics.BackpressurePauses > 0);
+        Assert.InRange(MetricText.Value(paused, "nodeagent_log_backpressure_pauses_total") ?? 0, pauses + 5, double.MaxValue);
+        Assert.Contains("nodeagent_log_buffer_limit_bytes 262144\n", paused, StringComparison.Ordinal);
+        Assert.InRange(MetricText.Value(paused, "nodeagent_log_buffered_bytes") ?? 0, 1, budget.Limit + (256 * 1024) + (32 * 1024));
+        // Nothing acknowledged yet: the whole file is the lag, and its oldest line has waited since it was read.
+        const string Container = "{container=\"app\",namespace=\"ns\",pod=\"pod\"}";
+        Assert.Equal(new FileInfo(log).Length, MetricText.Value(paused, "nodeagent_log_lag_bytes" + Container));
+        Assert.InRange(MetricText.Value(paused, "nodeagent_log_lag_seconds" + Container) ?? 0, 0.001, 60);
 
         output.Stalled = false;
         output.Release();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (output.DeliveredOffsets.Count < lines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.DeliveredOffsets.Count, n => n >= lines, "every line delivered", TimeSpan.FromSeconds(20));
 
+        // The checkpoint follows the acknowledgements: the lag is gone once every line is.
+        await Eventually.TrueAsync(() => server.Tails.Single().Acks.Committed == new FileInfo(log).Length, "every line acknowledged");
+        var caughtUp = AgentMetricsText.Of(new TailMetrics(server, statistics, TailingHarness.NoEnrichment, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
         Assert.Equal(lines, output.DeliveredOffsets.Count);
         Assert.Equal(0, budget.Used);
+        Assert.Contains("nodeagent_log_buffered_bytes 0\n", caughtUp, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_lag_bytes{Container} 0\n", caughtUp, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_lag_seconds{Container} 0\n", caughtUp, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_lines_read_total {lines}\n", caughtUp, StringComparison.Ordinal);
     }
 }

@@ -195,6 +195,31 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
+    /// Content truncated in place keeps its checkpoint for the grace even once its file is deleted: logrotate's copy of
+    /// it may still be in the directory, and a restart tells the copy from a file never read only by that checkpoint
+    /// (found by the model test: a copytruncated file deleted, then a crash, read the copy again under new ids).
+    /// </summary>
+    [Fact]
+    public void A_truncated_contents_checkpoint_outlives_its_deleted_file_for_the_grace()
+    {
+        var checkpointer = Checkpointer(TimeSpan.FromHours(24));
+        checkpointer.LastDiscovery = Start;
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('l', 200) + "\n");
+        using (var truncated = RealTail(live, live))
+        {
+            checkpointer.RetireTruncated(truncated);
+        }
+
+        File.Delete(live);
+        Assert.Equal(0, checkpointer.ForgetRemoved([]));
+        Assert.Single(checkpointer.Unclaimed([]));
+
+        _time.Advance(NodeAgent.Tailing.Checkpointer.TruncatedContentGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, checkpointer.ForgetRemoved([]));
+        Assert.Empty(checkpointer.Unclaimed([]));
+    }
+
+    /// <summary>
     /// A closed file's checkpoint is kept while its file is in its container's directory under a name that is not
     /// compressed (a restart looks for it there, DELIVERY.md rule 4) and forgotten, in memory and in the file, once
     /// kubelet has compressed or deleted it, or its inode holds another open file (content truncated in place keeps its

@@ -9,6 +9,7 @@ using NodeAgent.Kubernetes;
 using NodeAgent.Tailing;
 using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -229,12 +230,8 @@ public sealed class ConfinementTests : IDisposable
             await afterStart();
         }
 
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!done(output.Messages) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        // The callers' assertions on what was read say more than a timeout would.
+        await Eventually.HoldsWithinAsync(() => done(output.Messages), timeout ?? TimeSpan.FromSeconds(10));
         await Task.Delay(500);
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         await server.StopAsync(stopping.Token);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using NodeAgent.Delivery;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -27,12 +28,8 @@ public sealed class DiscoveryTests : IDisposable
         using var server = TailingHarness.Server(options, output, budget);
 
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Received.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => output.Received.Count > 0, "the live file read");
+        // Anything excluded or rotated that were read would show up in this time.
         await Task.Delay(1000);
         await server.StopAsync(CancellationToken.None);
 
@@ -48,29 +45,28 @@ public sealed class DiscoveryTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=50ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new TestOutput();
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         // kubelet renames the file and creates the next one; the runtime still writes into the renamed file until it
         // is told to reopen, which comes a moment later.
         File.Move(live, live + ".20261128-101500");
         _dir.Write("pods/shop_web_1/nginx/0.log", Line("after reopen"));
-        await Task.Delay(1500);
+        // The late line comes once the loop has moved on to the new file (its line read).
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 2, "the new file's line read");
         File.AppendAllText(live + ".20261128-101500", Line("late, before reopen"));
-        await WaitForAsync(() => output.Received.Count == 3);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 3, "3 lines read");
+        // Within Discovery.RotateWait of the rotation the renamed file is still open, being drained.
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, TailingHarness.NoEnrichment, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
 
-        Assert.Equal(["after reopen", "before rotation", "late, before reopen"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
-    }
+        Assert.Contains("nodeagent_log_rotations_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_open 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_rotated 1\n", metrics, StringComparison.Ordinal);
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        Assert.Equal(["after reopen", "before rotation", "late, before reopen"], output.Received.Select(r => r.Message.Split(" (")[0]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -173,23 +169,19 @@ public sealed class DiscoveryTests : IDisposable
         using (var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes)))
         {
             await server.StartAsync(CancellationToken.None);
-            await WaitForAsync(() => output.Received.Count == 1);
+            await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
             for (var generation = 1; generation <= 30; generation++)
             {
                 var rotated = $"{live}.{generation:D4}";
                 File.Move(live, rotated);
                 File.Delete($"{live}.{generation - 1:D4}");
                 File.WriteAllText(live, Line($"g{generation}"));
-                await WaitForAsync(() => output.Received.Count == generation + 1);
+                await Eventually.ValueAsync(() => output.Received.Count, n => n == generation + 1, $"{generation + 1} lines read");
             }
 
             // Drained rotated files close Discovery.RotateWait after their rotation (all but the live file and the last
             // rotated one, here); their directories are checked every 20 looks, and checkpoints saved every second.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (SavedCheckpoints().Count > 2 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
+            await Eventually.ValueAsync(() => SavedCheckpoints().Count, n => n <= 2, "the checkpoints of closed files gone", TimeSpan.FromSeconds(30));
 
             await server.StopAsync(CancellationToken.None);
         }
@@ -234,13 +226,13 @@ public sealed class DiscoveryTests : IDisposable
         var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         File.Move(live, live + ".20261128-101500");
         File.WriteAllText(live, Line("g2 a") + Line("g2 b"));
         File.Move(live, live + ".20261128-101501");
         File.WriteAllText(live, Line("g3"));
-        await WaitForAsync(() => output.Received.Count >= 4);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n >= 4, "4 lines read");
         await Task.Delay(500);
         await server.StopAsync(CancellationToken.None);
 
@@ -259,12 +251,12 @@ public sealed class DiscoveryTests : IDisposable
         var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, new BufferBudget(options.Logs.MaxBufferedBytes));
         await server.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => output.Received.Count == 1);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n == 1, "one line read");
 
         var live = _dir.Write("pods/shop_api_2/api/0.log", Line("first file a") + Line("first file b"));
         File.Move(live, live + ".20261128-101500");
         File.WriteAllText(live, "");
-        await WaitForAsync(() => output.Received.Count >= 3);
+        await Eventually.ValueAsync(() => output.Received.Count, n => n >= 3, "3 lines read");
         await Task.Delay(300);
         await server.StopAsync(CancellationToken.None);
 
@@ -286,17 +278,11 @@ public sealed class DiscoveryTests : IDisposable
         var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!server.Tails.Any() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        // A file opened (one rotated before the start may be read and closed at once).
+        await Eventually.TrueAsync(() => server.Tails.Any() || output.Received.Count > 0, "a file opened");
         afterStart();
-        while (output.Received.Count < expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        // The callers' assertions on what was read say more than a timeout would.
+        await Eventually.HoldsWithinAsync(() => output.Received.Count >= expected, TimeSpan.FromSeconds(10));
 
         // Anything beyond what is expected would show up in this time.
         await Task.Delay(300);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodeAgent.Delivery;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -20,14 +21,9 @@ public sealed class DocumentTargetTests : IDisposable
         var output = new TestOutput();
         using var server = TailingHarness.Server(options, output, budget);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Delivered.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => !output.Delivered.IsEmpty, "a document");
         await server.StopAsync(CancellationToken.None);
-        Assert.True(output.Delivered.TryPeek(out var delivery), "no document was read");
+        Assert.True(output.Delivered.TryPeek(out var delivery));
         return delivery.Document;
     }
 

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using NodeAgent.Delivery;
+using NodeAgent.Kubernetes;
+using NodeAgent.Tailing;
+using NodeAgent.TestSupport;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
@@ -19,15 +22,13 @@ public sealed class MalformedLineTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new TestOutput();
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        using var server = TailingHarness.Server(options, output, budget, statistics);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (output.Delivered.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.Delivered.Count, n => n >= 2, "both lines read");
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, new PodEnricher(options.Kubernetes, false, null), budget, TimeProvider.System));
 
         await server.StopAsync(CancellationToken.None);
         var records = output.Delivered.Select(d => d.Record).ToList();
@@ -36,5 +37,8 @@ public sealed class MalformedLineTests : IDisposable
         Assert.StartsWith("this is not a CRI line", System.Text.Encoding.UTF8.GetString(records[0].Message.Span), StringComparison.Ordinal);
         Assert.InRange(DateTimeOffset.Parse(records[0].TimestampText, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal("2026-11-28T10:15:00.123456789Z", records[1].TimestampText);
+        // Flagged lines are counted by flag; the good one is not.
+        Assert.Equal(["nodeagent_log_lines_flagged_total{reason=\"malformed\"}"], MetricText.Series(metrics, "nodeagent_log_lines_flagged_total"));
+        Assert.Contains("nodeagent_log_lines_flagged_total{reason=\"malformed\"} 1\n", metrics, StringComparison.Ordinal);
     }
 }

@@ -7,6 +7,7 @@ using NodeAgent.Delivery;
 using NodeAgent.Hosting;
 using NodeAgent.Tailing;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
 
@@ -23,7 +24,12 @@ namespace NodeAgent.Tests.Tailing;
 /// <item>nothing is delivered that was not written, and one message never gets two document ids (that would be a
 /// duplicate in Elasticsearch);</item>
 /// <item>without a crash, no document is delivered twice: exactly once; after a crash, what is delivered again
-/// carries the same id, which Elasticsearch's <c>create</c> answers with 409.</item>
+/// carries the same id, which Elasticsearch's <c>create</c> answers with 409;</item>
+/// <item>the bytes copytruncate threw away are exactly what <c>nodeagent_log_bytes_lost_total{reason="truncated"}</c>
+/// counts: each emptied content's size past the last line of it delivered (logrotate runs after the agent has looked
+/// at the file, and a restart or the end first lets the output deliver what it holds of it). A restart before the agent
+/// replaced a truncated content (its new content too short yet) leaves that loss uncounted: the count may then be
+/// lower, never higher.</item>
 /// </list>
 /// </summary>
 [Collection(TailingModelRunsAlone.Name)]
@@ -88,6 +94,15 @@ public sealed class TailingModelTests
         private readonly Deliveries _deliveries = new();
         private readonly ListLogger _log = new();
         private List<string> _inLive = [];
+        // The live file's current content, line by line: the message each line belongs to and its end offset.
+        private List<(string Message, long End)> _liveLines = [];
+        private readonly List<TruncatedContent> _truncated = [];
+        // What the stopped pipelines' counters said (each run starts its own).
+        private long _lostCountedBefore;
+        private long _truncationsCountedBefore;
+        private bool _truncationsToSettle;
+        // Cleared by a restart that came before the agent could replace a truncated content: its loss went uncounted.
+        private bool _lossCountedWhole = true;
         private Pipeline? _pipeline;
         private int _rotations;
         private bool _crashed;
@@ -126,6 +141,7 @@ public sealed class TailingModelTests
                     File.Move(Live, name);
                     _rotated.Add(new RotatedFile(name, _inLive));
                     _inLive = [];
+                    _liveLines = [];
                     await File.WriteAllTextAsync(Live, "");
                     break;
                 case Kind.RotateUnseen:
@@ -145,6 +161,7 @@ public sealed class TailingModelTests
 
                     _rotated.Add(new RotatedFile(unseen, _inLive));
                     _inLive = [];
+                    _liveLines = [];
                     await File.WriteAllTextAsync(Live, "");
                     break;
                 case Kind.Compress:
@@ -167,7 +184,19 @@ public sealed class TailingModelTests
                     break;
                 case Kind.CopyTruncate:
                     // logrotate's copytruncate: lines the agent has not read when the file is emptied are gone (every
-                    // agent's limit with this method); nothing may come twice, and what follows is read whole.
+                    // agent's limit with this method); nothing may come twice, and what follows is read whole. The
+                    // agent counts what it had seen of them: logrotate runs long after the file was written, when
+                    // the agent has looked at it (and has dealt with the file's previous truncation).
+                    var contentSize = _liveLines.Count == 0 ? 0 : _liveLines[^1].End;
+                    if (contentSize > 0)
+                    {
+                        await SettleTruncationsAsync(mayWrite: false);
+                        var liveInode = FileStatus.TryOf(Live, out var liveStatus) ? liveStatus.Inode : 0;
+                        await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == liveInode && !t.Truncated && t.KnownLength == contentSize), $"{contentSize} bytes of {Live} seen", TimeSpan.FromSeconds(20));
+                        _truncated.Add(new TruncatedContent(Running.Server.Tails.First(t => t.Identity.Inode == liveInode && !t.Truncated).Identity, contentSize, _liveLines));
+                        _truncationsToSettle = true;
+                    }
+
                     var copy = RotatedName();
                     File.Copy(Live, copy);
                     _mayBeLost.UnionWith(_inLive.Where(m => !_deliveries.Contains(m)));
@@ -177,6 +206,7 @@ public sealed class TailingModelTests
 
                     _rotated.Add(new RotatedFile(copy, [.. _inLive.Where(m => !_mayBeLost.Contains(m))]));
                     _inLive = [];
+                    _liveLines = [];
                     break;
                 case Kind.Recreate:
                     // The file is deleted once read and a new one takes its path, usually on the freed inode (ext4
@@ -186,7 +216,8 @@ public sealed class TailingModelTests
                         var inode = FileStatus.TryOf(Live, out var status) ? status.Inode : 0;
                         File.Delete(Live);
                         _inLive = [];
-                        await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), TimeSpan.FromSeconds(10));
+                        _liveLines = [];
+                        await WaitUntilAsync(() => Running.Server.Tails.All(t => t.Identity.Inode != inode), "the deleted file closed", TimeSpan.FromSeconds(20));
                         await File.WriteAllTextAsync(Live, "");
                     }
 
@@ -207,12 +238,22 @@ public sealed class TailingModelTests
         public async Task FinishAsync()
         {
             Running.Output.Stalled = false;
+            await SettleTruncationsAsync(mayWrite: true);
             var expected = _written.Where(m => !_mayBeLost.Contains(m)).ToList();
-            await WaitUntilAsync(() => expected.All(_deliveries.Contains), TimeSpan.FromSeconds(60));
+            // The report below says what is missing and why better than a timeout would.
+            await Eventually.HoldsWithinAsync(() => Released(() => expected.All(_deliveries.Contains)), TimeSpan.FromSeconds(60));
             // Anything delivered twice would show up in this time.
             await Task.Delay(300);
 
+            var (lostCounted, truncationsCounted) = Counted();
             var problems = _deliveries.Problems(exactlyOnce: !_crashed);
+            // Copytruncate's loss: each emptied content's bytes past the last line of it delivered, no more, no less.
+            var lost = _truncated.Sum(t => t.Size - t.Lines.Where(l => _deliveries.Contains(l.Message)).Select(l => l.End).DefaultIfEmpty(0).Max());
+            if (_lossCountedWhole ? lostCounted != lost || truncationsCounted != _truncated.Count : lostCounted > lost || truncationsCounted > _truncated.Count)
+            {
+                problems.Add($"copytruncate emptied {_truncated.Count} contents losing {lost} bytes; the agent counted {truncationsCounted} truncations losing {lostCounted} bytes");
+            }
+
             // The reading loop survives its own failures, but none is expected here.
             problems.AddRange(_log.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"error {e.Id}: {e.Message}"));
             var missing = expected.Where(m => !_deliveries.Contains(m)).ToList();
@@ -268,10 +309,12 @@ public sealed class TailingModelTests
             if (_draining.Any(m => !_deliveries.Contains(m)))
             {
                 Running.Output.Stalled = false;
-                await WaitUntilAsync(() => _draining.All(_deliveries.Contains), TimeSpan.FromSeconds(20));
+                await WaitUntilAsync(() => _draining.All(_deliveries.Contains), "the removed files drained", TimeSpan.FromSeconds(20));
             }
 
             _draining.Clear();
+            await SettleTruncationsAsync(mayWrite: false);
+            (_lostCountedBefore, _truncationsCountedBefore) = Counted();
             if (crash)
             {
                 Running.Output.Freeze();
@@ -306,6 +349,14 @@ public sealed class TailingModelTests
         private async Task AppendAsync(Random random)
         {
             var text = new StringBuilder();
+            var end = _liveLines.Count == 0 ? 0 : _liveLines[^1].End;
+            void Line(string message, string line)
+            {
+                text.Append(line);
+                end += Encoding.UTF8.GetByteCount(line);
+                _liveLines.Add((message, end));
+            }
+
             for (var i = random.Next(1, 20); i > 0; i--)
             {
                 var message = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} {new string('x', random.Next(0, 200))}");
@@ -317,20 +368,20 @@ public sealed class TailingModelTests
                     // A CRI partial line, as containerd writes a long one: P part, maybe a line of the other stream
                     // in between (partial lines join per stream), then the F part.
                     var cut = random.Next(1, message.Length - 1);
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} P {message[..cut]}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} P {message[..cut]}\n"));
                     if (random.Next(2) == 0)
                     {
                         var other = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} between");
                         _written.Add(other);
                         _inLive.Add(other);
-                        text.Append(CultureInfo.InvariantCulture, $"{Timestamp(1)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n");
+                        Line(other, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(1)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n"));
                     }
 
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(2)} {stream} F {message[cut..]}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(2)} {stream} F {message[cut..]}\n"));
                 }
                 else
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} F {message}\n");
+                    Line(message, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(0)} {stream} F {message}\n"));
                 }
             }
 
@@ -354,24 +405,68 @@ public sealed class TailingModelTests
             File.Delete(path);
         }
 
+        /// <summary>Until the agent has replaced every truncated content it was reading (its loss then counted) and
+        /// the output has delivered what it was handed of them (a crash would lose that, uncounted); the output goes on
+        /// meanwhile. A truncated file is replaced once its new content is long enough to be named: an empty one gets
+        /// a line when <paramref name="mayWrite"/> (at the end), else its loss stays uncounted.</summary>
+        private async Task SettleTruncationsAsync(bool mayWrite)
+        {
+            if (!_truncationsToSettle)
+            {
+                return;
+            }
+
+            bool Held(TruncatedContent content) => Running.Server.Tails.Any(t => t.Identity == content.Identity);
+            if (mayWrite && _liveLines.Count == 0 && _truncated.Any(Held))
+            {
+                await AppendAsync(new Random(_written.Count));
+            }
+
+            var stalled = Running.Output.Stalled;
+            Running.Output.Stalled = false;
+            // The tails are looked at before the output is released: what was handed out before then is delivered.
+            await Eventually.TrueAsync(() =>
+            {
+                var settled = _liveLines.Count == 0 || !_truncated.Any(Held);
+                Running.Output.Release();
+                return settled;
+            }, "the truncated files dealt with", TimeSpan.FromSeconds(20));
+            _lossCountedWhole &= !_truncated.Any(Held);
+            Running.Output.Stalled = stalled;
+            _truncationsToSettle = false;
+        }
+
+        /// <summary>Bytes lost to truncation and truncations, as this run's and the stopped runs' metrics say.</summary>
+        private (long Lost, long Truncations) Counted()
+        {
+            var metrics = AgentMetricsText.Of(new TailMetrics(Running.Server, Running.Statistics, TailingHarness.NoEnrichment, Running.Budget, TimeProvider.System));
+            Assert.Equal((double?)0, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"max_open_files\"}"));
+            return (_lostCountedBefore + (long)MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"truncated\"}")!.Value,
+                _truncationsCountedBefore + (long)MetricText.Value(metrics, "nodeagent_log_truncations_total")!.Value);
+        }
+
         private async Task WaitUntilOpenAsync(string path)
         {
             if (FileStatus.TryOf(path, out var status) && status.Size > 0)
             {
-                await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated), TimeSpan.FromSeconds(20));
+                await WaitUntilAsync(() => Running.Server.Tails.Any(t => t.Identity.Inode == status.Inode && !t.Rotated), $"{path} open", TimeSpan.FromSeconds(20));
             }
         }
 
-        private async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+        /// <summary>A step's precondition (kubelet's pace): the output hands over what it holds while waiting.</summary>
+        private Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout) =>
+            Eventually.TrueAsync(() => Released(condition), what, timeout);
+
+        private bool Released(Func<bool> condition)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (!condition() && DateTime.UtcNow < deadline)
-            {
-                _pipeline?.Output.Release();
-                await Task.Delay(20);
-            }
+            _pipeline?.Output.Release();
+            return condition();
         }
     }
+
+    /// <summary>A content of the live file emptied by copytruncate: the identity the agent read it under, its size,
+    /// and its lines (the message of each and its end offset).</summary>
+    private sealed record TruncatedContent(FileIdentity Identity, long Size, List<(string Message, long End)> Lines);
 
     private sealed class RotatedFile(string name, List<string> messages)
     {
@@ -520,11 +615,15 @@ public sealed class TailingModelTests
 
         public Pipeline(AgentOptions options, Deliveries deliveries, ListLogger log)
         {
-            var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
+            Budget = new BufferBudget(options.Logs.MaxBufferedBytes);
             Output = new ModelOutput(deliveries);
             _loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
-            Server = TailingHarness.Server(options, Output, budget, loggers: _loggers);
+            Server = TailingHarness.Server(options, Output, Budget, Statistics, loggers: _loggers);
         }
+
+        public BufferBudget Budget { get; }
+
+        public TailStatistics Statistics { get; } = new();
 
         public ModelOutput Output { get; }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using NodeAgent.Delivery;
 using NodeAgent.Tailing;
+using NodeAgent.Telemetry;
+using NodeAgent.TestSupport;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Tailing;
@@ -34,6 +36,7 @@ public sealed class TurnOrderTests : IDisposable
         await server.StartAsync(CancellationToken.None);
 
         // The output frees its room now and then, as a slow Elasticsearch does, until a fifth of all lines are through.
+        // This loop drives the output (its pace is the test's), it does not wait on a condition.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         int a = 0, b = 0;
         while (a + b < 2 * lines / 5 && DateTime.UtcNow < deadline)
@@ -58,18 +61,22 @@ public sealed class TurnOrderTests : IDisposable
         var options = TailingHarness.Options($"--Logs:Include:0={_dir.Path}/pods/*/*/*.log", $"--Logs:StatePath={_dir.Path}/state", "--Logs:PollInterval=100ms");
         var budget = new BufferBudget(options.Logs.MaxBufferedBytes);
         var output = new TestOutput(budget) { FailOnCalls = [3, 4, 40] };
-        using var server = TailingHarness.Server(options, output, budget);
+        var statistics = new TailStatistics();
+        var errors = new InternalErrors();
+        using var server = TailingHarness.Server(options, output, budget, statistics, errors: errors);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (output.DeliveredOffsets.Distinct().Count() < lines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.ValueAsync(() => output.DeliveredOffsets.Distinct().Count(), n => n >= lines, "every line delivered", TimeSpan.FromSeconds(30));
 
         var tail = Assert.Single(server.Tails);
         var committed = tail.Acks.Committed;
+        var metrics = AgentMetricsText.Of(errors, new TailMetrics(server, statistics, TailingHarness.NoEnrichment, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
 
+        // Each failure ended a turn of the loop, counted and gone on from; the lines were read once, handed out again.
+        Assert.Contains("nodeagent_internal_errors_total{component=\"logs\"} 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_internal_errors_total{component=\"checkpoints\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_lines_read_total {lines}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_log_bytes_read_total {new FileInfo(log).Length}\n", metrics, StringComparison.Ordinal);
         Assert.Equal(lines, output.DeliveredOffsets.Distinct().Count());
         Assert.Equal(lines, output.DeliveredOffsets.Count);
         Assert.Equal(new FileInfo(log).Length, committed);
@@ -87,29 +94,30 @@ public sealed class TurnOrderTests : IDisposable
         var statistics = new TailStatistics();
         using var server = TailingHarness.Server(options, output, budget, statistics);
         await server.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (statistics.BytesRead == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => statistics.BytesRead > 0, "the file read");
 
         // Rotated while the output is stalled: the next file takes the one handle allowed.
         File.Move(log, log + ".20261128-101500");
         File.WriteAllText(log, "2026-11-28T10:16:00.000000000Z stdout F the next file, long enough to be opened at once\n");
-        while (statistics.Lost["max_open_files"] == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => statistics.Lost["max_open_files"] > 0, "the rotated file closed for the limit");
 
         Assert.Empty(output.DeliveredOffsets);
         output.Stalled = false;
         output.Release();
+        var metrics = AgentMetricsText.Of(new TailMetrics(server, statistics, TailingHarness.NoEnrichment, budget, TimeProvider.System));
         await server.StopAsync(CancellationToken.None);
 
         // Nothing of the rotated file was acknowledged when it was closed. What the output held is delivered after;
         // every byte past it is lost and counted, read (records waiting for room in the output) or not.
         var handedOutEnd = output.DeliveredEnds.Where(d => d.File == log).Max(d => d.End);
         Assert.Equal(new FileInfo(log + ".20261128-101500").Length - handedOutEnd, statistics.Lost["max_open_files"]);
+        // (Values of a million and more are exposed as Go prints them, 1.79424e+06: compared as numbers.)
+        Assert.Equal(new FileInfo(log + ".20261128-101500").Length - handedOutEnd, MetricText.Value(metrics, "nodeagent_log_bytes_lost_total{reason=\"max_open_files\"}"));
+        Assert.Contains("nodeagent_log_bytes_lost_total{reason=\"truncated\"} 0\n", metrics, StringComparison.Ordinal);
+        // The rotation was seen, the rotated file closed: the new file is the one open.
+        Assert.Contains("nodeagent_log_rotations_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_open 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_log_files_rotated 0\n", metrics, StringComparison.Ordinal);
         Assert.InRange(handedOutEnd, 1, 128 * 1024);
     }
 }

@@ -4,7 +4,8 @@ using System.Text;
 using NodeAgent.ElasticsearchEmulation;
 using NodeAgent.Hosting;
 using NodeAgent.Shipping.Elasticsearch;
-using static NodeAgent.Tests.Elasticsearch.EmulatorHttp;
+using NodeAgent.TestSupport;
+using static NodeAgent.Tests.Emulators.Elasticsearch.EmulatorHttp;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
 
@@ -82,10 +83,7 @@ public sealed class StalledAnswerClientTests
         using var stopping = new CancellationTokenSource();
 
         var exchange = client.BulkAsync(Body, stopping.Token);
-        while (es.Stats.StalledAnswers == 0)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers > 0, "the answer stalled", TestDeadline);
 
         await stopping.CancelAsync();
 

@@ -8,6 +8,7 @@ using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
 using NodeAgent.Telemetry;
 using NodeAgent.Tests.TestSupport;
+using NodeAgent.TestSupport;
 
 namespace NodeAgent.Tests.Shipping.Elasticsearch;
 
@@ -26,6 +27,8 @@ public sealed class StalledAnswerOutputTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly AckWatermark _acks = new();
     private readonly AgentHealth _health = new(TimeProvider.System);
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private ElasticsearchStatistics? _statistics;
 
     public void Dispose() => _dir.Dispose();
 
@@ -35,7 +38,8 @@ public sealed class StalledAnswerOutputTests : IDisposable
             [$"--Elasticsearch:Urls:0={es.Url}", $"--Logs:StatePath={_dir.Path}", "--Elasticsearch:FlushInterval=100ms"]);
         var options = AgentOptionsReader.Read(layers, errors, "node-a", "host").Options!;
         var client = new ElasticsearchClient(options.Elasticsearch, TimeProvider.System, RequestTimeout);
-        return new ElasticsearchOutput(options.Elasticsearch, new DeadLetterFile(_dir.Path, TimeProvider.System), client, new ElasticsearchStatistics(client, TimeProvider.System), new BufferBudget(16 << 20),
+        _statistics = new ElasticsearchStatistics(client, TimeProvider.System);
+        return new ElasticsearchOutput(options.Elasticsearch, new DeadLetterFile(_dir.Path, TimeProvider.System), client, _statistics, new BufferBudget(16 << 20),
             new InternalErrors(), _health, TimeProvider.System, NullLogger<ElasticsearchOutput>.Instance);
     }
 
@@ -54,16 +58,6 @@ public sealed class StalledAnswerOutputTests : IDisposable
         return new LogBatch(tail.IdKey, tail.Fields.Context, records, _acks);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestDeadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {TestDeadline.TotalSeconds:0} s: {what}");
-            await Task.Delay(20);
-        }
-    }
-
     private static List<string> Messages(ElasticsearchEmulator es) =>
         [.. es.Documents(Target).Select(d => d.GetProperty("message").GetString()!).Order(StringComparer.Ordinal)];
 
@@ -76,24 +70,52 @@ public sealed class StalledAnswerOutputTests : IDisposable
         using var tail = TestTail.Open(_dir);
         using var output = Output(es);
         await output.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => _health.NotReadyReasons().Count == 0, "connected");
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Count == 0, "connected", TestDeadline);
 
         // One bulk per worker, each stuck in its answer's body.
         es.Faults = new FaultSettings { Outage = OutageMode.StallBody };
         await output.SendAsync(Batch(tail, 0, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 1, "the first bulk's answer stalled");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 1, "the first bulk's answer stalled", TestDeadline);
         await output.SendAsync(Batch(tail, 10, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 2, "the second bulk's answer stalled");
-        await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 2, "the second bulk's answer stalled", TestDeadline);
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported", TestDeadline);
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acks.Committed == 200, "every record acknowledged");
+        await Eventually.TrueAsync(() => _acks.Committed == 200, "every record acknowledged", TestDeadline);
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(20), Messages(es));
         Assert.Equal(20, es.Stats.ItemsCreated);
         Assert.Equal(0, es.Stats.ItemsUpdated);
         Assert.Empty(_health.NotReadyReasons());
+        AssertTheOutputsAccountMatchesTheClusters(es);
+    }
+
+    /// <summary>
+    /// The output's families against the emulator's own counters: what it sent (bytes on the wire and decompressed),
+    /// each bulk request answered whole or not (a stalled answer is no answer), each document created or found
+    /// already stored (the stalled bulks were applied: their replays are 409s), nothing left queued.
+    /// </summary>
+    private void AssertTheOutputsAccountMatchesTheClusters(ElasticsearchEmulator es)
+    {
+        var metrics = AgentMetricsText.Of(_statistics!);
+        var stats = es.Stats;
+        var answered = stats.BulkRequests - stats.StalledAnswers;
+        Assert.True(stats.StalledAnswers > 0 && answered > 0, $"{stats.StalledAnswers} stalled, {answered} answered");
+        Assert.Contains($"nodeagent_elasticsearch_requests_total{{status=\"200\"}} {answered}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_requests_total{{status=\"error\"}} {stats.StalledAnswers}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_request_duration_seconds_count {stats.BulkRequests}\n", metrics, StringComparison.Ordinal);
+        // Each stalled request waited out the request timeout.
+        Assert.InRange(MetricText.Value(metrics, "nodeagent_elasticsearch_request_duration_seconds_sum") ?? 0, stats.StalledAnswers * RequestTimeout.TotalSeconds, 60);
+        Assert.Contains($"nodeagent_elasticsearch_request_duration_seconds_bucket{{le=\"+Inf\"}} {stats.BulkRequests}\n", metrics, StringComparison.Ordinal);
+        // All 20 were stored by the stalled bulks, whose answers the output never read.
+        Assert.Equal(20, stats.ItemsConflict);
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"duplicate\"} 20\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_sent_bytes_total {stats.BytesDecompressed}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"nodeagent_elasticsearch_sent_compressed_bytes_total {stats.BytesReceived}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("nodeagent_elasticsearch_queue_bytes 0\n", metrics, StringComparison.Ordinal);
+        Assert.InRange(MetricText.Value(metrics, "nodeagent_elasticsearch_last_success_timestamp_seconds") ?? 0, _started.ToUnixTimeMilliseconds() / 1000.0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     [Fact]
@@ -105,15 +127,20 @@ public sealed class StalledAnswerOutputTests : IDisposable
         using var output = Output(es);
         await output.StartAsync(CancellationToken.None);
         await output.SendAsync(Batch(tail, 0, 10), CancellationToken.None);
-        await WaitForAsync(() => es.Stats.StalledAnswers >= 1, "GET / stalled");
-        await WaitForAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported");
+        await Eventually.TrueAsync(() => es.Stats.StalledAnswers >= 1, "GET / stalled", TestDeadline);
+        await Eventually.TrueAsync(() => _health.NotReadyReasons().Any(r => r.Contains("no answer within 1 s", StringComparison.Ordinal)), "the stall reported", TestDeadline);
 
         es.Faults = FaultSettings.None;
-        await WaitForAsync(() => _acks.Committed == 100, "every record acknowledged");
+        await Eventually.TrueAsync(() => _acks.Committed == 100, "every record acknowledged", TestDeadline);
         await output.StopAsync(CancellationToken.None);
 
         Assert.Equal(Expected(10), Messages(es));
         Assert.Equal(10, es.Stats.ItemsCreated);
         Assert.Empty(_health.NotReadyReasons());
+        // GET / stalled, not a bulk request: the one bulk was answered at once.
+        var metrics = AgentMetricsText.Of(_statistics!);
+        Assert.Contains("nodeagent_elasticsearch_requests_total{status=\"200\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Empty(MetricText.Series(metrics, "nodeagent_elasticsearch_requests_total{status=\"error\"}"));
+        Assert.Contains("nodeagent_elasticsearch_documents_total{result=\"created\"} 10\n", metrics, StringComparison.Ordinal);
     }
 }
