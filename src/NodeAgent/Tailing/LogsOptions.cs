@@ -15,7 +15,7 @@ internal sealed record LogsOptions(
 
     public int MaxOpenFiles { get; init; } = 1024;
 
-    public long MaxBufferedBytes { get; init; } = 4L << 20;
+    public long MaxBufferedBytes { get; init; } = 8L << 20;
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

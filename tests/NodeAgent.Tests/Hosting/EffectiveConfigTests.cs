@@ -46,7 +46,7 @@ public sealed class EffectiveConfigTests
         using var doc = Print("--Elasticsearch:FlushInterval=00:00:05");
         var es = doc.RootElement.GetProperty("Elasticsearch");
         Assert.Equal("5s", es.GetProperty("FlushInterval").GetString());
-        Assert.Equal("1MiB", es.GetProperty("MaxBatchBytes").GetString());
+        Assert.Equal("2MiB", es.GetProperty("MaxBatchBytes").GetString());
         Assert.Equal("console", doc.RootElement.GetProperty("Output").GetProperty("Type").GetString());
     }
 }

@@ -10,10 +10,11 @@ namespace NodeAgent.Shipping.Elasticsearch;
 /// serve for good, so a steady flow allocates none.
 /// </summary>
 /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern (each action names its index), or null.</param>
-internal sealed class BulkBatcher(long maxBytes, TimeSpan flushInterval, IndexPattern? pattern, Action<BulkRequest> complete)
+/// <param name="compress">Bodies are built gzip-compressed (<see cref="GzipBody"/>).</param>
+internal sealed class BulkBatcher(long maxBytes, TimeSpan flushInterval, IndexPattern? pattern, Action<BulkRequest> complete, bool compress = false)
 {
     private readonly Lock _lock = new();
-    private readonly BulkRequestPool _pool = new((int)Math.Min(int.MaxValue - BulkRequest.InitialCapacity, maxBytes) + BulkRequest.InitialCapacity);
+    private readonly BulkRequestPool _pool = new((int)Math.Min(int.MaxValue - BulkRequest.InitialCapacity, maxBytes) + BulkRequest.InitialCapacity, compress);
     private BulkRequest? _building;
 
     /// <summary>Encodes the batch's records; returns the body bytes they took. A record that cannot be encoded is

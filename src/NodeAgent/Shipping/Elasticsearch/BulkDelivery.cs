@@ -47,7 +47,7 @@ internal sealed class BulkDelivery(
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var exchange = await client.BulkAsync(pending.Body, stoppingToken);
+                var exchange = await client.BulkAsync(pending, stoppingToken);
                 statistics.Request(exchange.Status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "error", Stopwatch.GetElapsedTime(started));
                 retryAfter = exchange.RetryAfter;
                 var (verdict, problem) = BulkOutcomes.OfRequest(exchange, client.Principal);

@@ -16,10 +16,16 @@ internal readonly record struct BulkItem(AckWatermark Acks, DocumentContext Cont
 /// A <c>_bulk</c> body being built: for each record a <c>create</c> action with its deterministic <c>_id</c>
 /// (DELIVERY.md rule 3: a replay is answered 409, never stored twice) and its ECS document, written straight into one
 /// growing buffer (<see cref="EcsDocumentWriter"/>, no string per document). The records' own bytes are valid only
-/// during <see cref="ILogOutput.SendAsync"/>; the body keeps everything a retry needs.
+/// during <see cref="ILogOutput.SendAsync"/>; the body keeps everything a retry needs. With compression on, the NDJSON
+/// is staged in a small buffer and deflated into a <see cref="GzipBody"/> every <see cref="StageBytes"/>; item offsets
+/// stay NDJSON offsets (<see cref="Body"/> inflates it when they are needed again).
 /// </summary>
+// The GzipBody holds only managed buffers and a GZipStream it disposes when sealed or cleared.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "see above")]
 internal sealed class BulkRequest
 {
+    private const int StageBytes = 64 * 1024;
+
     private static readonly byte[] ActionStart = "{\"create\":{\"_id\":\""u8.ToArray();
     private static readonly byte[] ActionWithIndexStart = "{\"create\":{\"_index\":\""u8.ToArray();
     private static readonly byte[] ActionIdAfterIndex = "\",\"_id\":\""u8.ToArray();
@@ -27,19 +33,60 @@ internal sealed class BulkRequest
 
     private readonly BodyBuffer _body;
     private readonly List<BulkItem> _items = [];
+    private readonly GzipBody? _gzip;
+    private byte[]? _inflated;
 
     /// <summary>What a body starts with: enough for a quiet node's lines of a second.</summary>
     public const int InitialCapacity = 64 * 1024;
 
     /// <param name="fullCapacity">What the body grows to at once when it needs more than it started with: the batch
     /// cap and one document's room past it.</param>
-    public BulkRequest(int fullCapacity = (1 << 20) + InitialCapacity) => _body = new BodyBuffer(InitialCapacity, fullCapacity);
+    /// <param name="compress">Build the body compressed (<c>Elasticsearch:Compression=gzip</c>).</param>
+    public BulkRequest(int fullCapacity = (2 << 20) + InitialCapacity, bool compress = false)
+    {
+        _gzip = compress ? new GzipBody() : null;
+        _body = new BodyBuffer(InitialCapacity, compress ? InitialCapacity : fullCapacity);
+    }
 
     public IReadOnlyList<BulkItem> Items => _items;
 
-    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+    /// <summary>The NDJSON: inflated once when the body was built compressed, for the paths that copy items out.</summary>
+    public ReadOnlyMemory<byte> Body
+    {
+        get
+        {
+            if (_gzip is null)
+            {
+                return _body.WrittenMemory;
+            }
 
-    public int Bytes => _body.WrittenCount;
+            Deflate();
+            return _inflated ??= _gzip.Inflate();
+        }
+    }
+
+    /// <summary>What goes on the wire: gzip when <see cref="IsCompressed"/>, else the NDJSON. Nothing can be added after.</summary>
+    public ReadOnlyMemory<byte> Wire
+    {
+        get
+        {
+            if (_gzip is null)
+            {
+                return _body.WrittenMemory;
+            }
+
+            Deflate();
+            return _gzip.Seal();
+        }
+    }
+
+    public bool IsCompressed => _gzip is not null;
+
+    /// <summary>NDJSON bytes, compressed or not: what <c>Elasticsearch:MaxBatchBytes</c> and the budget count.</summary>
+    public int Bytes => (_gzip?.NdjsonBytes ?? 0) + _body.WrittenCount;
+
+    // NDJSON offset of the staging buffer's first byte.
+    private int Deflated => _gzip?.NdjsonBytes ?? 0;
 
     /// <summary>When the first item was added: the batch goes out <c>Elasticsearch:FlushInterval</c> later at the latest.</summary>
     public DateTimeOffset FirstAddedAt { get; private set; }
@@ -51,6 +98,25 @@ internal sealed class BulkRequest
     {
         _body.Truncate(0);
         _items.Clear();
+        _gzip?.Clear();
+        _inflated = null;
+    }
+
+    private void Deflate()
+    {
+        if (_gzip is not null && _body.WrittenCount > 0 && !_gzip.IsSealed)
+        {
+            _gzip.Append(_body.WrittenSpan);
+            _body.Truncate(0);
+        }
+    }
+
+    private void Added()
+    {
+        if (_body.WrittenCount >= StageBytes)
+        {
+            Deflate();
+        }
     }
 
     /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern: the action names the document's index;
@@ -58,6 +124,11 @@ internal sealed class BulkRequest
     /// <returns>Null when added; otherwise why the record cannot be encoded (the body is then as it was before).</returns>
     public string? TryAdd(LogBatch batch, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
     {
+        if (_gzip?.IsSealed == true)
+        {
+            throw new InvalidOperationException("the request was sealed");
+        }
+
         var start = _body.WrittenCount;
         JsonMember json;
         try
@@ -102,7 +173,8 @@ internal sealed class BulkRequest
             FirstAddedAt = now;
         }
 
-        _items.Add(new BulkItem(batch.Acks, batch.Context, batch.IsOwnLog, record.StartOffset, start, _body.WrittenCount - start, json));
+        _items.Add(new BulkItem(batch.Acks, batch.Context, batch.IsOwnLog, record.StartOffset, Deflated + start, _body.WrittenCount - start, json));
+        Added();
         return null;
     }
 
@@ -116,7 +188,8 @@ internal sealed class BulkRequest
 
         var start = _body.WrittenCount;
         _body.Write(previousBody.Slice(item.BodyStart, item.BodyLength));
-        _items.Add(item with { BodyStart = start });
+        _items.Add(item with { BodyStart = Deflated + start });
+        Added();
     }
 
     /// <summary>
@@ -138,7 +211,8 @@ internal sealed class BulkRequest
         _body.Write(JsonEncodedText.Encode("the fields parsed from the JSON message were refused: " + reason, EcsDocumentWriter.Options.Encoder).EncodedUtf8Bytes);
         _body.Write("\"}"u8);
         _body.Write(lines[(item.Json.Start + item.Json.Length)..]);
-        _items.Add(item with { BodyStart = start, BodyLength = _body.WrittenCount - start, Json = default });
+        _items.Add(item with { BodyStart = Deflated + start, BodyLength = _body.WrittenCount - start, Json = default });
+        Added();
     }
 }
 
@@ -148,13 +222,13 @@ internal sealed class BulkRequest
 /// are in flight, one waits and one is being built, so a handful of bodies serve for good while lines flow; when the
 /// output has been idle a while they are let go (<see cref="Trim"/>), so a burst's memory does not stay for good.
 /// </summary>
-internal sealed class BulkRequestPool(int bodyCapacity)
+internal sealed class BulkRequestPool(int bodyCapacity, bool compress = false)
 {
     private const int Kept = ElasticsearchOutput.MaxInFlight + 3;
 
     private readonly System.Collections.Concurrent.ConcurrentBag<BulkRequest> _free = [];
 
-    public BulkRequest Rent() => _free.TryTake(out var request) ? request : new BulkRequest(bodyCapacity);
+    public BulkRequest Rent() => _free.TryTake(out var request) ? request : new BulkRequest(bodyCapacity, compress);
 
     public void Return(BulkRequest request)
     {

@@ -105,11 +105,35 @@ internal sealed class ElasticsearchClient : IDisposable
         return await ExchangeAsync(request, url, cancellation);
     }
 
+    /// <summary>Sends a request's body: already compressed when it was built so (<see cref="BulkRequest.IsCompressed"/>),
+    /// else compressed here when <c>Elasticsearch:Compression=gzip</c>.</summary>
+    public async Task<BulkExchange> BulkAsync(BulkRequest bulk, CancellationToken cancellation)
+    {
+        if (!bulk.IsCompressed)
+        {
+            return await BulkAsync(bulk.Body, cancellation);
+        }
+
+        var url = PickUrl();
+        using var request = BulkRequestMessage(url);
+        var wire = bulk.Wire;
+        var content = new ReadOnlyMemoryContent(wire);
+        content.Headers.ContentEncoding.Add("gzip");
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        request.Content = content;
+        Interlocked.Add(ref _bytesSentCompressed, wire.Length);
+        Interlocked.Add(ref _bytesSent, bulk.Bytes);
+        return await ExchangeAsync(request, url, cancellation);
+    }
+
+    private HttpRequestMessage BulkRequestMessage(Uri url) =>
+        // filter_path: only what is read of the answer (a full item is ~250 bytes of JSON per document to parse).
+        new(HttpMethod.Post, new Uri(url, Pattern is null ? $"/{_target}/_bulk?filter_path={FilterPath}" : $"/_bulk?filter_path={FilterPath}"));
+
     public async Task<BulkExchange> BulkAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellation)
     {
         var url = PickUrl();
-        // filter_path: only what is read of the answer (a full item is ~250 bytes of JSON per document to parse).
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, Pattern is null ? $"/{_target}/_bulk?filter_path={FilterPath}" : $"/_bulk?filter_path={FilterPath}"));
+        using var request = BulkRequestMessage(url);
         HttpContent content;
         MemoryStream? compressed = null;
         if (_options.Gzip)

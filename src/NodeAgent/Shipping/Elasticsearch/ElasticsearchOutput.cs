@@ -46,7 +46,7 @@ internal sealed class ElasticsearchOutput : BackgroundService, ILogOutput
         _statistics = statistics;
         _budget = budget;
         _time = time;
-        _batcher = new BulkBatcher(options.MaxBatchBytes, options.FlushInterval, client.Pattern, Enqueue);
+        _batcher = new BulkBatcher(options.MaxBatchBytes, options.FlushInterval, client.Pattern, Enqueue, compress: options.Gzip);
         _refused = new RefusedDocuments(deadLetters, client.Target, statistics, time, logger);
         _readiness = new ElasticsearchReadiness(client, health, errors, time, logger);
         _delivery = new BulkDelivery(client, _batcher, _refused, _readiness, statistics, budget, time);

@@ -25,14 +25,18 @@ public sealed class BulkDeliveryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Bodies built gzip-compressed (the default), unless a test says otherwise.</summary>
+    private bool _compress = true;
+
     private (BulkDelivery Delivery, BulkBatcher Batcher, ElasticsearchStatistics Statistics) Loop(FakeBulkServer server, params string[] urls)
     {
-        var arguments = urls.Select((u, i) => $"--Elasticsearch:Urls:{i}={u}").Concat(["--Elasticsearch:Compression=none", $"--Logs:StatePath={_dir.Path}"]).ToArray();
+        var compression = _compress ? "gzip" : "none";
+        var arguments = urls.Select((u, i) => $"--Elasticsearch:Urls:{i}={u}").Concat([$"--Elasticsearch:Compression={compression}", $"--Logs:StatePath={_dir.Path}"]).ToArray();
         var (layers, errors) = ConfigLayers.Load("/nonexistent", null, new Hashtable(), arguments);
         var options = AgentOptionsReader.Read(layers, errors, "node-a", "host").Options!.Elasticsearch;
         var client = new ElasticsearchClient(options, TimeProvider.System, TimeSpan.FromSeconds(5), server);
         var statistics = new ElasticsearchStatistics(client, TimeProvider.System);
-        var batcher = new BulkBatcher(1 << 20, TimeSpan.FromSeconds(1), null, _complete.Add);
+        var batcher = new BulkBatcher(1 << 20, TimeSpan.FromSeconds(1), null, _complete.Add, compress: options.Gzip);
         var readiness = new ElasticsearchReadiness(client, _health, new InternalErrors(), TimeProvider.System, NullLogger.Instance);
         var refused = new RefusedDocuments(new DeadLetterFile(_dir.Path, TimeProvider.System), client.Target, statistics, TimeProvider.System, NullLogger.Instance);
         return (new BulkDelivery(client, batcher, refused, readiness, statistics, _budget, TimeProvider.System), batcher, statistics);
@@ -86,9 +90,12 @@ public sealed class BulkDeliveryTests : IDisposable
         Assert.Equal(200, acks.Committed);
     }
 
-    [Fact]
-    public async Task Only_the_items_the_cluster_could_not_take_go_again_and_a_replay_counts_as_delivered()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Only_the_items_the_cluster_could_not_take_go_again_and_a_replay_counts_as_delivered(bool compress)
     {
+        _compress = compress;
         // First answer: stored, replayed (409), busy (429), refused for good (400); then the busy one is stored.
         var server = new FakeBulkServer((n, call) => FakeBulkServer.Items(call, i => n == 1 ? FirstAnswer[i] : 201));
         var (delivery, batcher, statistics) = Loop(server, "http://es-a:9200");
@@ -103,9 +110,12 @@ public sealed class BulkDeliveryTests : IDisposable
         Assert.Contains("status 400", File.ReadAllText(Path.Combine(_dir.Path, DeadLetterFile.FileName)), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_body_too_large_goes_again_in_halves_and_a_single_document_too_large_is_dead_lettered()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_too_large_goes_again_in_halves_and_a_single_document_too_large_is_dead_lettered(bool compress)
     {
+        _compress = compress;
         // The cluster takes at most two documents per request; "line 3" alone is refused as too large.
         var server = new FakeBulkServer((_, call) => call.Documents.Count > 2 || call.Messages.Contains("line 3")
             ? FakeBulkServer.Json(HttpStatusCode.RequestEntityTooLarge, "")

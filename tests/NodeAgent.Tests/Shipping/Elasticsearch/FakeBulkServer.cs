@@ -6,7 +6,7 @@ namespace NodeAgent.Tests.Shipping.Elasticsearch;
 
 /// <summary>
 /// An <see cref="HttpMessageHandler"/> that answers bulk requests as a script says, call by call, and keeps every
-/// request's host and NDJSON body (sent uncompressed in these tests): the transport under the real client, for
+/// request's host and NDJSON body (gzip bodies inflated): the transport under the real client, for
 /// testing the delivery loop without sockets.
 /// </summary>
 internal sealed class FakeBulkServer(Func<int, BulkCall, HttpResponseMessage> answer) : HttpMessageHandler
@@ -30,7 +30,21 @@ internal sealed class FakeBulkServer(Func<int, BulkCall, HttpResponseMessage> an
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var body = "";
+        if (request.Content is { } content)
+        {
+            var bytes = await content.ReadAsByteArrayAsync(cancellationToken);
+            if (content.Headers.ContentEncoding.Contains("gzip"))
+            {
+                using var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+                using var plain = new MemoryStream();
+                await gunzip.CopyToAsync(plain, cancellationToken);
+                bytes = plain.ToArray();
+            }
+
+            body = Encoding.UTF8.GetString(bytes);
+        }
+
         var call = new BulkCall(request.RequestUri!.Host, body, DateTimeOffset.UtcNow);
         Calls.Enqueue(call);
         return answer(Interlocked.Increment(ref _calls), call);
