@@ -4,7 +4,7 @@ namespace NodeAgent.Kubernetes;
 
 /// <summary>
 /// The API server's part of a file's documents (CONTRACT.md, ECS kubernetes/container/orchestrator fields): written
-/// once per pod change into the file's <see cref="Shipping.DocumentContext"/>, never per line.
+/// once per pod change into the file's <see cref="DocumentFields"/> (and so its encoded context), never per line.
 /// </summary>
 /// <param name="Pod">The pod's metadata; null when only the cluster name is known (no pod found in time).</param>
 /// <param name="Namespace">The namespace's metadata, for its labels.</param>
