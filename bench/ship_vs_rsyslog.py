@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 
-from shipbench import (DATA_STREAM, DEFAULT_AGENT, MiB, PAYLOAD, BenchError, Emulator, Lines, agent_command,
+from shipbench import (run, DATA_STREAM, DEFAULT_AGENT, MiB, PAYLOAD, BenchError, Emulator, Lines, agent_command,
                        build_emulator, fmt, http_ok, measure, tail)
 
 # `_id` templates: the file and offset of the line (deterministic, as NodeAgent's), or a random uuid per line.
@@ -193,11 +193,4 @@ Per line, rsyslog: imfile reads the line into a syslog message object, the templ
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except BenchError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run(main)

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 
-from shipbench import (DATA_STREAM, DEFAULT_AGENT, MiB, PAYLOAD, ROOT, BenchError, Emulator, Lines, agent_command,
+from shipbench import (run, DATA_STREAM, DEFAULT_AGENT, MiB, PAYLOAD, ROOT, BenchError, Emulator, Lines, agent_command,
                        build_emulator, fmt, http_ok, measure, run_cmd, tail)
 
 SYSLOG_NG_DIR = os.path.join(ROOT, "artifacts", "syslog-ng")
@@ -273,11 +273,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except BenchError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run(main)

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -27,6 +28,18 @@ MiB = 2**20
 
 class BenchError(Exception):
     pass
+
+
+def run(main):
+    """A bench script's entry point: its errors as one line on stderr and exit 1, ^C as exit 130."""
+    try:
+        main()
+    except BenchError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
 
 
 def tail(path, n=15):
