@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
@@ -37,7 +36,6 @@ internal sealed class ElasticsearchClient : IDisposable
     private readonly TimeSpan _requestTimeout;
     private readonly string _target;
     private readonly DateTimeOffset[] _failedUntil;
-    private readonly System.Collections.Concurrent.ConcurrentBag<MemoryStream> _compressionBuffers = [];
     private int _next;
     private long _bytesSent;
     private long _bytesSentCompressed;
@@ -105,72 +103,31 @@ internal sealed class ElasticsearchClient : IDisposable
         return await ExchangeAsync(request, url, cancellation);
     }
 
-    /// <summary>Sends a request's body: already compressed when it was built so (<see cref="BulkRequest.IsCompressed"/>),
-    /// else compressed here when <c>Elasticsearch:Compression=gzip</c>.</summary>
-    public async Task<BulkExchange> BulkAsync(BulkRequest bulk, CancellationToken cancellation)
+    /// <summary>Sends a request's body as it was built: gzip when <c>Elasticsearch:Compression=gzip</c> (the
+    /// batcher compresses while it builds, see <see cref="GzipBody"/>), else plain NDJSON.</summary>
+    public Task<BulkExchange> BulkAsync(BulkRequest bulk, CancellationToken cancellation) =>
+        SendAsync(bulk.Wire, bulk.IsCompressed, bulk.Bytes, cancellation);
+
+    /// <summary>Sends plain NDJSON (tests of the transport).</summary>
+    public Task<BulkExchange> BulkAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellation) =>
+        SendAsync(ndjson, gzip: false, ndjson.Length, cancellation);
+
+    private async Task<BulkExchange> SendAsync(ReadOnlyMemory<byte> wire, bool gzip, int ndjsonBytes, CancellationToken cancellation)
     {
-        if (!bulk.IsCompressed)
+        var url = PickUrl();
+        // filter_path: only what is read of the answer (a full item is ~250 bytes of JSON per document to parse).
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, Pattern is null ? $"/{_target}/_bulk?filter_path={FilterPath}" : $"/_bulk?filter_path={FilterPath}"));
+        var content = new ReadOnlyMemoryContent(wire);
+        if (gzip)
         {
-            return await BulkAsync(bulk.Body, cancellation);
+            content.Headers.ContentEncoding.Add("gzip");
         }
 
-        var url = PickUrl();
-        using var request = BulkRequestMessage(url);
-        var wire = bulk.Wire;
-        var content = new ReadOnlyMemoryContent(wire);
-        content.Headers.ContentEncoding.Add("gzip");
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         request.Content = content;
         Interlocked.Add(ref _bytesSentCompressed, wire.Length);
-        Interlocked.Add(ref _bytesSent, bulk.Bytes);
+        Interlocked.Add(ref _bytesSent, ndjsonBytes);
         return await ExchangeAsync(request, url, cancellation);
-    }
-
-    private HttpRequestMessage BulkRequestMessage(Uri url) =>
-        // filter_path: only what is read of the answer (a full item is ~250 bytes of JSON per document to parse).
-        new(HttpMethod.Post, new Uri(url, Pattern is null ? $"/{_target}/_bulk?filter_path={FilterPath}" : $"/_bulk?filter_path={FilterPath}"));
-
-    public async Task<BulkExchange> BulkAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellation)
-    {
-        var url = PickUrl();
-        using var request = BulkRequestMessage(url);
-        HttpContent content;
-        MemoryStream? compressed = null;
-        if (_options.Gzip)
-        {
-            // zlib level 1 (Fastest): about 5 µs per document here, most of the output's cost; a higher level buys
-            // little on log lines. The buffer is reused between requests (few are in flight).
-            compressed = _compressionBuffers.TryTake(out var reused) ? reused : new MemoryStream(ndjson.Length / 4);
-            compressed.SetLength(0);
-            await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await gzip.WriteAsync(ndjson, cancellation);
-            }
-
-            content = new ReadOnlyMemoryContent(compressed.GetBuffer().AsMemory(0, (int)compressed.Length));
-            content.Headers.ContentEncoding.Add("gzip");
-            Interlocked.Add(ref _bytesSentCompressed, compressed.Length);
-        }
-        else
-        {
-            content = new ReadOnlyMemoryContent(ndjson);
-            Interlocked.Add(ref _bytesSentCompressed, ndjson.Length);
-        }
-
-        Interlocked.Add(ref _bytesSent, ndjson.Length);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        request.Content = content;
-        try
-        {
-            return await ExchangeAsync(request, url, cancellation);
-        }
-        finally
-        {
-            if (compressed is not null && _compressionBuffers.Count < 4)
-            {
-                _compressionBuffers.Add(compressed);
-            }
-        }
     }
 
     /// <summary>Uncompressed bulk bytes sent (what <c>Elasticsearch:MaxBatchBytes</c> caps).</summary>
