@@ -18,10 +18,10 @@ public sealed class OversizedBodyTests
     {
         using var config = new AgentConfig();
         await using var emulator = await ElasticsearchEmulator.StartAsync();
-        emulator.Faults = new FaultSettings { MaxContentLength = 32 * 1024 };
+        emulator.Faults = new FaultSettings { MaxContentLength = 80 * 1024 };
         var log = Path.Combine(config.Root, "pods", "shop_web-0_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "app", "0.log");
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
-        var lines = Enumerable.Range(0, 600).Select(i => i == 300 ? "huge " + new string('x', 40 * 1024) : string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test")).ToList();
+        var lines = Enumerable.Range(0, 600).Select(i => i == 300 ? "huge " + new string('x', 100 * 1024) : string.Create(CultureInfo.InvariantCulture, $"line {i:000000} of the test")).ToList();
         await File.WriteAllLinesAsync(log, lines.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"2026-12-07T10:15:00.{i:000000000}Z stdout F {m}")));
 
         // Bodies of up to 256 KiB: every first attempt is refused.

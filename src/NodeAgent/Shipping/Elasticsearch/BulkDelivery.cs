@@ -24,6 +24,11 @@ internal sealed class BulkDelivery(
     BufferBudget budget,
     TimeProvider time)
 {
+    /// <summary>A lone document answered 413 is dead-lettered only from this size on: Elasticsearch's
+    /// <c>http.max_content_length</c> and common proxy limits (nginx's <c>client_max_body_size</c>, 1 MiB by default)
+    /// are far above it.</summary>
+    public const int SmallestRefusableBytes = 64 * 1024;
+
     /// <summary>Delivers <paramref name="request"/>, whose bytes the budget holds; they are released as it is answered for.</summary>
     public async Task DeliverAsync(BulkRequest request, CancellationToken stoppingToken)
     {
@@ -51,11 +56,20 @@ internal sealed class BulkDelivery(
                 statistics.Request(exchange.Status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "error", Stopwatch.GetElapsedTime(started));
                 retryAfter = exchange.RetryAfter;
                 var (verdict, problem) = BulkOutcomes.OfRequest(exchange, client.Principal);
-                if (verdict == RequestVerdict.Split)
+                if (verdict == RequestVerdict.Split && (pending.Count > 1 || pending.Bytes >= SmallestRefusableBytes))
                 {
                     readiness.Blocked(problem!);
                     await SplitAsync(pending, stoppingToken);
                     return;
+                }
+
+                if (verdict == RequestVerdict.Split)
+                {
+                    // One small document "too large": the server or a proxy in front of it is wrong, not the document.
+                    // It is sent again with backoff rather than dead-lettered, so a broken proxy cannot empty the
+                    // files into the dead-letter file.
+                    problem = $"{exchange.Url} refused a single document of {pending.Bytes} bytes as too large (413): a proxy's limit? retrying";
+                    verdict = RequestVerdict.Retry;
                 }
 
                 if (verdict == RequestVerdict.Retry)
@@ -134,7 +148,8 @@ internal sealed class BulkDelivery(
     }
 
     /// <summary>413: each half goes on its own (and is split again if need be). A single document larger than the
-    /// cluster takes can never be stored: it is dead-lettered, with the reason, and acknowledged.</summary>
+    /// cluster takes (and at least <see cref="SmallestRefusableBytes"/>) can never be stored: it is dead-lettered, with
+    /// the reason, and acknowledged.</summary>
     private async Task SplitAsync(BulkRequest request, CancellationToken stoppingToken)
     {
         if (request.Count == 1)

@@ -42,9 +42,9 @@ public sealed class BulkDeliveryTests : IDisposable
         return (new BulkDelivery(client, batcher, refused, readiness, statistics, _budget, TimeProvider.System), batcher, statistics);
     }
 
-    private BulkRequest Request(BulkBatcher batcher, AckWatermark acks, int lines)
+    private BulkRequest Request(BulkBatcher batcher, AckWatermark acks, int lines, Func<int, string>? message = null)
     {
-        var bytes = batcher.Add(TestBatches.Of(acks, 0, [.. Enumerable.Range(0, lines).Select(i => $"line {i}")]), Now, (_, _, reason) => Assert.Fail(reason));
+        var bytes = batcher.Add(TestBatches.Of(acks, 0, [.. Enumerable.Range(0, lines).Select(message ?? (i => $"line {i}"))]), Now, (_, _, reason) => Assert.Fail(reason));
         _budget.OutputHolds(bytes);
         batcher.Flush(Now, force: true);
         return Assert.Single(_complete);
@@ -116,23 +116,42 @@ public sealed class BulkDeliveryTests : IDisposable
     public async Task A_body_too_large_goes_again_in_halves_and_a_single_document_too_large_is_dead_lettered(bool compress)
     {
         _compress = compress;
-        // The cluster takes at most two documents per request; "line 3" alone is refused as too large.
-        var server = new FakeBulkServer((_, call) => call.Documents.Count > 2 || call.Messages.Contains("line 3")
+        // The cluster takes at most two documents per request; line 3, of 70 KB, alone is refused as too large.
+        var server = new FakeBulkServer((_, call) => call.Documents.Count > 2 || call.Messages.Any(m => m.StartsWith("line 3", StringComparison.Ordinal))
             ? FakeBulkServer.Json(HttpStatusCode.RequestEntityTooLarge, "")
             : FakeBulkServer.Items(call, _ => 201));
         var (delivery, batcher, statistics) = Loop(server, "http://es-a:9200");
         var acks = new AckWatermark();
 
-        await DeliverAsync(delivery, Request(batcher, acks, 5));
+        await DeliverAsync(delivery, Request(batcher, acks, 5, i => i == 3 ? "line 3 " + new string('x', 70_000) : $"line {i}"));
 
         // 5 → 2 + 3; the 3 → 1 + 2; the 2 holding line 3 → 1 + 1, and line 3 alone is refused.
         Assert.Equal([5, 2, 3, 1, 2, 1, 1], server.Calls.Select(c => c.Documents.Count));
-        Assert.Equal(["line 0", "line 1", "line 2", "line 4"], server.Calls.Where(c => c.Documents.Count <= 2).SelectMany(c => c.Messages).Except(["line 3"]).Order(StringComparer.Ordinal));
+        Assert.Equal(["line 0", "line 1", "line 2", "line 4"], server.Calls.Where(c => c.Documents.Count <= 2).SelectMany(c => c.Messages).Where(m => m.Length < 100).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(500, acks.Committed);
         Assert.Equal(4, statistics.DocumentCount("created"));
         Assert.Equal(1, statistics.DocumentCount("dead_lettered"));
         Assert.Contains("request_entity_too_large", File.ReadAllText(Path.Combine(_dir.Path, DeadLetterFile.FileName)), StringComparison.Ordinal);
         Assert.Equal(0, _budget.HeldByOutput);
+    }
+
+    [Fact]
+    public async Task A_small_document_refused_as_too_large_is_sent_again_not_dead_lettered()
+    {
+        // A broken proxy answering 413 to everything must not empty the files into the dead-letter file.
+        var server = new FakeBulkServer((_, _) => FakeBulkServer.Json(HttpStatusCode.RequestEntityTooLarge, ""));
+        var (delivery, batcher, statistics) = Loop(server, "http://es-a:9200");
+        var acks = new AckWatermark();
+        var request = Request(batcher, acks, 2);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery.DeliverAsync(request, stop.Token));
+
+        Assert.True(server.Calls.Count(c => c.Documents.Count == 1) >= 3, string.Join(",", server.Calls.Select(c => c.Documents.Count)));
+        Assert.Equal(0, acks.Committed);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, DeadLetterFile.FileName)));
+        Assert.Contains(_health.NotReadyReasons(), r => r.Contains("a proxy's limit?", StringComparison.Ordinal));
+        Assert.Equal(0, statistics.DocumentCount("dead_lettered"));
     }
 
     [Fact]
