@@ -64,7 +64,7 @@ internal sealed partial class Discovery
         var changedPaths = new List<string>();
         var opened = false;
         var ownSkipped = new HashSet<string>(StringComparer.Ordinal);
-        var listed = _include.SelectMany(g => g.Expand()).Distinct(StringComparer.Ordinal).ToList();
+        var listed = Listed();
         // By (device, inode): a node with thousands of files open (rotated ones waiting out an outage) must not compare
         // each listed path with each of them.
         var open = new Dictionary<(ulong Device, ulong Inode), FileTail>();
@@ -73,7 +73,7 @@ internal sealed partial class Discovery
             open.TryAdd((tail.Identity.Device, tail.Identity.Inode), tail);
         }
 
-        foreach (var path in listed)
+        foreach (var (path, status) in listed)
         {
             if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
             {
@@ -91,12 +91,7 @@ internal sealed partial class Discovery
             }
 
             // A file we hold open keeps its inode, so a path leading to an open tail's (device, inode) is that file:
-            // a stat, not an open and a fingerprint read, per known file and poll.
-            if (!FileStatus.TryOf(path, out var status))
-            {
-                continue;
-            }
-
+            // the stat the glob took, not an open and a fingerprint read, per known file and poll.
             if (open.TryGetValue((status.Device, status.Inode), out var existing))
             {
                 // Truncated in place is seen two ways (DELIVERY.md rule 1): the file is shorter than what was read, or it
@@ -150,7 +145,7 @@ internal sealed partial class Discovery
         }
 
         _ownSkipped = ownSkipped;
-        _opener.ForgetUnlisted(listed);
+        _opener.ForgetUnlisted(listed.Select(m => m.Path));
         foreach (var tail in tails.Where(t => !seen.Contains(t) && !t.Rotated))
         {
             changedPaths.Add(tail.Path);
@@ -205,6 +200,18 @@ internal sealed partial class Discovery
         }
 
         return new DiscoveryFindings(tails, closed);
+    }
+
+    /// <summary>What the include globs match now, each path once (the first glob's match), glob after glob.</summary>
+    private IReadOnlyList<GlobMatch> Listed()
+    {
+        if (_include.Length == 1)
+        {
+            return _include[0].Expand();
+        }
+
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        return [.. _include.SelectMany(g => g.Expand()).Where(m => paths.Add(m.Path))];
     }
 
     /// <summary>

@@ -124,23 +124,36 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Fi
 /// S_IFMT bits of its mode).</summary>
 internal readonly partial record struct FileStatus(ulong Device, ulong Inode, long Size)
 {
-    // statx(2): AT_FDCWD, AT_EMPTY_PATH (use the descriptor itself), STATX_TYPE | STATX_INO | STATX_SIZE. The device
+    // statx(2): AT_FDCWD, AT_EMPTY_PATH (use the descriptor itself), STATX_TYPE | STATX_INO | STATX_SIZE, and
+    // STATX_CTIME | STATX_MTIME (free: the kernel fills them anyway; DirectoryListings reads them). The device
     // numbers are always filled in, whatever the mask. statx has one layout on every architecture, unlike struct stat,
     // which is why it is used rather than fstat; glibc emulates it with fstatat on kernels older than 4.11.
     private const int CurrentDirectory = -100;
     private const int EmptyPath = 0x1000;
     private const uint TypeBit = 0x1;
     private const uint InodeAndSize = 0x100 | 0x200;
-    private const uint Wanted = TypeBit | InodeAndSize;
+    private const uint Times = 0x40 | 0x80;
+    private const uint Wanted = TypeBit | InodeAndSize | Times;
     private const int StatxBytes = 256;
     private const uint TypeMask = 0xF000;
     private const uint RegularFileType = 0x8000;
+    private const uint DirectoryType = 0x4000;
 
     /// <summary>The S_IFMT bits of stx_mode; 0 when statx did not report the type.</summary>
     public uint Type { get; init; }
 
     /// <summary>A regular file: not a FIFO, socket, device or directory (inode(7), S_IFREG).</summary>
     public bool IsRegularFile => Type == RegularFileType;
+
+    /// <summary>A directory (S_IFDIR).</summary>
+    public bool IsDirectory => Type == DirectoryType;
+
+    /// <summary>stx_mtime in nanoseconds since the epoch (0 when not reported): for a directory, when an entry was
+    /// last added, removed or renamed.</summary>
+    public long ModifiedNanoseconds { get; init; }
+
+    /// <summary>stx_ctime in nanoseconds since the epoch (0 when not reported).</summary>
+    public long ChangedNanoseconds { get; init; }
 
     /// <summary>The status of an open file; throws <see cref="IOException"/> when statx fails.</summary>
     public static unsafe FileStatus Of(SafeFileHandle handle)
@@ -190,7 +203,8 @@ internal readonly partial record struct FileStatus(ulong Device, ulong Inode, lo
     }
 
     /// <summary>Decodes struct statx (include/uapi/linux/stat.h): stx_mask at 0, stx_mode at 28, stx_ino at 32,
-    /// stx_size at 40, stx_dev_major at 136 and stx_dev_minor at 140. The device is folded as glibc's makedev does, so it equals
+    /// stx_size at 40, stx_ctime at 96 and stx_mtime at 112 (seconds as s64, then nanoseconds as u32), stx_dev_major at
+    /// 136 and stx_dev_minor at 140. The device is folded as glibc's makedev does, so it equals
     /// st_dev from stat(2) and <c>stat -c %d</c>.</summary>
     internal static FileStatus Decode(ReadOnlySpan<byte> statx)
     {
@@ -206,8 +220,16 @@ internal readonly partial record struct FileStatus(ulong Device, ulong Inode, lo
         var minor = (ulong)MemoryMarshal.Read<uint>(statx[140..]);
         var device = ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff);
         var type = (mask & TypeBit) != 0 ? MemoryMarshal.Read<ushort>(statx[28..]) & TypeMask : 0;
-        return new FileStatus(device, inode, (long)size) { Type = type };
+        return new FileStatus(device, inode, (long)size)
+        {
+            Type = type,
+            ChangedNanoseconds = (mask & 0x80) != 0 ? Nanoseconds(statx[96..]) : 0,
+            ModifiedNanoseconds = (mask & 0x40) != 0 ? Nanoseconds(statx[112..]) : 0,
+        };
     }
+
+    private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
+        (MemoryMarshal.Read<long>(timestamp) * 1_000_000_000) + MemoryMarshal.Read<uint>(timestamp[8..]);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static unsafe partial int Statx(int directory, byte* path, int flags, uint mask, byte* buffer);

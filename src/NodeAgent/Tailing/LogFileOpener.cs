@@ -93,7 +93,7 @@ internal sealed partial class LogFileOpener
 
     /// <summary>Forgets the refusals of paths the globs no longer list: what is remembered stays bounded by what is
     /// listed, and a path that comes back is reported again.</summary>
-    public void ForgetUnlisted(IReadOnlyCollection<string> listed)
+    public void ForgetUnlisted(IEnumerable<string> listed)
     {
         if (_refused.Count == 0)
         {

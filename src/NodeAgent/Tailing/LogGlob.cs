@@ -11,29 +11,41 @@ namespace NodeAgent.Tailing;
 internal sealed partial class LogGlob
 {
     private readonly string[] _segments;
+    // Per segment: the regex of a segment with wildcards (built once: building it per directory walked, twice a second,
+    // was a regex parse per pod directory), null for a literal segment and for "**".
+    private readonly Regex?[] _segmentRegexes;
     private readonly Regex _whole;
+    private readonly DirectoryListings _listings = new();
 
     public LogGlob(string pattern)
     {
         Pattern = pattern;
         _segments = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        _segmentRegexes = [.. _segments.Select(s => s != "**" && s.IndexOfAny(['*', '?', '[']) >= 0
+            ? new Regex("^" + ToRegex(s) + "$", RegexOptions.CultureInvariant) : null)];
         _whole = new Regex("^" + ToRegex(pattern) + "$", RegexOptions.CultureInvariant);
     }
 
     public string Pattern { get; }
 
+    /// <summary>The directories listed from the filesystem so far (the others were unchanged and reused).</summary>
+    public long DirectoriesListed => _listings.Listed;
+
     public bool IsMatch(string path) => _whole.IsMatch(path);
 
-    /// <summary>The existing paths (files or symlinks to files) this pattern matches, sorted.</summary>
-    public IReadOnlyList<string> Expand()
+    /// <summary>The existing paths (files or symlinks to anything but a directory) this pattern matches, sorted, each
+    /// with the status of what it leads to, read during the walk (so the caller needs no stat of its own).</summary>
+    public IReadOnlyList<GlobMatch> Expand()
     {
-        var found = new List<string>();
+        var found = new List<GlobMatch>();
+        _listings.BeginWalk();
         Walk(Pattern.StartsWith('/') ? "/" : ".", 0, found);
-        found.Sort(StringComparer.Ordinal);
+        _listings.EndWalk();
+        found.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return found;
     }
 
-    private void Walk(string directory, int segment, List<string> found)
+    private void Walk(string directory, int segment, List<GlobMatch> found)
     {
         if (segment == _segments.Length)
         {
@@ -44,78 +56,45 @@ internal sealed partial class LogGlob
         var last = segment == _segments.Length - 1;
         if (part == "**")
         {
-            // Zero directories, then one more level of any name.
+            // Zero directories, then one more level of any name. Symlinks are not followed here (as bash's globstar):
+            // a link to a parent directory would make the walk endless.
             Walk(directory, segment + 1, found);
-            foreach (var sub in SafeDirectories(directory))
+            foreach (var entry in _listings.Of(directory))
             {
-                Walk(sub, segment, found);
+                if (entry.IsDirectory)
+                {
+                    Walk(entry.Path, segment, found);
+                }
             }
 
             return;
         }
 
-        if (part.IndexOfAny(['*', '?', '[']) < 0)
+        if (_segmentRegexes[segment] is not { } regex)
         {
-            var path = Path.Join(directory, part);
-            if (last)
-            {
-                if (FileStatus.TryOf(path, out _))
-                {
-                    found.Add(path);
-                }
-            }
-            else if (Directory.Exists(path))
-            {
-                Walk(path, segment + 1, found);
-            }
-
+            Visit(Path.Join(directory, part), segment, last, found);
             return;
         }
 
-        var regex = new Regex("^" + ToRegex(part) + "$", RegexOptions.CultureInvariant);
-        foreach (var entry in SafeEntries(directory))
+        foreach (var entry in _listings.Of(directory))
         {
-            if (!regex.IsMatch(Path.GetFileName(entry)))
+            if (regex.IsMatch(entry.Name) && (last || entry.MaybeDirectory))
             {
-                continue;
-            }
-
-            if (last)
-            {
-                // statx follows the link: a dangling /var/log/containers link (container removed) is skipped.
-                if (FileStatus.TryOf(entry, out _) && !Directory.Exists(entry))
-                {
-                    found.Add(entry);
-                }
-            }
-            else if (Directory.Exists(entry))
-            {
-                Walk(entry, segment + 1, found);
+                Visit(entry.Path, segment, last, found);
             }
         }
     }
 
-    private static string[] SafeEntries(string directory)
+    private void Visit(string path, int segment, bool last, List<GlobMatch> found)
     {
-        try
+        if (!last)
         {
-            return Directory.GetFileSystemEntries(directory);
+            Walk(path, segment + 1, found);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        else if (FileStatus.TryOf(path, out var status) && !status.IsDirectory)
         {
-            return [];
-        }
-    }
-
-    private static string[] SafeDirectories(string directory)
-    {
-        try
-        {
-            return Directory.GetDirectories(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
+            // statx follows the link: a dangling /var/log/containers link (container removed) is skipped.
+            found.Add(new GlobMatch(path, status));
         }
     }
 
@@ -160,3 +139,6 @@ internal sealed partial class LogGlob
         return string.IsNullOrEmpty(directory) ? "/" : directory;
     }
 }
+
+/// <summary>A path a glob matched and the status of the file it leads to when it was matched.</summary>
+internal readonly record struct GlobMatch(string Path, FileStatus Status);
