@@ -57,7 +57,8 @@ internal sealed partial class LogGlob
         if (part == "**")
         {
             // Zero directories, then one more level of any name. Symlinks are not followed here (as bash's globstar):
-            // a link to a parent directory would make the walk endless.
+            // through a link to a parent directory the walk went round the tree until the kernel's 40 links (ELOOP),
+            // listing every file under 40 paths.
             Walk(directory, segment + 1, found);
             foreach (var entry in _listings.Of(directory))
             {
