@@ -52,7 +52,7 @@ internal sealed class BulkDelivery(
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var exchange = await client.BulkAsync(pending, stoppingToken);
+                using var exchange = await client.BulkAsync(pending, stoppingToken);
                 statistics.Request(exchange.Status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "error", Stopwatch.GetElapsedTime(started));
                 retryAfter = exchange.RetryAfter;
                 var (verdict, problem) = BulkOutcomes.OfRequest(exchange, client.Principal);
@@ -76,7 +76,7 @@ internal sealed class BulkDelivery(
                 {
                     readiness.Blocked(problem!);
                 }
-                else if (!BulkResponse.TryParse(exchange.Body, pending.Count, out var results, out var malformed))
+                else if (!BulkResponse.TryParse(exchange.Body.Span, pending.Count, out var results, out var malformed))
                 {
                     readiness.Blocked($"{exchange.Url} answered a bulk request with something that is not a bulk response ({malformed}); sending it again");
                 }
@@ -84,6 +84,7 @@ internal sealed class BulkDelivery(
                 {
                     readiness.Delivering();
                     var retry = Settle(pending, results);
+                    BulkResponse.Return(results);
                     if (retry is not null && retry.Count < pending.Count)
                     {
                         // Progress: the cluster takes documents, it is only busy with some. The wait starts short
@@ -116,20 +117,23 @@ internal sealed class BulkDelivery(
     {
         BulkRequest? retry = null;
         var now = time.GetUtcNow();
-        for (var i = 0; i < results.Length; i++)
+        // Counted once per answer, not once per document.
+        int stored = 0, replayed = 0, retried = 0;
+        // The results array is rented: it may be longer than the request.
+        for (var i = 0; i < request.Count; i++)
         {
             var item = request.Items[i];
             var result = results[i];
             switch (BulkOutcomes.OfItem(result, hasParsedJson: !item.Json.IsEmpty))
             {
                 case ItemVerdict.Stored:
-                    statistics.Documents("created");
+                    stored++;
                     break;
                 case ItemVerdict.Replayed:
-                    statistics.Documents("duplicate");
+                    replayed++;
                     break;
                 case ItemVerdict.Retry:
-                    statistics.Documents("retried");
+                    retried++;
                     (retry ??= batcher.Rent()).AddAgain(item, request.Body.Span, now);
                     continue;
                 case ItemVerdict.ResendWithoutJson:
@@ -144,6 +148,9 @@ internal sealed class BulkDelivery(
             item.Acks.Acknowledge(item.StartOffset);
         }
 
+        statistics.Documents("created", stored);
+        statistics.Documents("duplicate", replayed);
+        statistics.Documents("retried", retried);
         return retry;
     }
 

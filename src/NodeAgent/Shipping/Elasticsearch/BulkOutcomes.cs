@@ -75,7 +75,7 @@ internal static class BulkOutcomes
     };
 
     /// <summary>The <c>error.reason</c> of an error answer, or the start of a body that is not JSON (a proxy's page).</summary>
-    public static string ErrorReason(byte[] body)
+    public static string ErrorReason(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -90,7 +90,7 @@ internal static class BulkOutcomes
             // Not JSON (a proxy's HTML page): show its start.
         }
 
-        var text = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)));
+        var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, 200)]);
         return text.Length == 0 ? "(empty body)" : text;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace NodeAgent.Shipping.Elasticsearch;
@@ -12,31 +13,46 @@ internal readonly record struct BulkItemResult(int Status, string? ErrorType, st
 /// </summary>
 internal static class BulkResponse
 {
-    /// <summary>The items' results, or false with what is wrong when the body is not a bulk response of
+    /// <summary>The items' results, in an array rented from the shared pool (at least <paramref name="expected"/> long:
+    /// a new one per answer of thousands of items was garbage on the large object heap; give it back with
+    /// <see cref="Return"/>), or false with what is wrong when the body is not a bulk response of
     /// <paramref name="expected"/> items (a broken proxy's rewrite, a truncated body, statuses that are not numbers):
     /// the caller treats that like a failed request and sends it again.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, int expected, out BulkItemResult[] results, out string? problem)
     {
+        var rented = ArrayPool<BulkItemResult>.Shared.Rent(Math.Max(expected, 1));
         try
         {
-            results = Parse(json, expected);
+            Parse(json, expected, rented);
+            results = rented;
             problem = null;
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException)
         {
             // InvalidOperationException: a token of another type than asked (a status "201" as a string).
+            Return(rented);
             results = [];
             problem = e.Message;
             return false;
         }
     }
 
+    /// <summary>Gives back an array <see cref="TryParse"/> filled, cleared (it holds failures' strings).</summary>
+    public static void Return(BulkItemResult[] results)
+    {
+        if (results.Length > 0)
+        {
+            ArrayPool<BulkItemResult>.Shared.Return(results, clearArray: true);
+        }
+    }
+
     /// <summary>The items' results; <see cref="JsonException"/> or <see cref="InvalidDataException"/> when the body is
     /// not a bulk response of <paramref name="expected"/> items (then the whole request is retried).</summary>
-    public static BulkItemResult[] Parse(ReadOnlySpan<byte> json, int expected)
+    public static BulkItemResult[] Parse(ReadOnlySpan<byte> json, int expected) => Parse(json, expected, new BulkItemResult[expected]);
+
+    private static BulkItemResult[] Parse(ReadOnlySpan<byte> json, int expected, BulkItemResult[] results)
     {
-        var results = new BulkItemResult[expected];
         var count = 0;
         var reader = new Utf8JsonReader(json);
         Expect(ref reader, JsonTokenType.StartObject);

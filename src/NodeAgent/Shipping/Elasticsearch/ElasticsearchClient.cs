@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
@@ -6,9 +7,25 @@ using NodeAgent.Remote;
 
 namespace NodeAgent.Shipping.Elasticsearch;
 
-/// <summary>What one HTTP exchange with the cluster gave: a status and body, or a transport failure.</summary>
+/// <summary>What one HTTP exchange with the cluster gave: a status and body, or a transport failure. Disposing it gives
+/// the array behind <see cref="Body"/> back to the shared pool: a bulk answer of a few thousand items is a few hundred
+/// KiB, and a new array for each was garbage on the large object heap.</summary>
 /// <param name="Product">The <c>X-Elastic-Product</c> header (Elasticsearch 7.14 and later send "Elasticsearch").</param>
-internal sealed record BulkExchange(HttpStatusCode? Status, byte[] Body, TimeSpan? RetryAfter, string? Failure, string Url, string? Product = null);
+internal sealed record BulkExchange(HttpStatusCode? Status, ReadOnlyMemory<byte> Body, TimeSpan? RetryAfter, string? Failure, string Url, string? Product = null) : IDisposable
+{
+    private byte[]? _rented;
+
+    /// <summary>The pooled array <see cref="Body"/> lies in; the body must not be read once this is disposed.</summary>
+    public byte[]? Rented { init => _rented = value; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _rented, null) is { } array)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+}
 
 /// <summary>
 /// The HTTP side: one <see cref="HttpClient"/> over a <see cref="SocketsHttpHandler"/> (pooled keep-alive connections,
@@ -141,7 +158,7 @@ internal sealed class ElasticsearchClient : IDisposable
         if (Authorize(request) is { } unreadable)
         {
             // Not the server's fault (a Secret being re-projected, a wrong path): the URL is not marked failed.
-            return new BulkExchange(null, [], null, unreadable, url.GetLeftPart(UriPartial.Authority));
+            return new BulkExchange(null, default, null, unreadable, url.GetLeftPart(UriPartial.Authority));
         }
 
         // One deadline for the whole exchange, the body included: a server or proxy that sends the headers and then
@@ -153,10 +170,10 @@ internal sealed class ElasticsearchClient : IDisposable
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             status = response.StatusCode;
-            if (await ReadCappedAsync(response.Content, deadline.Token) is not { } body)
+            if (await ReadCappedAsync(response.Content, deadline.Token) is not { } answer)
             {
                 MarkFailed(url);
-                return new BulkExchange(null, [], null, $"the answer is larger than {MaxAnswerBytes >> 20} MiB (not an Elasticsearch answer to what was sent)", url.GetLeftPart(UriPartial.Authority));
+                return new BulkExchange(null, default, null, $"the answer is larger than {MaxAnswerBytes >> 20} MiB (not an Elasticsearch answer to what was sent)", url.GetLeftPart(UriPartial.Authority));
             }
 
             var retryAfter = response.Headers.RetryAfter is { } after
@@ -168,7 +185,7 @@ internal sealed class ElasticsearchClient : IDisposable
             }
 
             var product = response.Headers.TryGetValues("X-Elastic-Product", out var values) ? values.FirstOrDefault() : null;
-            return new BulkExchange(response.StatusCode, body, retryAfter, null, url.GetLeftPart(UriPartial.Authority), product);
+            return new BulkExchange(response.StatusCode, answer.Rented.AsMemory(0, answer.Length), retryAfter, null, url.GetLeftPart(UriPartial.Authority), product) { Rented = answer.Rented };
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
@@ -177,7 +194,7 @@ internal sealed class ElasticsearchClient : IDisposable
             var reason = e is OperationCanceledException
                 ? $"no answer within {_requestTimeout.TotalSeconds:0.###} s" + (status is { } headers ? $" (status {(int)headers} and headers came, the body did not end)" : "")
                 : e.Message;
-            return new BulkExchange(null, [], null, reason, url.GetLeftPart(UriPartial.Authority));
+            return new BulkExchange(null, default, null, reason, url.GetLeftPart(UriPartial.Authority));
         }
     }
 
@@ -224,8 +241,9 @@ internal sealed class ElasticsearchClient : IDisposable
         }
     }
 
-    /// <summary>The whole body, or null when it is longer than <see cref="MaxAnswerBytes"/> (decompressed).</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellation)
+    /// <summary>The whole body in an array rented from the shared pool (its length beside it), or null when it is longer
+    /// than <see cref="MaxAnswerBytes"/> (decompressed).</summary>
+    private static async Task<(byte[] Rented, int Length)?> ReadCappedAsync(HttpContent content, CancellationToken cancellation)
     {
         if (content.Headers.ContentLength > MaxAnswerBytes)
         {
@@ -233,20 +251,38 @@ internal sealed class ElasticsearchClient : IDisposable
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellation);
-        using var body = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
+        // Sized by Content-Length when the server sends one (Elasticsearch does, uncompressed); one byte more, so the
+        // end of the body is seen without growing the array.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp((content.Headers.ContentLength ?? 0) + 1, 16 * 1024, MaxAnswerBytes + 1L));
+        var length = 0;
+        try
         {
-            if (body.Length + read > MaxAnswerBytes)
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellation)) > 0)
             {
-                return null;
-            }
+                length += read;
+                if (length > MaxAnswerBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
 
-            body.Write(chunk, 0, read);
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxAnswerBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
 
-        return body.ToArray();
+        return (buffer, length);
     }
 
     private void MarkFailed(Uri url)

@@ -47,6 +47,7 @@ internal sealed partial class ElasticsearchReadiness
             BulkExchange exchange;
             try
             {
+                // Disposed at the end of this turn of the loop (the using below): its body is pooled.
                 exchange = await _client.InfoAsync(cancellation);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -56,6 +57,7 @@ internal sealed partial class ElasticsearchReadiness
                 continue;
             }
 
+            using var answered = exchange;
             if (ConnectProblem(exchange, _client.Principal) is not { } problem)
             {
                 Log.Connected(_logger, exchange.Url, Version(exchange.Body), _client.Target);
@@ -109,7 +111,7 @@ internal sealed partial class ElasticsearchReadiness
         }
     }
 
-    private static string Version(byte[] body)
+    private static string Version(ReadOnlyMemory<byte> body)
     {
         try
         {

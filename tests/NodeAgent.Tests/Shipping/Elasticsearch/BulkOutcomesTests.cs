@@ -100,7 +100,7 @@ public sealed class BulkOutcomesTests
     [Fact]
     public void No_answer_is_retried_with_the_transport_failure_said()
     {
-        var (verdict, problem) = BulkOutcomes.OfRequest(new BulkExchange(null, [], null, "Connection refused (es:9200)", "http://es:9200"), "anonymous");
+        var (verdict, problem) = BulkOutcomes.OfRequest(new BulkExchange(null, default, null, "Connection refused (es:9200)", "http://es:9200"), "anonymous");
         Assert.Equal(RequestVerdict.Retry, verdict);
         Assert.Equal("cannot reach http://es:9200: Connection refused (es:9200); retrying", problem);
     }
@@ -109,7 +109,7 @@ public sealed class BulkOutcomesTests
     public void An_error_body_that_is_not_json_is_shown_by_its_start()
     {
         Assert.Equal("<html>502 Bad Gateway</html>", BulkOutcomes.ErrorReason("<html>502 Bad Gateway</html>"u8.ToArray()));
-        Assert.Equal("(empty body)", BulkOutcomes.ErrorReason([]));
+        Assert.Equal("(empty body)", BulkOutcomes.ErrorReason(ReadOnlyMemory<byte>.Empty));
         Assert.Equal("[1]", BulkOutcomes.ErrorReason("""{"error":[1]}"""u8.ToArray()));
     }
 }

@@ -49,4 +49,46 @@ public sealed class BulkResponseTests
         Assert.Equal(201, result.Status);
         Assert.Equal("odd", result.ErrorReason);
     }
+
+    [Fact]
+    public void Parsed_results_lie_in_a_pooled_array_given_back_cleared()
+    {
+        Assert.True(BulkResponse.TryParse(Encoding.UTF8.GetBytes(Mixed), 5, out var results, out _));
+        Assert.True(results.Length >= 5);
+        Assert.Equal("document_parsing_exception", results[3].ErrorType);
+
+        BulkResponse.Return(results);
+
+        // The pool hands the same array out again on this thread: cleared, so it keeps no failure's strings alive.
+        var again = System.Buffers.ArrayPool<BulkItemResult>.Shared.Rent(5);
+        Assert.Same(results, again);
+        Assert.All(again, r => Assert.Equal(default, r));
+        System.Buffers.ArrayPool<BulkItemResult>.Shared.Return(again);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_a_bulk_answer_gives_its_array_back_at_once()
+    {
+        Assert.False(BulkResponse.TryParse("<html>"u8, 5, out var results, out var problem));
+        Assert.Empty(results);
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void An_exchange_gives_its_pooled_body_back_once_however_often_it_is_disposed()
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(100_000);
+        var exchange = new BulkExchange(System.Net.HttpStatusCode.OK, rented.AsMemory(0, 10), null, null, "http://es:9200") { Rented = rented };
+
+        exchange.Dispose();
+        exchange.Dispose();
+
+        // Returned twice, the pool would hand the same array to two renters.
+        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(100_000);
+        var second = System.Buffers.ArrayPool<byte>.Shared.Rent(100_000);
+        Assert.Same(rented, first);
+        Assert.NotSame(first, second);
+        System.Buffers.ArrayPool<byte>.Shared.Return(first);
+        System.Buffers.ArrayPool<byte>.Shared.Return(second);
+    }
 }
