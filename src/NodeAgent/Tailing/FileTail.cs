@@ -17,7 +17,6 @@ namespace NodeAgent.Tailing;
 internal sealed class FileTail : IDisposable
 {
     private const int ReadChunk = 16 * 1024;
-    private const int KeptRecordCapacity = 16;
 
     private readonly SafeFileHandle _handle;
     private bool _handleDetached;
@@ -29,8 +28,12 @@ internal sealed class FileTail : IDisposable
     private readonly Queue<(long End, DateTimeOffset ReadAt)> _handedOut = new();
     private readonly BufferBudget? _budget;
     // Records read but not yet handed to the output (the output's share of the budget was full): they keep their
-    // bytes in the decoder's arena, so nothing more is read from this file until they are gone.
-    private readonly List<LogRecord> _unsent = [];
+    // bytes in the decoder's arena, so nothing more is read from this file until they are gone. [_unsentNext,
+    // _unsentCount) of an array rented from the shared pool for the turn and given back when the turn's records are
+    // sent: a list of its own per file was either kept at its largest (80 KB for a quantum of short lines, a third of
+    // the heap with a thousand files) or trimmed and grown again every turn.
+    private LogRecord[] _unsent = [];
+    private int _unsentCount;
     private int _unsentNext;
     private long _unsentBytes;
     // File offset just past the last record handed to the output.
@@ -173,14 +176,7 @@ internal sealed class FileTail : IDisposable
     /// to the pool.</summary>
     public void RecordsSent()
     {
-        _unsent.Clear();
-        if (_unsent.Capacity > KeptRecordCapacity)
-        {
-            // A quantum of short lines is ~1,700 records (80 KB of list): kept by each of a thousand files that read
-            // once, it was a third of the heap while shipping (bench/ship_vs_syslog_ng.py --files 1000).
-            _unsent.Capacity = KeptRecordCapacity;
-        }
-
+        GiveBackUnsent();
         _unsentNext = 0;
         _unsentBytes = 0;
         _decoder.Arena.Reset();
@@ -188,15 +184,21 @@ internal sealed class FileTail : IDisposable
     }
 
     /// <summary>Records read and registered but not handed to the output yet (<see cref="KeepUnsent"/>).</summary>
-    public bool HasUnsent => _unsentNext < _unsent.Count;
+    public bool HasUnsent => _unsentNext < _unsentCount;
 
     /// <summary>Keeps the records of this turn until the output has room for them: the next turns hand them out
     /// (<see cref="PeekUnsent"/>, <see cref="TakeUnsent"/>) before anything more is read from the file. Their bytes
     /// count as this reader's in the budget until they are handed out.</summary>
     public void KeepUnsent(List<LogRecord> records)
     {
-        _unsent.Clear();
-        _unsent.AddRange(records);
+        GiveBackUnsent();
+        if (records.Count > 0)
+        {
+            _unsent = ArrayPool<LogRecord>.Shared.Rent(records.Count);
+            records.CopyTo(_unsent);
+        }
+
+        _unsentCount = records.Count;
         _unsentNext = 0;
         _unsentBytes = records.Sum(SizeOf);
         CountHeld();
@@ -210,13 +212,13 @@ internal sealed class FileTail : IDisposable
     {
         var end = _unsentNext;
         var bytes = 0;
-        while (end < _unsent.Count && (end == _unsentNext || (bytes < maxBytes && end - _unsentNext < maxRecords)))
+        while (end < _unsentCount && (end == _unsentNext || (bytes < maxBytes && end - _unsentNext < maxRecords)))
         {
             bytes += _unsent[end].Message.Length;
             end++;
         }
 
-        return _unsent.GetRange(_unsentNext, end - _unsentNext).ToArray();
+        return _unsent.AsSpan(_unsentNext, end - _unsentNext).ToArray();
     }
 
     /// <summary>The output took the first <paramref name="count"/> kept records.</summary>
@@ -230,6 +232,18 @@ internal sealed class FileTail : IDisposable
 
         _unsentNext += count;
         CountHeld();
+    }
+
+    /// <summary>The kept records' array goes back to the pool, cleared (its records point into the arena's chunks).</summary>
+    private void GiveBackUnsent()
+    {
+        if (_unsent.Length > 0)
+        {
+            ArrayPool<LogRecord>.Shared.Return(_unsent, clearArray: true);
+            _unsent = [];
+        }
+
+        _unsentCount = 0;
     }
 
     private static long SizeOf(LogRecord record) => record.Timestamp.Length + record.Message.Length;
@@ -378,6 +392,7 @@ internal sealed class FileTail : IDisposable
         _budget?.ReadersHold(-_heldCounted, -_waitingCounted);
         _heldCounted = 0;
         _waitingCounted = 0;
+        GiveBackUnsent();
         _decoder.Dispose();
         _pipe.Writer.Complete();
         _pipe.Reader.Complete();

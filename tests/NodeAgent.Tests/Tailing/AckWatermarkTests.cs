@@ -71,6 +71,29 @@ public sealed class AckWatermarkTests
     }
 
     [Fact]
+    public void The_last_acknowledgement_gives_a_bursts_array_back_without_waiting_for_the_next_read()
+    {
+        // During a backlog over many files, a file whose records are all delivered may not be read again for a while
+        // (the budget is full): it must not keep the array its burst needed meanwhile.
+        var acks = new AckWatermark();
+        var small = acks.Capacity;
+        for (var i = 0; i < 300; i++)
+        {
+            acks.Register(i * 10, (i + 1) * 10);
+        }
+
+        acks.Reading(null, 3000);
+        Assert.True(acks.Capacity >= 300);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.True(acks.Acknowledge(i * 10));
+        }
+
+        Assert.Equal(small, acks.Capacity);
+        Assert.Equal(3000, acks.Committed);
+    }
+
+    [Fact]
     public void A_joined_partial_message_holds_the_watermark_at_its_first_piece()
     {
         // stdout P at 0, stderr F at 30, stdout F at 60: the stderr line is emitted first, the joined stdout message
