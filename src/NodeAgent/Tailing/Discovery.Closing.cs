@@ -61,9 +61,24 @@ internal sealed partial class Discovery
     public DiscoveryFindings CloseDrained(IReadOnlyList<FileTail> held)
     {
         var settled = _time.GetUtcNow() - RotateWait;
+        List<FileTail>? drained = null;
+        foreach (var tail in held)
+        {
+            if (tail.Rotated && tail.RotatedAt <= settled && !tail.Truncated && tail.Length == tail.ReadOffset && tail.Acks.Unacknowledged == 0 && tail.Acks.Committed >= tail.ReadOffset)
+            {
+                (drained ??= []).Add(tail);
+            }
+        }
+
+        if (drained is null)
+        {
+            // The common case, after every reading turn: nothing to copy.
+            return new DiscoveryFindings(held, []);
+        }
+
         var tails = held.ToList();
         var closed = new List<FileTail>();
-        foreach (var tail in held.Where(t => t.Rotated && t.RotatedAt <= settled && !t.Truncated && t.Length == t.ReadOffset && t.Acks.Unacknowledged == 0 && t.Acks.Committed >= t.ReadOffset).ToList())
+        foreach (var tail in drained)
         {
             _checkpointer.Retire(tail);
             tails.Remove(tail);

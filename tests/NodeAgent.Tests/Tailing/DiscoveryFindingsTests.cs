@@ -47,6 +47,25 @@ public sealed class DiscoveryFindingsTests : IDisposable
     }
 
     [Fact]
+    public void A_turn_that_closes_nothing_hands_back_the_callers_list_without_a_copy()
+    {
+        // CloseDrained runs after every reading turn: with a thousand files open, a copy each time was garbage many
+        // times a second.
+        _dir.Write("pods/shop_web_1/nginx/0.log", Line("one"));
+        var discovery = Discovery();
+        var held = discovery.Refresh([]).Open;
+
+        var found = discovery.CloseDrained(held);
+
+        Assert.Same(held, found.Open);
+        Assert.Empty(found.Closed);
+        foreach (var tail in held)
+        {
+            tail.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_file_drained_after_rotation_is_returned_as_closed_for_the_caller_to_dispose()
     {
         var path = _dir.Write("pods/shop_web_1/nginx/0.log", Line("only"));
