@@ -49,7 +49,7 @@ internal sealed class DirectoryListings
 
     /// <summary>The entries of <paramref name="directory"/> (symlinks followed to it); empty when it is not a directory
     /// or cannot be read.</summary>
-    public IReadOnlyList<DirectoryEntry> Of(string directory)
+    public DirectoryEntry[] Of(string directory)
     {
         if (!FileStatus.TryOf(directory, out var status) || !status.IsDirectory)
         {
