@@ -8,9 +8,10 @@ namespace NodeAgent.Delivery;
 /// down for an hour never stops the loop that finds files, follows rotation and beats the liveness heartbeat (the
 /// console output writes to stdout within it: that write is its delivery, see <c>ConsoleOutput</c>).
 /// Every record is later acknowledged through its batch's <see cref="LogBatch.Acks"/> once it is stored (or dead-lettered), in
-/// any order, never before. The records' bytes (<see cref="LogRecord.Message"/>, <see cref="LogRecord.Timestamp"/>)
-/// are valid only until <see cref="SendAsync"/> completes: the file's next turn of reading reuses them
-/// (the reader's record arena), so an output encodes or copies what it keeps; offsets and lengths stay valid.
+/// any order, never before. The batch's record list and the records' bytes (<see cref="LogRecord.Message"/>,
+/// <see cref="LogRecord.Timestamp"/>) are valid only until <see cref="SendAsync"/> completes: the list is a view of
+/// the file's pooled array of records read and the bytes lie in the reader's record arena, both reused by the file's
+/// next turn, so an output encodes or copies what it keeps (offsets, lengths and the watermark included).
 /// </summary>
 internal interface ILogOutput
 {

@@ -58,7 +58,7 @@ internal sealed partial class Discovery
         var now = _time.GetUtcNow();
         var tails = held.ToList();
         var closed = new List<FileTail>();
-        var seen = new HashSet<FileTail>();
+        var seen = new HashSet<FileTail>(tails.Count);
         // Files opened, found rotated or new and waiting in this look: their container directories may hold a file
         // missed in between.
         var changedPaths = new List<string>();
@@ -67,7 +67,7 @@ internal sealed partial class Discovery
         var listed = Listed();
         // By (device, inode): a node with thousands of files open (rotated ones waiting out an outage) must not compare
         // each listed path with each of them.
-        var open = new Dictionary<(ulong Device, ulong Inode), FileTail>();
+        var open = new Dictionary<(ulong Device, ulong Inode), FileTail>(tails.Count);
         foreach (var tail in tails)
         {
             open.TryAdd((tail.Identity.Device, tail.Identity.Inode), tail);
@@ -75,7 +75,7 @@ internal sealed partial class Discovery
 
         foreach (var (path, status) in listed)
         {
-            if (RotatedName.IsRotated(path) || _exclude.Any(g => g.IsMatch(path)))
+            if (RotatedName.IsRotated(path) || IsExcluded(path))
             {
                 continue;
             }
@@ -200,6 +200,19 @@ internal sealed partial class Discovery
         }
 
         return new DiscoveryFindings(tails, closed);
+    }
+
+    private bool IsExcluded(string path)
+    {
+        foreach (var glob in _exclude)
+        {
+            if (glob.IsMatch(path))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What the include globs match now, each path once (the first glob's match), glob after glob.</summary>

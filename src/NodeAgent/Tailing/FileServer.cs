@@ -190,14 +190,14 @@ internal sealed partial class FileServer(
                     tail.Acks.Acknowledge(record.StartOffset);
                 }
 
-                statistics.LinesExcluded += slice.Length;
+                statistics.LinesExcluded += slice.Count;
             }
             else
             {
                 await output.SendAsync(tail.Batch(slice), stoppingToken);
             }
 
-            tail.TakeUnsent(slice.Length);
+            tail.TakeUnsent(slice.Count);
             sent = true;
         }
 

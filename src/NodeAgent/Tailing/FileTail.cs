@@ -207,8 +207,10 @@ internal sealed class FileTail : IDisposable
     /// <summary>The next slice of kept records, up to about <paramref name="maxBytes"/> of messages (at least one
     /// record): small enough that the output's share of the budget is checked often within one quantum of reading
     /// (a quantum of short lines, each with a pod's metadata, encodes to many times its size). They stay kept until
-    /// <see cref="TakeUnsent"/> says the output has them: an output that throws leaves them to the next turn.</summary>
-    public LogRecord[] PeekUnsent(int maxBytes, int maxRecords)
+    /// <see cref="TakeUnsent"/> says the output has them: an output that throws leaves them to the next turn. A view of
+    /// the kept records, not a copy (a copy was one array per slice: the largest garbage left while shipping), valid
+    /// until the next call that changes them, as <see cref="ILogOutput"/> says of a batch's records.</summary>
+    public ArraySegment<LogRecord> PeekUnsent(int maxBytes, int maxRecords)
     {
         var end = _unsentNext;
         var bytes = 0;
@@ -218,7 +220,7 @@ internal sealed class FileTail : IDisposable
             end++;
         }
 
-        return _unsent.AsSpan(_unsentNext, end - _unsentNext).ToArray();
+        return new ArraySegment<LogRecord>(_unsent, _unsentNext, end - _unsentNext);
     }
 
     /// <summary>The output took the first <paramref name="count"/> kept records.</summary>

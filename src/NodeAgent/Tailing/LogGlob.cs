@@ -16,6 +16,8 @@ internal sealed partial class LogGlob
     private readonly Regex?[] _segmentRegexes;
     private readonly Regex _whole;
     private readonly DirectoryListings _listings = new();
+    // How many paths the last walk found: the next one's list starts that large instead of growing again.
+    private int _lastCount;
 
     public LogGlob(string pattern)
     {
@@ -37,11 +39,12 @@ internal sealed partial class LogGlob
     /// with the status of what it leads to, read during the walk (so the caller needs no stat of its own).</summary>
     public IReadOnlyList<GlobMatch> Expand()
     {
-        var found = new List<GlobMatch>();
+        var found = new List<GlobMatch>(_lastCount);
         _listings.BeginWalk();
         Walk(Pattern.StartsWith('/') ? "/" : ".", 0, found);
         _listings.EndWalk();
         found.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        _lastCount = found.Count;
         return found;
     }
 

@@ -553,8 +553,10 @@ public sealed class TailingModelTests
 
         public ValueTask SendAsync(LogBatch batch, CancellationToken cancellation)
         {
-            // The bytes are the reader's until SendAsync returns (ILogOutput): read them now, as a real output encodes.
+            // The records and their bytes are the reader's until SendAsync returns (ILogOutput): read them now, as a
+            // real output encodes.
             var messages = batch.Records.Select(r => Encoding.UTF8.GetString(r.Message.Span)).ToArray();
+            batch = batch with { Records = [.. batch.Records] };
             lock (_held)
             {
                 _held.Enqueue((batch, messages));
