@@ -86,8 +86,11 @@ internal sealed partial class Checkpointer
         {
             // Several checkpoints may share a device and inode (a deleted file's inode reused by a new one) and even a
             // fingerprint (files that begin alike): the one whose bytes before its offset are still there is this file.
+            // One that covers no byte of its file (an empty content, truncated and deleted while empty, closed at 0)
+            // would match any file on its inode once it is reused: it is no file's.
             Checkpoint? rewritten = null;
-            foreach (var checkpoint in _known.Values.Where(c => c.Identity.Device == identity.Device && c.Identity.Inode == identity.Inode)
+            foreach (var checkpoint in _known.Values.Where(c => c.Identity.Device == identity.Device && c.Identity.Inode == identity.Inode
+                    && (c.Identity.FingerprintLength > 0 || c.Offset > 0))
                 .OrderByDescending(c => c.UpdatedAt))
             {
                 if (FileIdentity.Matches(checkpoint.Identity, handle))

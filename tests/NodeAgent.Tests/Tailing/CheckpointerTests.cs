@@ -348,6 +348,34 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
+    /// Found by the model test (seeds 0006QN5YZp91 and 01Pqm6PoDEf3, now and then): a file truncated in place and
+    /// deleted while empty is replaced by a tail of its empty content, whose fingerprint covers no byte, and closed at
+    /// offset 0 with that checkpoint. Its inode is freed; a new file on it began, to <see cref="FileIdentity.Matches"/>,
+    /// as that checkpoint did (with no byte to compare, every file does) and its tail (none) matched too, so the new
+    /// file was taken for it: when found rotated before it was opened it was not read at all (15 lines lost), and opened
+    /// it would have been named by the empty content's identity, which every later file on that inode would share.
+    /// A checkpoint that covers no byte of its file cannot tell it from another, and matches none.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_that_covers_no_byte_of_its_file_matches_no_file()
+    {
+        var log = _dir.Write("pods/shop_web_1/nginx/0.log", "");
+        var checkpointer = Checkpointer(TimeSpan.FromHours(24));
+        checkpointer.LastDiscovery = Start;
+        using (var empty = RealTail(log, log))
+        {
+            Assert.Equal(0, empty.Identity.FingerprintLength);
+            checkpointer.Retire(empty);
+        }
+
+        Assert.Single(checkpointer.Unclaimed([]));
+        // Another file on the same inode (here the same file written again; a freed inode reused looks the same).
+        File.WriteAllText(log, new string('n', 100) + "\n");
+        using var handle = File.OpenHandle(log);
+        Assert.Null(checkpointer.Find(FileIdentity.Read(handle), handle));
+    }
+
+    /// <summary>
     /// A closed file's checkpoint is kept while its file is in its container's directory under a name that is not
     /// compressed (a restart looks for it there, DELIVERY.md rule 4) and forgotten, in memory and in the file, once
     /// kubelet has compressed or deleted it, or its inode holds another open file (content truncated in place keeps its
