@@ -31,8 +31,7 @@ internal sealed partial class Checkpointer
     public int ForgetRemoved(IReadOnlyCollection<FileTail> open)
     {
         var openInodes = open.Select(t => (t.Identity.Device, t.Identity.Inode)).ToHashSet();
-        var now = _time.GetUtcNow();
-        var graceStart = now - TruncatedContentGrace;
+        var graceStart = _time.GetUtcNow() - TruncatedContentGrace;
         var gone = new List<FileIdentity>();
         var truncatedUnseen = new List<FileIdentity>();
         foreach (var directory in Unclaimed(open).GroupBy(c => ContainerDirectory.Of(c.Path) ?? "", StringComparer.Ordinal))
