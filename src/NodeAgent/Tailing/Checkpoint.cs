@@ -24,6 +24,14 @@ internal sealed record Checkpoint(FileIdentity Identity, string Path, long Offse
     /// <summary>How many bytes before the offset the tail hash covers.</summary>
     public const int TailBytes = 64;
 
+    /// <summary>When the agent found this content truncated in place (logrotate's copytruncate), or, for a checkpoint
+    /// loaded at start, found its inode holding other content (a truncation it may not have seen); null otherwise.
+    /// Such a checkpoint resumes nothing, its content is gone, but it still names what logrotate's copy of that content
+    /// begins with (<see cref="Checkpointer.IsCopyOfKnownFile"/>), and it is kept for
+    /// <see cref="Checkpointer.TruncatedContentGrace"/> from this time. Saved with it, so that a restart within the
+    /// grace still knows the copy (a copy read again is every line of it stored twice, under the copy's ids).</summary>
+    public DateTimeOffset? TruncatedAt { get; init; }
+
     /// <summary>A checkpoint from bytes in hand: <paramref name="tail"/> is exactly the
     /// min(<paramref name="offset"/>, <see cref="TailBytes"/>) bytes that end at <paramref name="offset"/>.</summary>
     public static Checkpoint From(FileIdentity identity, string path, long offset, ReadOnlySpan<byte> tail, DateTimeOffset updatedAt)
@@ -61,10 +69,12 @@ internal sealed record Checkpoint(FileIdentity Identity, string Path, long Offse
 /// The checkpoint file's format, version 1: <c>{"version":1,"discovered_at":"...","checkpoints":[{...}]}</c>
 /// (<c>discovered_at</c>, optional, is when the agent last looked for files), one object per file with
 /// <c>device</c>, <c>inode</c>, <c>fingerprint</c> (16 hex digits), <c>fingerprint_length</c>, <c>path</c>,
-/// <c>offset</c>, <c>tail_hash</c> (16 hex digits), <c>tail_length</c> and <c>updated_at</c> (RFC 3339, UTC). The
-/// 64-bit hashes are strings so that tools reading JSON numbers as doubles (jq, JavaScript) do not round them. Unknown
-/// properties are ignored; a missing or malformed known one makes the whole file unusable, since the agent only ever
-/// writes it whole.
+/// <c>offset</c>, <c>tail_hash</c> (16 hex digits), <c>tail_length</c>, <c>updated_at</c> (RFC 3339, UTC) and, only for
+/// content truncated in place, <c>truncated_at</c> (<see cref="Checkpoint.TruncatedAt"/>; added without a new
+/// version: a file without it, as every earlier build wrote, is a file with no truncated content, and an earlier build
+/// ignores it). The 64-bit hashes are strings so that tools reading JSON numbers as doubles (jq, JavaScript) do not
+/// round them. Unknown properties are ignored; a missing or malformed known one (a present but malformed optional one
+/// too) makes the whole file unusable, since the agent only ever writes it whole.
 /// </summary>
 internal static class CheckpointJson
 {
@@ -90,6 +100,11 @@ internal static class CheckpointJson
             writer.WriteString("tail_hash", Hex(checkpoint.TailHash));
             writer.WriteNumber("tail_length", checkpoint.TailLength);
             writer.WriteString("updated_at", checkpoint.UpdatedAt.ToUniversalTime());
+            if (checkpoint.TruncatedAt is { } truncatedAt)
+            {
+                writer.WriteString("truncated_at", truncatedAt.ToUniversalTime());
+            }
+
             writer.WriteEndObject();
         }
 
@@ -189,10 +204,18 @@ internal static class CheckpointJson
             throw new InvalidDataException($"checkpoint {index} has a \"tail_length\" of {tailLength} for offset {offset}");
         }
 
-        var updatedAt = entry.TryGetProperty("updated_at", out var u) && u.ValueKind == JsonValueKind.String && u.TryGetDateTimeOffset(out var at)
-            ? at : throw Invalid("updated_at", index);
-        return new Checkpoint(new FileIdentity(device, inode, fingerprint, fingerprintLength), path, offset, tailHash, tailLength, updatedAt);
+        var updatedAt = Time(entry, "updated_at", index) ?? throw Invalid("updated_at", index);
+        return new Checkpoint(new FileIdentity(device, inode, fingerprint, fingerprintLength), path, offset, tailHash, tailLength, updatedAt)
+        {
+            TruncatedAt = Time(entry, "truncated_at", index),
+        };
     }
+
+    /// <summary>The time in the property, null when it is absent; malformed, it makes the file unusable.</summary>
+    private static DateTimeOffset? Time(JsonElement entry, string name, int index) =>
+        !entry.TryGetProperty(name, out var element) ? null
+        : element.ValueKind == JsonValueKind.String && element.TryGetDateTimeOffset(out var at) ? at
+        : throw Invalid(name, index);
 
     private static ulong Number(JsonElement entry, string name, int index) =>
         entry.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out var value)

@@ -4,7 +4,9 @@ internal sealed partial class Checkpointer
 {
     /// <summary>How long the checkpoint of content truncated in place is kept while its inode holds the new content: a
     /// restart within this time may still need it to recognise logrotate's copy of that content
-    /// (<see cref="IsCopyOfKnownFile"/>), which matters only for a copy written shortly before the agent stopped.</summary>
+    /// (<see cref="IsCopyOfKnownFile"/>), which matters only for a copy written shortly before the agent stopped.
+    /// Counted from <see cref="Checkpoint.TruncatedAt"/>, which is saved with the checkpoint: a restart neither loses
+    /// nor extends it.</summary>
     public static readonly TimeSpan TruncatedContentGrace = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -20,11 +22,18 @@ internal sealed partial class Checkpointer
     /// its absence keeps its checkpoints. Discovery calls this after its look (so a start has used the loaded
     /// checkpoints before any is forgotten), every few looks: it lists each directory. Returns how many were forgotten.
     /// </summary>
+    /// <remarks>A checkpoint loaded at start whose inode is now open under another identity may be content truncated in
+    /// place while no agent was watching (logrotate copied the file, the agent stopped, the file was truncated) as well
+    /// as a file deleted and its inode reused: which one, only the first bytes of every file in the directory could
+    /// tell. It is kept for the grace from now, as if its truncation had been seen now, since the copy it names may be
+    /// in the directory (its cost, one checkpoint kept a minute). A checkpoint of this run's own files is forgotten at
+    /// once: the agent saw what became of them.</remarks>
     public int ForgetRemoved(IReadOnlyCollection<FileTail> open)
     {
         var openInodes = open.Select(t => (t.Identity.Device, t.Identity.Inode)).ToHashSet();
         var graceStart = _time.GetUtcNow() - TruncatedContentGrace;
         var gone = new List<FileIdentity>();
+        var truncatedUnseen = new List<FileIdentity>();
         foreach (var directory in Unclaimed(open).GroupBy(c => ContainerDirectory.Of(c.Path) ?? "", StringComparer.Ordinal))
         {
             if (ContainerDirectory.UncompressedInodes(directory.Key) is not { } present)
@@ -32,8 +41,18 @@ internal sealed partial class Checkpointer
                 continue;
             }
 
-            gone.AddRange(directory.Where(c => !TruncatedSince(c.Identity, graceStart)
-                && (!present.Contains((c.Identity.Device, c.Identity.Inode)) || openInodes.Contains((c.Identity.Device, c.Identity.Inode)))).Select(c => c.Identity));
+            foreach (var checkpoint in directory.Where(c => c.TruncatedAt is not { } at || at < graceStart))
+            {
+                var inode = (checkpoint.Identity.Device, checkpoint.Identity.Inode);
+                if (!present.Contains(inode))
+                {
+                    gone.Add(checkpoint.Identity);
+                }
+                else if (openInodes.Contains(inode))
+                {
+                    (checkpoint.TruncatedAt is null && IsUnwatched(checkpoint.Identity) ? truncatedUnseen : gone).Add(checkpoint.Identity);
+                }
+            }
         }
 
         lock (_lock)
@@ -41,23 +60,23 @@ internal sealed partial class Checkpointer
             foreach (var identity in gone)
             {
                 _known.Remove(identity);
-                _truncatedAt.Remove(identity);
+                _unwatched.Remove(identity);
             }
+        }
 
-            foreach (var (identity, _) in _truncatedAt.Where(t => t.Value < graceStart).ToList())
-            {
-                _truncatedAt.Remove(identity);
-            }
+        foreach (var identity in truncatedUnseen)
+        {
+            MarkTruncated(identity);
         }
 
         return gone.Count;
     }
 
-    private bool TruncatedSince(FileIdentity identity, DateTimeOffset since)
+    private bool IsUnwatched(FileIdentity identity)
     {
         lock (_lock)
         {
-            return _truncatedAt.TryGetValue(identity, out var at) && at >= since;
+            return _unwatched.Contains(identity);
         }
     }
 }

@@ -21,8 +21,9 @@ internal sealed partial class Checkpointer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<FileIdentity, Checkpoint> _known = [];
-    // Checkpoints of content truncated in place during this run, and when (see ForgetRemoved).
-    private readonly Dictionary<FileIdentity, DateTimeOffset> _truncatedAt = [];
+    // Loaded checkpoints whose file this run has not read or closed: what became of their content while no agent was
+    // watching is known only from the directory (see ForgetRemoved).
+    private readonly HashSet<FileIdentity> _unwatched = [];
     private readonly Lock _lock = new();
     private readonly TimeSpan _refreshAfter;
     private DateTimeOffset _nextSave;
@@ -45,6 +46,10 @@ internal sealed partial class Checkpointer
         foreach (var checkpoint in load.Checkpoints)
         {
             _known[checkpoint.Identity] = checkpoint;
+            if (checkpoint.TruncatedAt is null)
+            {
+                _unwatched.Add(checkpoint.Identity);
+            }
         }
     }
 
@@ -81,8 +86,11 @@ internal sealed partial class Checkpointer
         {
             // Several checkpoints may share a device and inode (a deleted file's inode reused by a new one) and even a
             // fingerprint (files that begin alike): the one whose bytes before its offset are still there is this file.
+            // One that covers no byte of its file (an empty content, truncated and deleted while empty, closed at 0)
+            // would match any file on its inode once it is reused: it is no file's.
             Checkpoint? rewritten = null;
-            foreach (var checkpoint in _known.Values.Where(c => c.Identity.Device == identity.Device && c.Identity.Inode == identity.Inode)
+            foreach (var checkpoint in _known.Values.Where(c => c.Identity.Device == identity.Device && c.Identity.Inode == identity.Inode
+                    && (c.Identity.FingerprintLength > 0 || c.Offset > 0))
                 .OrderByDescending(c => c.UpdatedAt))
             {
                 if (FileIdentity.Matches(checkpoint.Identity, handle))
@@ -119,14 +127,12 @@ internal sealed partial class Checkpointer
     public void Retire(FileTail tail) => Capture(tail);
 
     /// <summary>A file's content was truncated in place and its tail replaced: keep the old content's final checkpoint,
-    /// which a restart soon after needs to tell logrotate's copy of that content from a file never read.</summary>
+    /// marked truncated (<see cref="Checkpoint.TruncatedAt"/>), which a restart soon after needs to tell logrotate's copy
+    /// of that content from a file never read.</summary>
     public void RetireTruncated(FileTail tail)
     {
         Capture(tail);
-        lock (_lock)
-        {
-            _truncatedAt[tail.Identity] = _time.GetUtcNow();
-        }
+        MarkTruncated(tail.Identity);
     }
 
     public void MaybeSave(IReadOnlyList<FileTail> tails, DateTimeOffset now)
@@ -163,6 +169,7 @@ internal sealed partial class Checkpointer
             foreach (var expired in _store.Expire(_known.Values))
             {
                 _known.Remove(expired.Identity);
+                _unwatched.Remove(expired.Identity);
             }
 
             all = [.. _known.Values];
@@ -188,9 +195,18 @@ internal sealed partial class Checkpointer
 
     private void Capture(FileTail tail)
     {
+        if (tail.Truncated)
+        {
+            // Found truncated and not replaced yet (its new content too short to be named): the bytes before its offset
+            // are the new content's now, and a stop before the replacement must still save the old content as truncated.
+            MarkTruncated(tail.Identity);
+            return;
+        }
+
         var committed = tail.Acks.Committed;
         lock (_lock)
         {
+            _unwatched.Remove(tail.Identity);
             // Unchanged and recently refreshed: nothing to write. An idle but live file is still refreshed now and then,
             // or its checkpoint would expire (Logs:CheckpointExpiry) while the file is open.
             if (_known.TryGetValue(tail.Identity, out var previous) && previous.Offset == committed && previous.Path == tail.Path
@@ -205,6 +221,19 @@ internal sealed partial class Checkpointer
             lock (_lock)
             {
                 _known[tail.Identity] = checkpoint;
+            }
+        }
+    }
+
+    /// <summary>The first time only: a restart keeps the time it loads (the grace is not extended by restarts).</summary>
+    private void MarkTruncated(FileIdentity identity)
+    {
+        lock (_lock)
+        {
+            _unwatched.Remove(identity);
+            if (_known.TryGetValue(identity, out var checkpoint) && checkpoint.TruncatedAt is null)
+            {
+                _known[identity] = checkpoint with { TruncatedAt = _time.GetUtcNow() };
             }
         }
     }

@@ -60,6 +60,68 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Equal("/var/log/pods/a/0.log", entry.GetProperty("path").GetString());
     }
 
+    /// <summary>Issue 12: a truncated content's mark is saved with its checkpoint, so a restart within the grace still
+    /// recognises logrotate's copy; a checkpoint of a file not truncated has no such property at all.</summary>
+    [Fact]
+    public void A_truncated_contents_mark_is_saved_and_loaded_back()
+    {
+        var store = Store();
+        var truncated = Sample("/var/log/app/app.log", 100, Start) with { TruncatedAt = Start.AddSeconds(-30) };
+        var live = Sample("/var/log/app/app.log.1", 200, Start);
+
+        store.Save([truncated, live]);
+
+        using (var json = JsonDocument.Parse(File.ReadAllBytes(store.FilePath)))
+        {
+            var entries = json.RootElement.GetProperty("checkpoints").EnumerateArray().ToList();
+            Assert.Equal("2026-11-28T10:14:30+00:00", entries[0].GetProperty("truncated_at").GetString());
+            Assert.False(entries[1].TryGetProperty("truncated_at", out _));
+        }
+
+        var load = Store().Load();
+        Assert.Null(load.Problem);
+        Assert.Equal([truncated, live], load.Checkpoints);
+    }
+
+    /// <summary>The file as the builds before <c>truncated_at</c> wrote it (the same version, 1) still loads whole:
+    /// upgrading the agent keeps every checkpoint, and none of them is taken for truncated content.</summary>
+    [Fact]
+    public void A_file_written_before_truncated_at_existed_still_loads()
+    {
+        var store = Store();
+        File.WriteAllText(store.FilePath, """
+            {
+              "version": 1,
+              "discovered_at": "2026-11-28T10:14:59+00:00",
+              "checkpoints": [
+                {
+                  "device": 2049,
+                  "inode": 1234567,
+                  "fingerprint": "0123456789abcdef",
+                  "fingerprint_length": 64,
+                  "path": "/var/log/pods/default_web-1_uid/web/0.log",
+                  "offset": 4096,
+                  "tail_hash": "fedcba9876543210",
+                  "tail_length": 64,
+                  "updated_at": "2026-11-28T10:14:58+00:00"
+                }
+              ]
+            }
+            """);
+
+        var load = store.Load();
+
+        Assert.Null(load.Problem);
+        Assert.True(File.Exists(store.FilePath));
+        Assert.Equal(Start.AddSeconds(-1), load.DiscoveredAt);
+        var checkpoint = Assert.Single(load.Checkpoints);
+        Assert.Equal(new FileIdentity(2049, 1234567, 0x0123456789abcdef, 64), checkpoint.Identity);
+        Assert.Equal(4096, checkpoint.Offset);
+        Assert.Equal(0xfedcba9876543210, checkpoint.TailHash);
+        Assert.Equal(Start.AddSeconds(-2), checkpoint.UpdatedAt);
+        Assert.Null(checkpoint.TruncatedAt);
+    }
+
     [Fact]
     public void No_file_is_a_first_start()
     {
@@ -216,6 +278,7 @@ public sealed class CheckpointStoreTests : IDisposable
     [InlineData("{\"version\":1,\"checkpoints\":[{\"device\":1,\"inode\":2,\"fingerprint\":\"0000000000000003\",\"fingerprint_length\":65,\"path\":\"/a\",\"offset\":0,\"tail_hash\":\"0000000000000000\",\"tail_length\":0,\"updated_at\":\"2026-11-28T10:15:00Z\"}]}", "\"fingerprint_length\"")]
     [InlineData("{\"version\":1,\"checkpoints\":[{\"device\":1,\"inode\":2,\"fingerprint\":\"0000000000000003\",\"fingerprint_length\":64,\"path\":\"/a\",\"offset\":100,\"tail_hash\":\"0000000000000000\",\"tail_length\":3,\"updated_at\":\"2026-11-28T10:15:00Z\"}]}", "\"tail_length\" of 3")]
     [InlineData("{\"version\":1,\"checkpoints\":[{\"device\":1,\"inode\":2,\"fingerprint\":\"0000000000000003\",\"fingerprint_length\":64,\"offset\":0,\"tail_hash\":\"0000000000000000\",\"tail_length\":0,\"updated_at\":\"2026-11-28T10:15:00Z\"}]}", "\"path\"")]
+    [InlineData("{\"version\":1,\"checkpoints\":[{\"device\":1,\"inode\":2,\"fingerprint\":\"0000000000000003\",\"fingerprint_length\":64,\"path\":\"/a\",\"offset\":0,\"tail_hash\":\"0000000000000000\",\"tail_length\":0,\"updated_at\":\"2026-11-28T10:15:00Z\",\"truncated_at\":\"soon\"}]}", "\"truncated_at\"")]
     [InlineData("", "not valid JSON")]
     public void A_file_that_is_not_a_checkpoint_file_is_set_aside_with_the_reason(string content, string reason)
     {

@@ -220,6 +220,162 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
+    /// Issue 12: the grace of content truncated in place runs from its truncation across a restart. Before, the time
+    /// lived only in memory: the next run forgot the checkpoint at its first check (its inode is open under the new
+    /// content's identity) and took logrotate's copy for a file never read.
+    /// </summary>
+    [Fact]
+    public void A_truncated_contents_checkpoint_outlives_a_restart_for_the_grace_from_its_truncation()
+    {
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('o', 200) + "\n");
+        var copy = _dir.Write("pods/shop_web_1/nginx/0.log.1", new string('o', 200) + "\n");
+        var first = Checkpointer(TimeSpan.FromHours(24));
+        first.LastDiscovery = Start;
+        using (var truncated = RealTail(live, live))
+        {
+            first.RetireTruncated(truncated);
+        }
+
+        // Truncated in place and written again: the same inode, other first bytes.
+        File.WriteAllText(live, new string('n', 100) + "\n");
+        using var replacement = RealTail(live, live);
+        first.Save([replacement]);
+
+        // Restarted 30 s after the truncation, and again 15 s later.
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var second = Checkpointer(TimeSpan.FromHours(24));
+        Assert.Equal(0, second.ForgetRemoved([replacement]));
+        Assert.True(second.IsCopyOfKnownFile(IdentityOf(copy)));
+        second.Save([replacement]);
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        var third = Checkpointer(TimeSpan.FromHours(24));
+        Assert.Equal(0, third.ForgetRemoved([replacement]));
+        Assert.True(third.IsCopyOfKnownFile(IdentityOf(copy)));
+
+        // The grace counts from the truncation, not from the restarts.
+        _time.Advance(NodeAgent.Tailing.Checkpointer.TruncatedContentGrace - TimeSpan.FromSeconds(44));
+        Assert.Equal(1, third.ForgetRemoved([replacement]));
+        Assert.False(third.IsCopyOfKnownFile(IdentityOf(copy)));
+    }
+
+    /// <summary>Issue 12: content truncated in place and then deleted (no file has its inode any more) keeps its
+    /// checkpoint for the grace across a restart too: only the saved mark says it was truncated.</summary>
+    [Fact]
+    public void A_truncated_and_deleted_contents_checkpoint_outlives_a_restart_for_the_grace()
+    {
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('o', 200) + "\n");
+        var copy = _dir.Write("pods/shop_web_1/nginx/0.log.1", new string('o', 200) + "\n");
+        var before = Checkpointer(TimeSpan.FromHours(24));
+        before.LastDiscovery = Start;
+        using (var truncated = RealTail(live, live))
+        {
+            before.RetireTruncated(truncated);
+        }
+
+        before.Save([]);
+        File.Delete(live);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var after = Checkpointer(TimeSpan.FromHours(24));
+        Assert.Equal(0, after.ForgetRemoved([]));
+        Assert.True(after.IsCopyOfKnownFile(IdentityOf(copy)));
+
+        _time.Advance(NodeAgent.Tailing.Checkpointer.TruncatedContentGrace - TimeSpan.FromSeconds(9));
+        Assert.Equal(1, after.ForgetRemoved([]));
+        Assert.False(after.IsCopyOfKnownFile(IdentityOf(copy)));
+    }
+
+    /// <summary>
+    /// Issue 12: the agent stopped between logrotate's copy and its truncation (or before it looked again): the next run
+    /// loads the old content's checkpoint, finds its inode open under other content, and cannot tell a truncation from
+    /// an inode reused. It keeps the checkpoint for the grace from then (saved, so a restart does not extend it), since
+    /// the copy it names is in the directory; before, it forgot it at once.
+    /// </summary>
+    [Fact]
+    public void A_loaded_checkpoint_whose_inode_holds_other_content_is_kept_for_the_grace()
+    {
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('o', 200) + "\n");
+        var before = Checkpointer(TimeSpan.FromHours(24));
+        before.LastDiscovery = Start;
+        using (var read = RealTail(live, live))
+        {
+            before.Save([read]);
+        }
+
+        // While the agent is down: logrotate copies the file and truncates it, and the container writes on.
+        var copy = _dir.Write("pods/shop_web_1/nginx/0.log.1", new string('o', 200) + "\n");
+        File.WriteAllText(live, new string('n', 100) + "\n");
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var after = Checkpointer(TimeSpan.FromHours(24));
+        after.LastDiscovery = _time.GetUtcNow();
+        using var replacement = RealTail(live, live);
+        after.Save([replacement]);
+
+        Assert.Equal(0, after.ForgetRemoved([replacement]));
+        Assert.True(after.IsCopyOfKnownFile(IdentityOf(copy)));
+        after.Save([replacement]);
+        Assert.Equal(_time.GetUtcNow(), Store(TimeSpan.FromHours(24)).Load().Checkpoints.Single(c => c.Identity != replacement.Identity).TruncatedAt);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var restarted = Checkpointer(TimeSpan.FromHours(24));
+        Assert.Equal(0, restarted.ForgetRemoved([replacement]));
+        _time.Advance(NodeAgent.Tailing.Checkpointer.TruncatedContentGrace - TimeSpan.FromSeconds(29));
+        Assert.Equal(1, restarted.ForgetRemoved([replacement]));
+        Assert.False(restarted.IsCopyOfKnownFile(IdentityOf(copy)));
+    }
+
+    /// <summary>Issue 12: a file found truncated whose new content is still too short to be named keeps its tail (and
+    /// the old content's identity) until it is replaced; a stop before then saves the old content as truncated.</summary>
+    [Fact]
+    public void A_file_found_truncated_and_not_replaced_yet_is_saved_as_truncated()
+    {
+        var live = _dir.Write("pods/shop_web_1/nginx/0.log", new string('o', 200) + "\n");
+        var checkpointer = Checkpointer(TimeSpan.FromHours(24));
+        checkpointer.LastDiscovery = Start;
+        using var tail = RealTail(live, live);
+        checkpointer.Save([tail]);
+
+        File.WriteAllText(live, "");
+        tail.MarkTruncated();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        checkpointer.Save([tail]);
+
+        var saved = Assert.Single(Store(TimeSpan.FromHours(24)).Load().Checkpoints);
+        Assert.Equal(tail.Identity, saved.Identity);
+        Assert.Equal(200 + 1, saved.Offset);
+        Assert.Equal(_time.GetUtcNow(), saved.TruncatedAt);
+    }
+
+    /// <summary>
+    /// Found by the model test (seeds 0006QN5YZp91 and 01Pqm6PoDEf3, now and then): a file truncated in place and
+    /// deleted while empty is replaced by a tail of its empty content, whose fingerprint covers no byte, and closed at
+    /// offset 0 with that checkpoint. Its inode is freed; a new file on it began, to <see cref="FileIdentity.Matches"/>,
+    /// as that checkpoint did (with no byte to compare, every file does) and its tail (none) matched too, so the new
+    /// file was taken for it: when found rotated before it was opened it was not read at all (15 lines lost), and opened
+    /// it would have been named by the empty content's identity, which every later file on that inode would share.
+    /// A checkpoint that covers no byte of its file cannot tell it from another, and matches none.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_that_covers_no_byte_of_its_file_matches_no_file()
+    {
+        var log = _dir.Write("pods/shop_web_1/nginx/0.log", "");
+        var checkpointer = Checkpointer(TimeSpan.FromHours(24));
+        checkpointer.LastDiscovery = Start;
+        using (var empty = RealTail(log, log))
+        {
+            Assert.Equal(0, empty.Identity.FingerprintLength);
+            checkpointer.Retire(empty);
+        }
+
+        Assert.Single(checkpointer.Unclaimed([]));
+        // Another file on the same inode (here the same file written again; a freed inode reused looks the same).
+        File.WriteAllText(log, new string('n', 100) + "\n");
+        using var handle = File.OpenHandle(log);
+        Assert.Null(checkpointer.Find(FileIdentity.Read(handle), handle));
+    }
+
+    /// <summary>
     /// A closed file's checkpoint is kept while its file is in its container's directory under a name that is not
     /// compressed (a restart looks for it there, DELIVERY.md rule 4) and forgotten, in memory and in the file, once
     /// kubelet has compressed or deleted it, or its inode holds another open file (content truncated in place keeps its
@@ -291,6 +447,12 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
     {
         var handle = File.OpenHandle(file);
         return Tail(handle, path, FileIdentity.Read(handle), RandomAccess.GetLength(handle));
+    }
+
+    private static FileIdentity IdentityOf(string file)
+    {
+        using var handle = File.OpenHandle(file);
+        return FileIdentity.Read(handle);
     }
 
     private Checkpointer Checkpointer(TimeSpan expiry) =>
