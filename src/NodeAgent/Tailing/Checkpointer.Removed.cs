@@ -60,6 +60,7 @@ internal sealed partial class Checkpointer
             foreach (var identity in gone)
             {
                 _known.Remove(identity);
+                _changes++;
                 _unwatched.Remove(identity);
             }
         }

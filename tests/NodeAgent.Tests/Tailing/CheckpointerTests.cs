@@ -442,6 +442,40 @@ public sealed class CheckpointerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, Store(expiry).Load().Checkpoints.Count);
     }
 
+    [Fact]
+    public void The_file_is_written_again_only_when_a_checkpoint_changed_or_after_a_while()
+    {
+        // Every second a thousand idle files were a 300 KB rewrite and an fsync; now only a change (or the half-minute
+        // refresh of discovered_at) writes it.
+        var checkpointer = Checkpointer(TimeSpan.FromHours(1));
+        checkpointer.LastDiscovery = Start;
+        var log = _dir.Write("0.log", new string('x', 200) + "\n");
+        using var tail = Tail(log, Identity(1), 100);
+        var file = Path.Combine(StatePath, "checkpoints.json");
+        checkpointer.Save([tail]);
+        var written = IdentityOf(file).Inode;
+
+        for (var second = 0; second < 5; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            checkpointer.Save([tail]);
+        }
+
+        // Each write replaces the file (a new inode): none happened.
+        Assert.Equal(written, IdentityOf(file).Inode);
+
+        tail.Acks.Reading(null, 150);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        checkpointer.Save([tail]);
+        Assert.NotEqual(written, IdentityOf(file).Inode);
+        Assert.Equal(150, Assert.Single(Store(TimeSpan.FromHours(1)).Load().Checkpoints).Offset);
+
+        written = IdentityOf(file).Inode;
+        _time.Advance(TimeSpan.FromSeconds(31));
+        checkpointer.Save([tail]);
+        Assert.NotEqual(written, IdentityOf(file).Inode);
+    }
+
     /// <summary>A tail of a real file, read through <paramref name="path"/>, every line acknowledged up to its end.</summary>
     private static FileTail RealTail(string file, string path)
     {
