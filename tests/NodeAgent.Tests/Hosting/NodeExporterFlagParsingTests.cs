@@ -210,7 +210,7 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
     [InlineData("--Path.procfs=/x", "command line: --Path.procfs: unknown flag (did you mean --path.procfs?)")]
     [InlineData("--no-collector.cpux", "command line: --no-collector.cpux: unknown flag (did you mean --no-collector.cpu?)")]
     [InlineData("--collector.filesystem.mount-point-exclude=^/x", "command line: --collector.filesystem.mount-point-exclude: unknown flag (did you mean --collector.filesystem.mount-points-exclude?)")]
-    [InlineData("--collector.nosuchthing", "command line: collector.nosuchthing: unknown key")]
+    [InlineData("--collector.nosuchthing=1", "command line: collector.nosuchthing: unknown key")]
     [InlineData("--foo=bar", "command line: foo: unknown key")]
     public void A_flag_node_exporter_does_not_have_either_is_refused_as_an_unknown_key_is(string argument, string expected) =>
         Assert.StartsWith(expected, SingleError(argument), StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace NodeAgent.Tests.Metrics.Collectors;
 public sealed class TextfileCollectorTests
 {
     private static (CollectResult Result, string Text) Collect(string? directory) =>
-        CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(directory)));
+        CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(directory is null ? [] : [directory])));
 
     // Whole seconds, as node_exporter's UnixNano()/1e9 integer division gives them.
     private static string Mtime(string path) =>
@@ -173,7 +173,7 @@ public sealed class TextfileCollectorTests
     [Fact]
     public void OpenMetrics_output_keeps_summaries_and_histograms_and_escapes_help_quotes()
     {
-        var collector = new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(Repository.Fixture("textfile", "good")));
+        var collector = new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([Repository.Fixture("textfile", "good")]));
         var text = CollectorHarness.Collect(collector, ExpositionFormat.OpenMetrics).Text;
 
         Assert.Contains("# TYPE app_latency_seconds histogram\napp_latency_seconds_bucket{le=\"0.1\"} 5\n", text, StringComparison.Ordinal);
