@@ -171,6 +171,26 @@ public sealed class TextfileCollectorTests
     }
 
     [Fact]
+    public void Every_directory_given_is_read_as_node_exporter_reads_its_repeated_flag()
+    {
+        using var second = new TempDirectory();
+        var extra = second.Write("extra.prom", "extra_metric 7\n");
+        var good = Repository.Fixture("textfile", "good");
+
+        var samples = CollectorHarness.Samples(CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([good, second.Path]))).Text);
+        Assert.Contains("app_untyped_value 1e+06", samples);
+        Assert.Contains("extra_metric 7", samples);
+        Assert.Contains($"node_textfile_mtime_seconds{{file=\"{extra}\"}} {Mtime(extra)}", samples);
+        Assert.Contains("node_textfile_scrape_error 0", samples);
+
+        // A directory that is missing is an error, as in node_exporter; the others are read all the same.
+        var withMissing = CollectorHarness.Samples(CollectorHarness.Collect(
+            new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([good, "/nonexistent/textfile", second.Path]))).Text);
+        Assert.Contains("extra_metric 7", withMissing);
+        Assert.Contains("node_textfile_scrape_error 1", withMissing);
+    }
+
+    [Fact]
     public void OpenMetrics_output_keeps_summaries_and_histograms_and_escapes_help_quotes()
     {
         var collector = new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([Repository.Fixture("textfile", "good")]));
