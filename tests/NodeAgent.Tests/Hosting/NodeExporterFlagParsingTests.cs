@@ -114,6 +114,16 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
     }
 
     [Fact]
+    public void The_web_configuration_file_flag_passes_its_path_to_Http_WebConfigFile()
+    {
+        var (layers, errors) = ConfigLayers.Load(Path.Combine(_dir.Path, "absent.json"), null, new Hashtable(), ["--web.config.file", "/etc/node-exporter/web.yml"]);
+        Assert.Empty(errors);
+        var layer = Assert.Single(layers, l => l.FromNodeExporterFlag);
+        Assert.Equal("command line: --web.config.file", layer.Name);
+        Assert.Equal("/etc/node-exporter/web.yml", layer.Values["Http:WebConfigFile"]);
+    }
+
+    [Fact]
     public void A_listen_address_without_a_host_listens_on_every_address_as_go_does()
     {
         var address = Valid("--web.listen-address=:9100").ListenAddress;
