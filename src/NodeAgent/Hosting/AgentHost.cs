@@ -56,7 +56,9 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(sp => new CollectorContext(options.Paths, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => CollectorRegistry.Create(sp.GetRequiredService<CollectorContext>(), options.Metrics));
         builder.Services.AddSingleton(sp => new CollectorRunner(options.Metrics.CollectorTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CollectorRunner>>()));
-        builder.Services.AddSingleton<ScrapeHandler>();
+        // Metrics:AgentMetrics=false (node_exporter's --web.disable-exporter-metrics): the node families only.
+        builder.Services.AddSingleton(sp => new ScrapeHandler(
+            sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<CollectorRunner>(), options.Metrics.AgentMetrics ? sp.GetServices<IAgentMetrics>() : []));
         LogPipeline.Register(builder.Services, options);
         addServices?.Invoke(builder.Services);
 

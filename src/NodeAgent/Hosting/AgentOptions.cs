@@ -36,4 +36,10 @@ internal sealed record AgentOptions(
     LoggingOptions Logging)
 {
     public KubernetesOptions Kubernetes { get; init; } = KubernetesOptions.Disabled;
+
+    /// <summary>Where the metrics are served (<c>Http:MetricsPath</c>); "/" serves them in place of the index page.</summary>
+    public string MetricsPath { get; init; } = "/metrics";
+
+    /// <summary><c>Http:WebConfigFile</c>, as configured.</summary>
+    public string? WebConfigFile { get; init; }
 }

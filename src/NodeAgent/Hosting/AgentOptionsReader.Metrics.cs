@@ -58,6 +58,7 @@ internal sealed partial class AgentOptionsReader
             CollectorOptionKind.Count => (int)Math.Min(Size(key), int.MaxValue),
             // The declared default is kept as it is (a source-generated expression) unless a layer sets the key.
             CollectorOptionKind.Regex => IsSetByAnyLayer(key) ? RegexValue(key) : option.DefaultValue,
+            CollectorOptionKind.List => IsSetByAnyLayer(key) ? List(key) : option.DefaultValue,
             _ => throw new InvalidOperationException($"{key}: no reader for {option.Kind}"),
         };
 

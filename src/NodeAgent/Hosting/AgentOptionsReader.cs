@@ -46,8 +46,12 @@ internal sealed partial class AgentOptionsReader
         var nodeName = Text("Node:Name") ?? (string.IsNullOrWhiteSpace(nodeNameFromEnvironment) ? hostName : nodeNameFromEnvironment);
         var listen = ParseReference("Http:ListenAddress", ConfigValues.ParseListenAddress, ConfigValues.ListenExpected) ?? new IPEndPoint(IPAddress.Any, 9100);
         var paths = new NodePaths(PathValue("Host:ProcPath")!, PathValue("Host:SysPath")!, PathValue("Host:RootPath")!);
-        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout")) { Settings = ReadCollectorSettings() };
-        var logs = new LogsOptions(Bool("Logs:Enabled"), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"))
+        var metrics = new MetricsOptions(Bool("Metrics:Enabled"), Collectors(), Duration("Metrics:CollectorTimeout"))
+        {
+            Settings = ReadCollectorSettings(),
+            AgentMetrics = Bool("Metrics:AgentMetrics"),
+        };
+        var logs = new LogsOptions(LogsEnabled(), List("Logs:Include"), List("Logs:Exclude"), PathValue("Logs:StatePath")!, Bool("Logs:ReadFromHead"))
         {
             MaxLineBytes = (int)Math.Min(Size("Logs:MaxLineBytes"), int.MaxValue),
             MaxMessageBytes = (int)Math.Min(Size("Logs:MaxMessageBytes"), int.MaxValue),
@@ -70,6 +74,8 @@ internal sealed partial class AgentOptionsReader
         var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging)
         {
             Kubernetes = ReadKubernetes(),
+            MetricsPath = MetricsPath(),
+            WebConfigFile = WebConfigFile(),
         };
         CheckCombinations(options);
         return options;

@@ -4,13 +4,14 @@ using Microsoft.Extensions.Configuration;
 namespace NodeAgent.Hosting;
 
 /// <summary>One source of configuration, flattened to <c>Section:Key</c> pairs; <see cref="Name"/> says where
-/// a value came from in error messages (a file path, "environment", "command line").</summary>
-internal sealed record ConfigLayer(string Name, IReadOnlyDictionary<string, string?> Values, bool IsBuiltIn = false);
+/// a value came from in error messages (a file path, "environment", "command line", "command line: --path.sysfs").</summary>
+/// <param name="FromNodeExporterFlag">Made from one of node_exporter's flags: the agent was started as node_exporter.</param>
+internal sealed record ConfigLayer(string Name, IReadOnlyDictionary<string, string?> Values, bool IsBuiltIn = false, bool FromNodeExporterFlag = false);
 
 /// <summary>
 /// Reads the configuration sources in the contract's order, later wins: built-in defaults →
 /// <c>/etc/node-agent/config.json</c> if it exists → <c>--config FILE</c> → environment <c>NODEAGENT_*</c> →
-/// command line <c>--Section:Key=value</c>.
+/// command line <c>--Section:Key=value</c> and node_exporter's flags, in their order (<see cref="CommandLine"/>).
 /// </summary>
 internal static class ConfigLayers
 {
@@ -44,7 +45,13 @@ internal static class ConfigLayers
         }
 
         layers.Add(new ConfigLayer("environment", FromEnvironment(environment)));
-        layers.Add(new ConfigLayer("command line", FromArguments(keyArguments, errors)));
+        var (flagDefaults, commandLine) = CommandLine.Read(keyArguments, errors);
+        if (flagDefaults is not null)
+        {
+            layers.Insert(1, flagDefaults);
+        }
+
+        layers.AddRange(commandLine);
         return (layers, errors);
     }
 
@@ -105,36 +112,6 @@ internal static class ConfigLayers
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 values[name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = entry.Value as string;
-            }
-        }
-
-        return values;
-    }
-
-    private static Dictionary<string, string?> FromArguments(IReadOnlyList<string> arguments, List<string> errors)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            var argument = arguments[i];
-            if (!argument.StartsWith("--", StringComparison.Ordinal) || argument.Length == 2)
-            {
-                errors.Add($"command line: unexpected argument '{argument}' (expected --Section:Key=value, --config FILE, --version or check-config)");
-                continue;
-            }
-
-            var equals = argument.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0)
-            {
-                values[argument[2..equals]] = argument[(equals + 1)..];
-            }
-            else if (i + 1 < arguments.Count && !arguments[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                values[argument[2..]] = arguments[++i];
-            }
-            else
-            {
-                errors.Add($"command line: {argument[2..]}: no value (expected --{argument[2..]}=value)");
             }
         }
 

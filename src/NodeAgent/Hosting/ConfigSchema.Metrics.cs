@@ -17,6 +17,8 @@ internal static partial class ConfigSchema
         bool b => b ? "true" : "false",
         TimeSpan t => ConfigValues.FormatDuration(t),
         int n => n.ToString(CultureInfo.InvariantCulture),
+        IReadOnlyList<string> { Count: 0 } => null,
+        IReadOnlyList<string> list => string.Join(",", list),
         _ => value.ToString(),
     };
 
@@ -29,6 +31,7 @@ internal static partial class ConfigSchema
         // A plain number; read as Logs:MaxOpenFiles is.
         CollectorOptionKind.Count => ConfigKind.Size,
         CollectorOptionKind.Regex => ConfigKind.Regex,
+        CollectorOptionKind.List => ConfigKind.List,
         _ => throw new InvalidOperationException($"{option.Key}: no configuration kind for {option.Kind}"),
     };
 }

@@ -46,12 +46,15 @@ internal static class EffectiveConfig
             ["Agent:PodName"] = o.Logs.OwnPod?.Name,
             ["Agent:PodNamespace"] = o.Logs.OwnPod?.Namespace,
             ["Http:ListenAddress"] = o.ListenAddress.ToString(),
+            ["Http:MetricsPath"] = o.MetricsPath,
+            ["Http:WebConfigFile"] = o.WebConfigFile,
             ["Host:ProcPath"] = o.Paths.Proc,
             ["Host:SysPath"] = o.Paths.Sys,
             ["Host:RootPath"] = o.Paths.Root,
             ["Metrics:Enabled"] = o.Metrics.Enabled,
             ["Metrics:Collectors"] = o.Metrics.Collectors,
             ["Metrics:CollectorTimeout"] = ConfigValues.FormatDuration(o.Metrics.CollectorTimeout),
+            ["Metrics:AgentMetrics"] = o.Metrics.AgentMetrics,
             ["Logs:Enabled"] = o.Logs.Enabled,
             ["Logs:Include"] = o.Logs.Include,
             ["Logs:Exclude"] = o.Logs.Exclude,
@@ -94,7 +97,12 @@ internal static class EffectiveConfig
         foreach (var option in CollectorCatalog.Options)
         {
             var value = o.Metrics.Settings.Get(option);
-            values[option.Key] = value is bool b ? b : ConfigSchema.ConfigText(value);
+            values[option.Key] = value switch
+            {
+                bool b => b,
+                IReadOnlyList<string> list => list,
+                _ => ConfigSchema.ConfigText(value),
+            };
         }
 
         return values;

@@ -9,15 +9,21 @@ using NodeAgent.Telemetry;
 
 namespace NodeAgent.Hosting;
 
-/// <summary>The HTTP surface of CONTRACT.md: /metrics, /healthz, /readyz and a small index page.</summary>
+/// <summary>The HTTP surface of CONTRACT.md: /metrics (at <c>Http:MetricsPath</c>), /healthz, /readyz and a small
+/// index page.</summary>
 internal static class Endpoints
 {
     public static void Map(WebApplication app, ScrapeHandler scrape, AgentHealth health, AgentOptions options, FileServer? tails)
     {
-        app.MapGet("/metrics", scrape.HandleAsync);
+        app.MapGet(options.MetricsPath, scrape.HandleAsync);
         app.MapGet("/healthz", context => WriteStatusAsync(context, health.StalledLoops()));
         app.MapGet("/readyz", context => WriteStatusAsync(context, health.NotReadyReasons()));
-        app.MapGet("/", context => WriteIndexAsync(context, options, health, tails));
+
+        // As node_exporter: metrics served at "/" take the index page's place.
+        if (options.MetricsPath != "/")
+        {
+            app.MapGet("/", context => WriteIndexAsync(context, options, health, tails));
+        }
     }
 
     /// <summary>Per-file tail status: where reading and acknowledgement stand, for a look without Prometheus.</summary>
@@ -88,7 +94,7 @@ internal static class Endpoints
             <h1>NodeAgent {WebUtility.HtmlEncode(AgentVersion.Current)}</h1>
             <p>Node <b>{WebUtility.HtmlEncode(options.NodeName)}</b> &middot; {WebUtility.HtmlEncode(status)}</p>
             <ul>
-            <li><a href="/metrics">/metrics</a>: node and agent metrics (Prometheus text or OpenMetrics)</li>
+            <li><a href="{WebUtility.HtmlEncode(options.MetricsPath)}">{WebUtility.HtmlEncode(options.MetricsPath)}</a>: node and agent metrics (Prometheus text or OpenMetrics)</li>
             <li><a href="/healthz">/healthz</a>: liveness</li>
             <li><a href="/readyz">/readyz</a>: readiness</li>
             </ul>

@@ -9,17 +9,19 @@ internal enum Verb
 }
 
 /// <summary>The command line split into the verb, <c>--config FILE</c>, and the <c>--Section:Key=value</c>
-/// overrides that become the last configuration layer.</summary>
+/// overrides and node_exporter flags that become the last configuration layers (<see cref="CommandLine"/>).</summary>
 internal sealed record Invocation(Verb Verb, string? ConfigFile, IReadOnlyList<string> KeyArguments)
 {
     public const string Usage = """
-        usage: node-agent [run|check-config] [--config FILE] [--Section:Key=value ...]
+        usage: node-agent [run|check-config] [--config FILE] [--Section:Key=value ...] [node_exporter flags ...]
                node-agent --version
 
           run            tail container logs and serve node metrics until SIGTERM/SIGINT (the default)
           check-config   validate the configuration, print it with secrets redacted, exit 0 (valid) or 2
           --config FILE  a JSON configuration file, read after /etc/node-agent/config.json
           --version      print the version and exit
+          node_exporter's flags (--path.sysfs=/host/sys, --no-collector.wifi, ...) set the keys of the same meaning;
+          started with them and no Logs:, Elasticsearch: or Output: key, the agent serves metrics only.
         Configuration keys and defaults: see README.md. Exit codes: 0 clean stop, 1 fatal error, 2 invalid configuration.
         """;
 

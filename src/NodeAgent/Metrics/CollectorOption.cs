@@ -22,6 +22,10 @@ internal enum CollectorOptionKind
 
     /// <summary>A regular expression (<see cref="System.Text.RegularExpressions.Regex"/>), unanchored as Go's MatchString.</summary>
     Regex,
+
+    /// <summary>Texts (<see cref="IReadOnlyList{T}"/> of <see cref="string"/>): a JSON array, <c>Key:0</c>, <c>Key:1</c>…
+    /// or one comma-separated value; node_exporter's flag is repeatable.</summary>
+    List,
 }
 
 /// <summary>

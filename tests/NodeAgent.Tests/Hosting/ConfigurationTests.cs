@@ -204,7 +204,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.DoesNotMatch(defaults.Get(FilesystemOptions.MountPointsExcludeOption)!, "/var/lib/kubelet");
         Assert.Matches(defaults.Get(DiskstatsOptions.DeviceExcludeOption)!, "nvme0n1p1");
         Assert.DoesNotMatch(defaults.Get(DiskstatsOptions.DeviceExcludeOption)!, "nvme0n1");
-        Assert.Null(defaults.Get(TextfileOptions.DirectoryOption));
+        Assert.Empty(defaults.Get(TextfileOptions.DirectoryOption));
 
         var error = Assert.Single(Read(arguments: ["--Metrics:NetdevDeviceExclude=^(veth"]).Errors);
         Assert.StartsWith("command line: Metrics:NetdevDeviceExclude: '^(veth' is not a valid regular expression", error, StringComparison.Ordinal);

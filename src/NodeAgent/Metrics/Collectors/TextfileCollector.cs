@@ -5,15 +5,14 @@ using NodeAgent.Telemetry;
 namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>
-/// node_exporter's <c>--collector.textfile.directory</c>: the directory whose <c>*.prom</c> files are exported, taken
-/// as is (not under the host root, as node_exporter does not prefix it either); it may be a glob. Null is
-/// node_exporter's empty default: nothing is read and only <c>node_textfile_scrape_error 0</c> is written.
-/// (node_exporter's flag is repeatable; one directory or glob covers the agent's use.)
+/// node_exporter's <c>--collector.textfile.directory</c>, repeatable: the directories whose <c>*.prom</c> files are
+/// exported, each taken as is (not under the host root, as node_exporter does not prefix it either) and each may be a
+/// glob. None is node_exporter's empty default: nothing is read and only <c>node_textfile_scrape_error 0</c> is written.
 /// </summary>
-internal sealed record TextfileOptions(string? Directory)
+internal sealed record TextfileOptions(IReadOnlyList<string> Directories)
 {
-    public static readonly CollectorOption<string?> DirectoryOption = new("Metrics:TextfileDirectory", CollectorOptionKind.Path, null,
-        "directory of `*.prom` files whose metrics are added to each scrape (node_exporter's `--collector.textfile.directory`)");
+    public static readonly CollectorOption<IReadOnlyList<string>> DirectoryOption = new("Metrics:TextfileDirectory", CollectorOptionKind.List, [],
+        "directories (globs allowed) of `*.prom` files whose metrics are added to each scrape (node_exporter's repeatable `--collector.textfile.directory`)");
 
     public static TextfileOptions Default { get; } = From(CollectorSettings.Defaults);
 
@@ -49,7 +48,8 @@ internal sealed partial class TextfileCollector(CollectorContext context, Textfi
         var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var helps = new Dictionary<string, (string First, string? Conflict)>(StringComparer.Ordinal);
         var mtimes = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        if (options.Directory is { Length: > 0 } pattern)
+        // As node_exporter: every pattern expanded, in the order given, then each directory read.
+        foreach (var pattern in options.Directories.Where(d => d.Length > 0))
         {
             foreach (var directory in PathGlob.Expand(pattern) ?? [pattern])
             {

@@ -8,7 +8,7 @@ namespace NodeAgent.Tests.Metrics.Collectors;
 public sealed class TextfileCollectorTests
 {
     private static (CollectResult Result, string Text) Collect(string? directory) =>
-        CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(directory)));
+        CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(directory is null ? [] : [directory])));
 
     // Whole seconds, as node_exporter's UnixNano()/1e9 integer division gives them.
     private static string Mtime(string path) =>
@@ -171,9 +171,29 @@ public sealed class TextfileCollectorTests
     }
 
     [Fact]
+    public void Every_directory_given_is_read_as_node_exporter_reads_its_repeated_flag()
+    {
+        using var second = new TempDirectory();
+        var extra = second.Write("extra.prom", "extra_metric 7\n");
+        var good = Repository.Fixture("textfile", "good");
+
+        var samples = CollectorHarness.Samples(CollectorHarness.Collect(new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([good, second.Path]))).Text);
+        Assert.Contains("app_untyped_value 1e+06", samples);
+        Assert.Contains("extra_metric 7", samples);
+        Assert.Contains($"node_textfile_mtime_seconds{{file=\"{extra}\"}} {Mtime(extra)}", samples);
+        Assert.Contains("node_textfile_scrape_error 0", samples);
+
+        // A directory that is missing is an error, as in node_exporter; the others are read all the same.
+        var withMissing = CollectorHarness.Samples(CollectorHarness.Collect(
+            new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([good, "/nonexistent/textfile", second.Path]))).Text);
+        Assert.Contains("extra_metric 7", withMissing);
+        Assert.Contains("node_textfile_scrape_error 1", withMissing);
+    }
+
+    [Fact]
     public void OpenMetrics_output_keeps_summaries_and_histograms_and_escapes_help_quotes()
     {
-        var collector = new TextfileCollector(CollectorHarness.Context(), new TextfileOptions(Repository.Fixture("textfile", "good")));
+        var collector = new TextfileCollector(CollectorHarness.Context(), new TextfileOptions([Repository.Fixture("textfile", "good")]));
         var text = CollectorHarness.Collect(collector, ExpositionFormat.OpenMetrics).Text;
 
         Assert.Contains("# TYPE app_latency_seconds histogram\napp_latency_seconds_bucket{le=\"0.1\"} 5\n", text, StringComparison.Ordinal);
