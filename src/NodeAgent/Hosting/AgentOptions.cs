@@ -36,4 +36,7 @@ internal sealed record AgentOptions(
     LoggingOptions Logging)
 {
     public KubernetesOptions Kubernetes { get; init; } = KubernetesOptions.Disabled;
+
+    /// <summary><c>Http:WebConfigFile</c> loaded: TLS, basic auth and headers of the listener; null when unset.</summary>
+    public Web.WebSettings? Web { get; init; }
 }

@@ -70,6 +70,7 @@ internal sealed partial class AgentOptionsReader
         var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging)
         {
             Kubernetes = ReadKubernetes(),
+            Web = ReadWebConfig(),
         };
         CheckCombinations(options);
         return options;

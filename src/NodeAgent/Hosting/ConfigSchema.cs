@@ -50,6 +50,8 @@ internal static partial class ConfigSchema
         new("Agent:PodNamespace", ConfigKind.Text, null, "namespace of the agent's own pod", DefaultText: "env `POD_NAMESPACE`"),
         new("Http:ListenAddress", ConfigKind.ListenAddress, "0.0.0.0:9100",
             "where /metrics, /healthz, /readyz and / are served (`host:port`, `[::]:port`)"),
+        new("Http:WebConfigFile", ConfigKind.Path, null,
+            "web configuration file in exporter-toolkit's format (node_exporter's `--web.config.file`): TLS, client certificates, basic auth and headers on the listen address (see \"TLS and basic auth\")"),
         new("Host:ProcPath", ConfigKind.Path, "/proc", "procfs root (`/host/proc` in the DaemonSet)"),
         new("Host:SysPath", ConfigKind.Path, "/sys", "sysfs root (`/host/sys` in the DaemonSet)"),
         new("Host:RootPath", ConfigKind.Path, "/", "host root filesystem, for statfs and /etc/os-release"),

@@ -46,6 +46,7 @@ internal static class EffectiveConfig
             ["Agent:PodName"] = o.Logs.OwnPod?.Name,
             ["Agent:PodNamespace"] = o.Logs.OwnPod?.Namespace,
             ["Http:ListenAddress"] = o.ListenAddress.ToString(),
+            ["Http:WebConfigFile"] = o.Web?.FilePath,
             ["Host:ProcPath"] = o.Paths.Proc,
             ["Host:SysPath"] = o.Paths.Sys,
             ["Host:RootPath"] = o.Paths.Root,
