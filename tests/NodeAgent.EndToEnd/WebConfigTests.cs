@@ -109,6 +109,33 @@ public sealed class WebConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task Min_version_max_version_and_cipher_suites_are_what_the_handshake_allows()
+    {
+        string[] trust = ["--cacert", _pki.CaFile];
+        using (var config = Config(TlsFile() + "  min_version: TLS13\n"))
+        {
+            using var client = _pki.Client();
+            await using var agent = await config.StartAgentAsync(client);
+            var healthz = new Uri(config.BaseAddress, "/healthz").ToString();
+
+            Assert.Equal("200", (await Curl.StatusAsync(healthz, [.. trust, "--tlsv1.3"])).Status);
+            Assert.Equal("000", (await Curl.StatusAsync(healthz, [.. trust, "--tls-max", "1.2"])).Status);
+        }
+
+        // The certificates are ECDSA (P-256): one ECDHE-ECDSA suite allowed, another refused; TLS 1.3 is over the max.
+        using (var config = Config(TlsFile() + "  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"))
+        {
+            using var client = _pki.Client();
+            await using var agent = await config.StartAgentAsync(client);
+            var healthz = new Uri(config.BaseAddress, "/healthz").ToString();
+
+            Assert.Equal("200", (await Curl.StatusAsync(healthz, [.. trust, "--ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384"])).Status);
+            Assert.Equal("000", (await Curl.StatusAsync(healthz, [.. trust, "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256"])).Status);
+            Assert.Equal("000", (await Curl.StatusAsync(healthz, [.. trust, "--tlsv1.3"])).Status);
+        }
+    }
+
+    [Fact]
     public async Task A_rotated_certificate_is_served_without_a_restart()
     {
         using var config = Config(TlsFile());

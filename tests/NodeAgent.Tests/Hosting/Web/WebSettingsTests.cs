@@ -117,6 +117,19 @@ public sealed class WebSettingsTests : IDisposable
             policy.AllowedCipherSuites);
     }
 
+    [Theory]
+    [InlineData("", new[] { "h2", "http/1.1" })]
+    [InlineData("http_server_config:\n  http2: false\n", new[] { "http/1.1" })]
+    public void Http2_is_offered_through_alpn_unless_switched_off(string http, string[] protocols)
+    {
+        WriteServerFiles();
+        var path = _dir.Write("web.yml", "tls_server_config:\n  cert_file: tls/server.crt\n  key_file: tls/server.key\n" + http);
+
+        var offered = WebSettings.Load(path).Settings!.ServerOptions().ApplicationProtocols!;
+
+        Assert.Equal(protocols, offered.Select(p => p.ToString()));
+    }
+
     [Fact]
     public void Subject_alternative_names_are_read_as_go_lists_them()
     {
