@@ -113,7 +113,7 @@ internal sealed partial class WebConfigParser
         var clientAuth = ClientAuthOf(clientAuthText);
         if ((clientCaFile is not null || clientCa is not null) && clientAuth == ClientAuth.NoClientCert)
         {
-            _errors.Add("tls_server_config.client_ca_file: a client CA is set but client_auth_type is NoClientCert (expected RequireAndVerifyClientCert to check client certificates)");
+            _errors.Add($"tls_server_config.{(clientCaFile is null ? "client_ca" : "client_ca_file")}: a client CA is set but client_auth_type is NoClientCert (expected RequireAndVerifyClientCert to check client certificates)");
         }
 
         if (minVersion > maxVersion)
