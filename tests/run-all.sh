@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does, on a fresh Linux machine with the .NET 10 SDK:
 #   1. installs what the tests need and the machine lacks (Debian packages: promtool, node_exporter, systemd-analyze,
-#      kubectl);
+#      kubectl, openssl, curl);
 #   2. publishes the agent exactly as the README and the Dockerfile do (Native AOT);
 #   3. runs the unit and end-to-end tests, the end-to-end ones against that published binary.
 # Fails on any failure. Set NODEAGENT_TEST_ELASTICSEARCH_URL to also run the Elasticsearch tests against a real cluster.
@@ -14,6 +14,9 @@ command -v prometheus-node-exporter >/dev/null 2>&1 || [[ -x /usr/bin/prometheus
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # kubectl renders the kustomize overlays and is run against the fake API server; Debian's package is old but has both.
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+# The web configuration tests make certificates with openssl and check the TLS listener with curl.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if ((${#need[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging;
+using NodeAgent.Hosting.Web;
 using NodeAgent.Metrics;
 using NodeAgent.Tailing;
 using NodeAgent.Telemetry;
@@ -44,7 +45,7 @@ internal static partial class AgentHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.ListenAddress);
+            kestrel.Listen(options.ListenAddress, listen => WebListener.Configure(listen, kestrel.ApplicationServices.GetService<WebSettingsSource>()));
         });
 
         builder.Services.AddSingleton(options);
@@ -59,10 +60,22 @@ internal static partial class AgentHost
         // Metrics:AgentMetrics=false (node_exporter's --web.disable-exporter-metrics): the node families only.
         builder.Services.AddSingleton(sp => new ScrapeHandler(
             sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<CollectorRunner>(), options.Metrics.AgentMetrics ? sp.GetServices<IAgentMetrics>() : []));
+        if (options.Web is { } web)
+        {
+            builder.Services.AddSingleton(sp => new WebSettingsSource(web, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebSettingsSource>>()));
+        }
+
         LogPipeline.Register(builder.Services, options);
         addServices?.Invoke(builder.Services);
 
         await using var app = builder.Build();
+        if (app.Services.GetService<WebSettingsSource>() is { } webSettings)
+        {
+            // Before the endpoints: basic auth, the headers and the rate limit cover all of them.
+            app.Use(new WebAccess(webSettings).InvokeAsync);
+            webSettings.LogInUse();
+        }
+
         Endpoints.Map(app, app.Services.GetRequiredService<ScrapeHandler>(), app.Services.GetRequiredService<AgentHealth>(), options, app.Services.GetService<FileServer>());
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent");

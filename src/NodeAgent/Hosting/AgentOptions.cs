@@ -40,6 +40,6 @@ internal sealed record AgentOptions(
     /// <summary>Where the metrics are served (<c>Http:MetricsPath</c>); "/" serves them in place of the index page.</summary>
     public string MetricsPath { get; init; } = "/metrics";
 
-    /// <summary><c>Http:WebConfigFile</c>, as configured.</summary>
-    public string? WebConfigFile { get; init; }
+    /// <summary><c>Http:WebConfigFile</c> loaded: TLS, basic auth and headers of the listener; null when unset.</summary>
+    public Web.WebSettings? Web { get; init; }
 }

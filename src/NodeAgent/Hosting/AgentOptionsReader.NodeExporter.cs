@@ -41,19 +41,6 @@ internal sealed partial class AgentOptionsReader
         return path;
     }
 
-    private string? WebConfigFile()
-    {
-        var file = Text("Http:WebConfigFile");
-        if (file is not null)
-        {
-            // Until TLS and basic auth from this file are served (issue 13's web configuration part), accepting it
-            // would serve the metrics in clear and to anyone, against what the file asks.
-            Error("Http:WebConfigFile", $"'{file}' cannot be honoured: TLS and basic auth from a web configuration file are not implemented by this build");
-        }
-
-        return file;
-    }
-
     /// <summary>A plain URL path: no query, no fragment, and none of the route-template characters <c>{ } *</c>.</summary>
     [GeneratedRegex(@"^/[A-Za-z0-9\-._~/]*$")]
     private static partial Regex UrlPath();

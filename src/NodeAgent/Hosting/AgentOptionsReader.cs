@@ -75,7 +75,7 @@ internal sealed partial class AgentOptionsReader
         {
             Kubernetes = ReadKubernetes(),
             MetricsPath = MetricsPath(),
-            WebConfigFile = WebConfigFile(),
+            Web = ReadWebConfig(),
         };
         CheckCombinations(options);
         return options;

@@ -53,7 +53,7 @@ internal static partial class ConfigSchema
         new("Http:MetricsPath", ConfigKind.Text, "/metrics",
             "the path the metrics are served at (node_exporter's `--web.telemetry-path`); `/` serves them there, without the index page"),
         new("Http:WebConfigFile", ConfigKind.Path, null,
-            "TLS and basic auth for the HTTP endpoints from a web configuration file in the Prometheus exporter toolkit's format (node_exporter's `--web.config.file`)"),
+            "web configuration file in exporter-toolkit's format (node_exporter's `--web.config.file`): TLS, client certificates, basic auth and headers on the listen address (see \"TLS and basic auth\")"),
         new("Host:ProcPath", ConfigKind.Path, "/proc", "procfs root (`/host/proc` in the DaemonSet)"),
         new("Host:SysPath", ConfigKind.Path, "/sys", "sysfs root (`/host/sys` in the DaemonSet)"),
         new("Host:RootPath", ConfigKind.Path, "/", "host root filesystem, for statfs and /etc/os-release"),

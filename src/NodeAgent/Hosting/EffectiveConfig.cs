@@ -47,7 +47,7 @@ internal static class EffectiveConfig
             ["Agent:PodNamespace"] = o.Logs.OwnPod?.Namespace,
             ["Http:ListenAddress"] = o.ListenAddress.ToString(),
             ["Http:MetricsPath"] = o.MetricsPath,
-            ["Http:WebConfigFile"] = o.WebConfigFile,
+            ["Http:WebConfigFile"] = o.Web?.FilePath,
             ["Host:ProcPath"] = o.Paths.Proc,
             ["Host:SysPath"] = o.Paths.Sys,
             ["Host:RootPath"] = o.Paths.Root,

@@ -62,8 +62,16 @@ internal sealed class AgentConfig : IDisposable
         return agent;
     }
 
+    /// <summary>Starts an agent that serves TLS or asks for a password: <paramref name="client"/> is how to reach it.</summary>
+    public async Task<AgentProcess> StartAgentAsync(HttpClient client, params string[] extraArguments)
+    {
+        var agent = AgentProcess.Start(["--config", FilePath, .. extraArguments]);
+        await WaitUntilServingAsync(agent, client);
+        return agent;
+    }
+
     /// <summary>Waits until an agent started from this config serves, and makes <see cref="BaseAddress"/> its address.</summary>
-    public async Task WaitUntilServingAsync(AgentProcess agent) => _baseAddress = await agent.WaitUntilServingAsync(TimeSpan.FromSeconds(30));
+    public async Task WaitUntilServingAsync(AgentProcess agent, HttpClient? client = null) => _baseAddress = await agent.WaitUntilServingAsync(TimeSpan.FromSeconds(30), client);
 
     public void Dispose()
     {

@@ -106,9 +106,11 @@ internal sealed partial class AgentProcess : IAsyncDisposable
 
     /// <summary>Waits for the agent's <c>Started</c> line (the address it bound, port 0 included), then until that
     /// address answers as this agent (<see cref="ServerReadiness.IsAgentAsync"/>); fails fast if it exits first.</summary>
-    public async Task<Uri> WaitUntilServingAsync(TimeSpan timeout)
+    /// <param name="client">How to reach it when it serves TLS or asks for a password (else a plain client).</param>
+    public async Task<Uri> WaitUntilServingAsync(TimeSpan timeout, HttpClient? client = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var plain = client is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(2) } : null;
+        var http = client ?? plain!;
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {

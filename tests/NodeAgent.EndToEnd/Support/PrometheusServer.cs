@@ -23,7 +23,14 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<PrometheusServer> StartAsync(Uri target)
+    public static Task<PrometheusServer> StartAsync(Uri target) => StartAsync($"""
+          - job_name: node
+            static_configs:
+              - targets: ["{target.Authority}"]
+        """);
+
+    /// <param name="scrapeConfigs">The items of <c>scrape_configs</c>, in YAML, indented by two spaces.</param>
+    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: run tests/run-all.sh, which installs prometheus");
         var directory = Path.Combine(Path.GetTempPath(), "nodeagent-prometheus-" + Guid.NewGuid().ToString("N"));
@@ -34,9 +41,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
               scrape_interval: 1s
               scrape_timeout: 1s
             scrape_configs:
-              - job_name: node
-                static_configs:
-                  - targets: ["{target.Authority}"]
+            {scrapeConfigs}
             """);
         var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", "--web.listen-address=127.0.0.1:0" })
