@@ -23,10 +23,10 @@ internal static class CollectorCatalog
         SockStatCollector.Descriptor, SoftnetCollector.Descriptor, StatCollector.Descriptor, TapestatsCollector.Descriptor,
         TextfileCollector.Descriptor, ThermalZoneCollector.Descriptor, TimeCollector.Descriptor, TimexCollector.Descriptor,
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
-        XfsCollector.Descriptor,
+        XfsCollector.Descriptor, ZfsCollector.Descriptor,
 
         // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
-        .. new[] { "bcache", "bcachefs", "zfs" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
+        .. new[] { "bcache", "bcachefs" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
 
         // Disabled by default in node_exporter 1.12: accepted by name, not implemented.
         .. new[]
