@@ -12,7 +12,7 @@ internal static class CollectorCatalog
 {
     public static IReadOnlyList<CollectorDescriptor> All { get; } = Sorted(
     [
-        ArpCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
+        ArpCollector.Descriptor, BcachefsCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
         CpuCollector.Descriptor, CpufreqCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
         EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
         FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
@@ -26,7 +26,7 @@ internal static class CollectorCatalog
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
 
         // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
-        .. new[] { "bcache", "bcachefs" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
+        .. new[] { "bcache" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
 
         // Disabled by default in node_exporter 1.12: accepted by name, not implemented.
         .. new[]

@@ -36,8 +36,7 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
             return CollectResult.NoData;
         }
 
-        // client_golang writes families in name order whatever order they were collected in.
-        var families = new SortedDictionary<string, ZfsFamily>(StringComparer.Ordinal);
+        var families = new SortedFamilies();
         foreach (var (subsystem, file) in Kstats)
         {
             var path = Path.Join(root, file);
@@ -50,7 +49,7 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
             {
                 if (value.Text is null)
                 {
-                    Add(families, $"node_{subsystem}_{MetricName(value.Name)}", $"kstat.zfs.misc.{file}.{value.Name}", MetricType.Untyped, value.Number);
+                    families.Add($"node_{subsystem}_{MetricName(value.Name)}", MetricType.Untyped, $"kstat.zfs.misc.{file}.{value.Name}", value.Number);
                 }
             }
         }
@@ -61,20 +60,11 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
             CollectPool(families, pool, poolDir);
         }
 
-        foreach (var (name, family) in families)
-        {
-            writer.Family(name, family.Type, family.Help);
-            family.Samples.Sort(static (a, b) => SampleOrder.CompareLabels(a.Labels, b.Labels));
-            foreach (var (labels, value) in family.Samples)
-            {
-                writer.Sample(value, labels);
-            }
-        }
-
+        families.WriteTo(writer);
         return CollectResult.Success;
     }
 
-    private static void CollectPool(SortedDictionary<string, ZfsFamily> families, string pool, string poolDir)
+    private static void CollectPool(SortedFamilies families, string pool, string poolDir)
     {
         var ioPath = Path.Join(poolDir, "io");
         if (KernelFile.ReadAll(ioPath) is { } io)
@@ -86,7 +76,7 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
 
             foreach (var (column, value) in columns)
             {
-                Add(families, $"node_zfs_zpool_{MetricName(column)}", $"kstat.zfs.misc.io.{column}", MetricType.Untyped, value, "zpool", pool);
+                families.Add($"node_zfs_zpool_{MetricName(column)}", MetricType.Untyped, $"kstat.zfs.misc.io.{column}", value, "zpool", pool);
             }
         }
 
@@ -104,7 +94,7 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
             {
                 if (value.Text is null)
                 {
-                    Add(families, $"node_zfs_zpool_dataset_{MetricName(value.Name)}", $"kstat.zfs.misc.objset.{value.Name}", MetricType.Untyped, value.Number,
+                    families.Add($"node_zfs_zpool_dataset_{MetricName(value.Name)}", MetricType.Untyped, $"kstat.zfs.misc.objset.{value.Name}", value.Number,
                         "dataset", dataset, "zpool", pool);
                 }
             }
@@ -116,7 +106,7 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
             var state = System.Text.Encoding.UTF8.GetString(newline < 0 ? stateFile : stateFile.AsSpan(0, newline)).ToLowerInvariant();
             foreach (var known in PoolStates)
             {
-                Add(families, "node_zfs_zpool_state", "kstat.zfs.misc.state", MetricType.Gauge, known == state ? 1 : 0, "state", known, "zpool", pool);
+                families.Add("node_zfs_zpool_state", MetricType.Gauge, "kstat.zfs.misc.state", known == state ? 1 : 0, "state", known, "zpool", pool);
             }
         }
     }
@@ -124,17 +114,5 @@ internal sealed class ZfsCollector(CollectorContext context) : INodeCollector
     private static List<ZfsKstatValue> Named(string path, byte[] content) =>
         ZfsKstat.TryParseNamed(content, out var values, out var error) ? values : throw new InvalidDataException($"{path}: {error}");
 
-    private static void Add(SortedDictionary<string, ZfsFamily> families, string name, string help, MetricType type, double value, params string[] labels)
-    {
-        if (!families.TryGetValue(name, out var family))
-        {
-            families[name] = family = new ZfsFamily(help, type, []);
-        }
-
-        family.Samples.Add((labels, value));
-    }
-
     private static string MetricName(string kstat) => kstat.Replace('-', '_');
-
-    private sealed record ZfsFamily(string Help, MetricType Type, List<(string[] Labels, double Value)> Samples);
 }
