@@ -17,6 +17,7 @@ internal static class CollectorCatalog
         EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
         FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
         KernelHungCollector.Descriptor, LoadavgCollector.Descriptor, MdadmCollector.Descriptor, MeminfoCollector.Descriptor,
+        MeminfoNumaCollector.Descriptor,
         NetClassCollector.Descriptor, NetDevCollector.Descriptor, NetStatCollector.Descriptor, NfsCollector.Descriptor,
         NfsdCollector.Descriptor, NvmeCollector.Descriptor, OsCollector.Descriptor, PowerSupplyClassCollector.Descriptor,
         PressureCollector.Descriptor, RaplCollector.Descriptor, SchedstatCollector.Descriptor, SelinuxCollector.Descriptor,
@@ -28,11 +29,11 @@ internal static class CollectorCatalog
         // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
         .. new[] { "bcache" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
 
-        // Disabled by default in node_exporter 1.12: accepted by name, not implemented.
+        // Disabled by default in node_exporter 1.12 and not implemented: accepted by name.
         .. new[]
         {
             "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
-            "lnstat", "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+            "lnstat", "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
             "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "xfrm", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
