@@ -12,7 +12,7 @@ internal static class CollectorCatalog
 {
     public static IReadOnlyList<CollectorDescriptor> All { get; } = Sorted(
     [
-        ArpCollector.Descriptor, BcachefsCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
+        ArpCollector.Descriptor, BcacheCollector.Descriptor, BcachefsCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
         CpuCollector.Descriptor, CpufreqCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
         EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
         FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
@@ -26,10 +26,8 @@ internal static class CollectorCatalog
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
 
-        // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
-        .. new[] { "bcache" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
-
-        // Disabled by default in node_exporter 1.12 and not implemented: accepted by name.
+        // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
+        // ones at start).
         .. new[]
         {
             "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
