@@ -13,7 +13,7 @@ internal static class CollectorCatalog
     public static IReadOnlyList<CollectorDescriptor> All { get; } = Sorted(
     [
         ArpCollector.Descriptor, BcacheCollector.Descriptor, BcachefsCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
-        CpuCollector.Descriptor, CpufreqCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
+        CpuCollector.Descriptor, CpufreqCollector.Descriptor, CpuVulnerabilitiesCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
         EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
         FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
         KernelHungCollector.Descriptor, LoadavgCollector.Descriptor, MdadmCollector.Descriptor, MeminfoCollector.Descriptor,
@@ -30,7 +30,7 @@ internal static class CollectorCatalog
         // ones at start).
         .. new[]
         {
-            "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
+            "buddyinfo", "cgroups", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
             "lnstat", "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
             "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "xfrm", "zoneinfo",

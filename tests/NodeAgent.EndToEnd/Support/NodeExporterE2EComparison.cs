@@ -173,7 +173,8 @@ internal sealed class NodeExporterE2EComparison
     }
 
     // Families are named after their collector but for these (node_exporter's collector/*.go): stat's top-level
-    // families, cpufreq's node_cpu_*, netclass's and netdev's node_network_*, the textfile fixture's own metrics, and
+    // families, cpufreq's node_cpu_* (but node_cpu_frequency_hertz, which cpu writes from /proc/cpuinfo with
+    // --collector.cpu.info), netclass's and netdev's node_network_*, the textfile fixture's own metrics, and
     // node_exporter's HTTP handler (promhttp).
     private static readonly (string Prefix, string Collector)[] Prefixes =
     [
@@ -187,7 +188,7 @@ internal sealed class NodeExporterE2EComparison
         }.Select(c => ($"node_{c}_", c)),
         ("node_boot_time_seconds", "stat"), ("node_context_switches_total", "stat"), ("node_forks_total", "stat"), ("node_intr_total", "stat"),
         ("node_procs_", "stat"), ("node_softirqs_total", "stat"), ("node_softirqs_functions_total", "softirqs"),
-        ("node_cpu_frequency_", "cpufreq"), ("node_cpu_scaling_", "cpufreq"),
+        ("node_cpu_frequency_", "cpufreq"), ("node_cpu_frequency_hertz", "cpu"), ("node_cpu_scaling_", "cpufreq"),
         ("node_cooling_device_", "thermal_zone"), ("node_disk_", "diskstats"), ("node_load", "loadavg"), ("node_md_", "mdadm"),
         ("node_memory_", "meminfo"), ("node_memory_numa_", "meminfo_numa"), ("node_nf_conntrack_", "conntrack"),
         ("node_network_", "netclass"), ("node_network_receive_", "netdev"), ("node_network_transmit_", "netdev"),
