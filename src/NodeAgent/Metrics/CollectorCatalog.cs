@@ -12,27 +12,26 @@ internal static class CollectorCatalog
 {
     public static IReadOnlyList<CollectorDescriptor> All { get; } = Sorted(
     [
-        ArpCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
-        CpuCollector.Descriptor, CpufreqCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
+        ArpCollector.Descriptor, BcacheCollector.Descriptor, BcachefsCollector.Descriptor, BondingCollector.Descriptor, BtrfsCollector.Descriptor, ConntrackCollector.Descriptor,
+        CpuCollector.Descriptor, CpufreqCollector.Descriptor, CpuVulnerabilitiesCollector.Descriptor, DiskstatsCollector.Descriptor, DmiCollector.Descriptor,
         EdacCollector.Descriptor, EntropyCollector.Descriptor, FibreChannelCollector.Descriptor, FilefdCollector.Descriptor,
         FilesystemCollector.Descriptor, HwmonCollector.Descriptor, InfiniBandCollector.Descriptor, IpvsCollector.Descriptor,
         KernelHungCollector.Descriptor, LoadavgCollector.Descriptor, MdadmCollector.Descriptor, MeminfoCollector.Descriptor,
+        MeminfoNumaCollector.Descriptor,
         NetClassCollector.Descriptor, NetDevCollector.Descriptor, NetStatCollector.Descriptor, NfsCollector.Descriptor,
         NfsdCollector.Descriptor, NvmeCollector.Descriptor, OsCollector.Descriptor, PowerSupplyClassCollector.Descriptor,
         PressureCollector.Descriptor, RaplCollector.Descriptor, SchedstatCollector.Descriptor, SelinuxCollector.Descriptor,
         SockStatCollector.Descriptor, SoftnetCollector.Descriptor, StatCollector.Descriptor, TapestatsCollector.Descriptor,
         TextfileCollector.Descriptor, ThermalZoneCollector.Descriptor, TimeCollector.Descriptor, TimexCollector.Descriptor,
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
-        XfsCollector.Descriptor,
+        XfsCollector.Descriptor, ZfsCollector.Descriptor,
 
-        // Enabled by default in node_exporter 1.12, not implemented by this build (the agent logs them at start).
-        .. new[] { "bcache", "bcachefs", "zfs" }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: true)),
-
-        // Disabled by default in node_exporter 1.12: accepted by name, not implemented.
+        // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
+        // ones at start).
         .. new[]
         {
-            "buddyinfo", "cgroups", "cpu_vulnerabilities", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
-            "lnstat", "logind", "meminfo_numa", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+            "buddyinfo", "cgroups", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
+            "lnstat", "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
             "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "xfrm", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),

@@ -26,6 +26,7 @@ internal sealed class CollectorRegistry
     {
         var enabled = new List<INodeCollector>();
         var missing = new List<string>();
+        var settings = options.Settings.WithCollectors(options.Collectors);
         if (options.Enabled)
         {
             foreach (var (name, on) in options.Collectors.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -35,7 +36,7 @@ internal sealed class CollectorRegistry
                     continue;
                 }
 
-                if ((substitutes?.GetValueOrDefault(name) ?? Build(name, context, options)) is { } collector)
+                if ((substitutes?.GetValueOrDefault(name) ?? Build(name, context, settings)) is { } collector)
                 {
                     enabled.Add(collector);
                 }
@@ -49,6 +50,6 @@ internal sealed class CollectorRegistry
         return new CollectorRegistry(enabled, missing);
     }
 
-    private static INodeCollector? Build(string name, CollectorContext context, MetricsOptions options) =>
-        CollectorCatalog.Find(name)?.Create?.Invoke(context, options.Settings);
+    private static INodeCollector? Build(string name, CollectorContext context, CollectorSettings settings) =>
+        CollectorCatalog.Find(name)?.Create?.Invoke(context, settings);
 }

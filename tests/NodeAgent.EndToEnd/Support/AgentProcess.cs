@@ -34,13 +34,16 @@ internal sealed partial class AgentProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static AgentProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the agent; <paramref name="workingDirectory"/> (default: the test's) is where relative paths in
+    /// its configuration resolve, as node_exporter's end-to-end test runs it from its fixture folder.</summary>
+    public static AgentProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(BinaryPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {

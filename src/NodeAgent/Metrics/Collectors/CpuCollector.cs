@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Procfs;
 using NodeAgent.Sysfs;
@@ -7,17 +8,41 @@ using NodeAgent.Telemetry;
 namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>
-/// node_exporter's cpu collector flags. <see cref="Guest"/> is <c>--collector.cpu.guest</c> (default on). The
-/// <c>--collector.cpu.info*</c> flags (node_cpu_info, flag_info, bug_info; off by default) are not offered.
+/// node_exporter's cpu collector flags. <see cref="Guest"/> is <c>--collector.cpu.guest</c> (default on);
+/// <see cref="Info"/> is <c>--collector.cpu.info</c> (off), turned on as in node_exporter by either of
+/// <c>--collector.cpu.info.flags-include</c> / <c>bugs-include</c>, which pick the first processor's flags and bugs
+/// reported (none without a pattern). <see cref="CpufreqEnabled"/> is whether the cpufreq collector is on: only then
+/// is the /proc/cpuinfo frequency reported.
 /// </summary>
-internal sealed record CpuOptions(bool Guest)
+internal sealed record CpuOptions(bool Guest, bool Info, Regex? FlagsInclude, Regex? BugsInclude, bool CpufreqEnabled)
 {
     public static readonly CollectorOption<bool> GuestOption = CollectorOptions.Bool(
         "Metrics:CpuGuest", true, "report `node_cpu_guest_seconds_total`");
 
+    public static readonly CollectorOption<bool> InfoOption = CollectorOptions.Bool(
+        "Metrics:CpuInfo", false, "report `node_cpu_info` from /proc/cpuinfo (and, with cpufreq on, `node_cpu_frequency_hertz` from it instead of sysfs)");
+
+    public static readonly CollectorOption<Regex?> InfoFlagsIncludeOption = CollectorOptions.Regex(
+        "Metrics:CpuInfoFlagsInclude", null, "the first CPU's /proc/cpuinfo flags reported as `node_cpu_flag_info` (setting it turns `Metrics:CpuInfo` on)");
+
+    public static readonly CollectorOption<Regex?> InfoBugsIncludeOption = CollectorOptions.Regex(
+        "Metrics:CpuInfoBugsInclude", null, "the first CPU's /proc/cpuinfo bugs reported as `node_cpu_bug_info` (setting it turns `Metrics:CpuInfo` on)");
+
     public static CpuOptions Default { get; } = From(CollectorSettings.Defaults);
 
-    public static CpuOptions From(CollectorSettings settings) => new(settings.Get(GuestOption));
+    public static CpuOptions From(CollectorSettings settings)
+    {
+        var flags = Pattern(settings.Get(InfoFlagsIncludeOption));
+        var bugs = Pattern(settings.Get(InfoBugsIncludeOption));
+        return new(settings.Get(GuestOption), InfoEnabled(settings), flags, bugs, settings.Collectors.GetValueOrDefault("cpufreq"));
+    }
+
+    /// <summary>Whether the cpu collector reports /proc/cpuinfo: <c>Metrics:CpuInfo</c>, or an include pattern set.</summary>
+    public static bool InfoEnabled(CollectorSettings settings) =>
+        settings.Get(InfoOption) || Pattern(settings.Get(InfoFlagsIncludeOption)) is not null || Pattern(settings.Get(InfoBugsIncludeOption)) is not null;
+
+    // node_exporter treats an empty pattern as no pattern.
+    private static Regex? Pattern(Regex? regex) => regex is null || regex.ToString().Length == 0 ? null : regex;
 }
 
 /// <summary>
@@ -25,7 +50,8 @@ internal sealed record CpuOptions(bool Guest)
 /// <c>node_cpu_seconds_total{cpu,mode}</c> and <c>node_cpu_guest_seconds_total{cpu,mode}</c> from <c>/proc/stat</c>
 /// (kept monotonic by <see cref="CpuTimeCache"/>), and from sysfs <c>node_cpu_isolated{cpu}</c>,
 /// <c>node_cpu_core_throttles_total{core,package}</c>, <c>node_cpu_package_throttles_total{package}</c> and
-/// <c>node_cpu_online{cpu}</c> where the files exist.
+/// <c>node_cpu_online{cpu}</c> where the files exist; with <see cref="CpuOptions.Info"/>, the /proc/cpuinfo families
+/// (<see cref="CpuInfoFamilies"/>).
 /// <para>
 /// Guest time: the kernel adds guest time to <c>user</c> (and guest_nice to <c>nice</c>) as well as to the guest
 /// columns (kernel/sched/cputime.c, account_guest_time). node_exporter exports user/nice as they are and guest only
@@ -43,8 +69,9 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
     {
     }
 
-    public static CollectorDescriptor Descriptor { get; } =
-        new("cpu", true, [CpuOptions.GuestOption], (context, settings) => new CpuCollector(context, CpuOptions.From(settings)));
+    public static CollectorDescriptor Descriptor { get; } = new(
+        "cpu", true, [CpuOptions.GuestOption, CpuOptions.InfoOption, CpuOptions.InfoFlagsIncludeOption, CpuOptions.InfoBugsIncludeOption],
+        (context, settings) => new CpuCollector(context, CpuOptions.From(settings)));
 
     public string Name => Descriptor.Name;
 
@@ -59,9 +86,24 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
         times = [.. times.OrderBy(t => t.Cpu.ToString(CultureInfo.InvariantCulture), SampleOrder.Values)];
         var cpuDirectory = context.Paths.SysFile("devices/system/cpu");
         var cpuNames = CpuDirectories(cpuDirectory);
+        var info = options.Info ? ReadCpuInfo() : null;
 
         // Families in name order, as node_exporter's registry prints them.
+        if (info is not null)
+        {
+            CpuInfoFamilies.WriteFieldInfo(writer, "node_cpu_bug_info", "bug", "bugs", info, options.BugsInclude);
+        }
+
         WriteThrottles(writer, cpuDirectory, cpuNames, out var packageThrottles);
+        if (info is not null)
+        {
+            CpuInfoFamilies.WriteFieldInfo(writer, "node_cpu_flag_info", "flag", "flags", info, options.FlagsInclude);
+            if (options.CpufreqEnabled)
+            {
+                CpuInfoFamilies.WriteFrequency(writer, info);
+            }
+        }
+
         if (options.Guest)
         {
             writer.Family("node_cpu_guest_seconds_total", MetricType.Counter, "Seconds the CPUs spent in guests (VMs) for each mode.");
@@ -71,6 +113,11 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
                 writer.Sample(s.GuestNice, "cpu", label, "mode", "nice");
                 writer.Sample(s.Guest, "cpu", label, "mode", "user");
             }
+        }
+
+        if (info is not null)
+        {
+            CpuInfoFamilies.WriteInfo(writer, info);
         }
 
         WriteIsolated(writer, Path.Join(cpuDirectory, "isolated"));
@@ -96,6 +143,20 @@ internal sealed partial class CpuCollector(CollectorContext context, CpuOptions 
         }
 
         return CollectResult.Success;
+    }
+
+    private List<CpuInfoEntry> ReadCpuInfo()
+    {
+        var path = context.Paths.ProcFile("cpuinfo");
+        var content = KernelFile.ReadAll(path) ?? throw new InvalidDataException($"{path}: unreadable");
+        try
+        {
+            return CpuInfo.Parse(content);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     /// <summary><c>cpu[0-9]*</c> under the sysfs cpu directory, in Go's glob order (bytewise).</summary>

@@ -12,9 +12,12 @@ namespace NodeAgent.Metrics.Collectors;
 /// <c>node_cpu_scaling_frequency{,_max,_min}_hertz</c>, and <c>node_cpu_scaling_governor{cpu,governor}</c> (1 for the
 /// active one of <c>scaling_available_governors</c>). A missing or unreadable numeric attribute (cpuinfo_cur_freq is
 /// root-only) leaves its family out; an unparsable one, or a missing governor/driver attribute, fails the collector.
-/// No CPU with cpufreq is "no data" (node_exporter reports success with nothing).
+/// No CPU with cpufreq is "no data" (node_exporter reports success with nothing). With the cpu collector's
+/// <c>Metrics:CpuInfo</c> on, <c>node_cpu_frequency_hertz</c> comes from /proc/cpuinfo there, with other labels and
+/// help, and is left out here: node_exporter would serve two families of one name (a gather error that drops one of
+/// them, whichever is collected second).
 /// </summary>
-internal sealed partial class CpufreqCollector(CollectorContext context) : INodeCollector
+internal sealed partial class CpufreqCollector(CollectorContext context, bool cpuInfoReportsFrequency) : INodeCollector
 {
     // In family-name order, as node_exporter's registry prints them.
     private static readonly (string File, string Name, string Help, bool Scaling)[] Frequencies =
@@ -30,7 +33,13 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
 
     private readonly ILogger _logger = context.Logger<CpufreqCollector>();
 
-    public static CollectorDescriptor Descriptor { get; } = new("cpufreq", true, (context, _) => new CpufreqCollector(context));
+    public CpufreqCollector(CollectorContext context)
+        : this(context, cpuInfoReportsFrequency: false)
+    {
+    }
+
+    public static CollectorDescriptor Descriptor { get; } =
+        new("cpufreq", true, (context, settings) => new CpufreqCollector(context, CpuOptions.InfoEnabled(settings) && settings.Collectors.GetValueOrDefault("cpu")));
 
     public string Name => Descriptor.Name;
 
@@ -74,6 +83,11 @@ internal sealed partial class CpufreqCollector(CollectorContext context) : INode
         policies.Sort(static (a, b) => SampleOrder.Compare(a.Cpu, b.Cpu));
         for (var f = 0; f < Frequencies.Length; f++)
         {
+            if (cpuInfoReportsFrequency && Frequencies[f].Name == "node_cpu_frequency_hertz")
+            {
+                continue;
+            }
+
             writer.Family(Frequencies[f].Name, MetricType.Gauge, Frequencies[f].Help);
             foreach (var policy in policies)
             {

@@ -1,5 +1,5 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Sysfs;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Metrics.Collectors;
@@ -7,7 +7,7 @@ namespace NodeAgent.Metrics.Collectors;
 /// <summary>
 /// Memory error counters from <c>&lt;sys&gt;/devices/system/edac/mc/mc*</c> (kernel Documentation/admin-guide/ras.rst)
 /// as node_exporter 1.12 exposes them: per controller, per csrow (errors without DIMM information under
-/// csrow="unknown") and, since 1.12 (#3720), per csrow channel with its DIMM label. A channel's ue_count is optional
+/// csrow="unknown") and, since 1.12 (#3720), per csrow channel with its DIMM label (normalised as node_exporter does). A channel's ue_count is optional
 /// (1.12.1, #3734): the legacy csrow layout only has chN_ce_count and chN_dimm_label.
 /// </summary>
 internal sealed partial class EdacCollector(CollectorContext context) : INodeCollector
@@ -60,8 +60,7 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
                         Log.ChannelUeCountMissing(_logger, controller, csrow, channel);
                     }
 
-                    var label = KernelFile.ReadAll(Path.Join(csrowDir, $"ch{channel}_dimm_label")) is { } raw ? SysfsValue.AttributeText(raw) : "";
-                    channels.Add((controller, csrow, channel, label, Count(csrowDir, file), ue));
+                    channels.Add((controller, csrow, channel, DimmLabel(csrowDir, channel), Count(csrowDir, file), ue));
                 }
             }
         }
@@ -150,6 +149,16 @@ internal sealed partial class EdacCollector(CollectorContext context) : INodeCol
 
         return file.Length == "ch".Length + channel.Length + "_ce_count".Length ? channel : null;
     }
+
+    /// <summary>
+    /// The channel's DIMM label as node_exporter 1.12 labels it: without its '#' signs and with an underscore before
+    /// "csrow" and "channel", so the kernel's default "mc#0csrow#1channel#0" reads "mc0_csrow1_channel0"; "unknown"
+    /// when the channel has no label file.
+    /// </summary>
+    private static string DimmLabel(string csrowDir, string channel) =>
+        KernelFile.ReadAll(Path.Join(csrowDir, $"ch{channel}_dimm_label")) is not { } raw ? "unknown"
+            : Encoding.UTF8.GetString(raw).Trim().Replace("#", "", StringComparison.Ordinal)
+                .Replace("csrow", "_csrow", StringComparison.Ordinal).Replace("channel", "_channel", StringComparison.Ordinal);
 
     /// <summary>A required counter: node_exporter fails the scrape when one is missing or not a number.</summary>
     private static ulong Count(string dir, string file) =>

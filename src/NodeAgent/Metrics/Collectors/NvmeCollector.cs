@@ -6,9 +6,11 @@ namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>
 /// node_exporter's nvme collector (collector/nvme_linux.go, 1.11+): controller identity from
-/// <c>/sys/class/nvme/&lt;ctrl&gt;/</c> and, since 1.11 (#3360), the namespaces listed under the controller as
-/// <c>nvme&lt;X&gt;c&lt;Y&gt;n&lt;Z&gt;</c> (the per-path devices of native NVMe multipath). Sizes follow procfs:
-/// the <c>size</c> and <c>nuse</c> attributes times the logical block size.
+/// <c>/sys/class/nvme/&lt;ctrl&gt;/</c> and, since 1.11 (#3360), the namespaces listed under the controller. A kernel
+/// without native NVMe multipath lists them as <c>nvme&lt;X&gt;n&lt;Z&gt;</c>, one with it (the default of most
+/// distributions) as the per-path devices <c>nvme&lt;X&gt;c&lt;Y&gt;n&lt;Z&gt;</c>. node_exporter 1.12 (procfs 0.21, #821)
+/// matches only the first form, 1.11 only the second; both are read here, so namespaces are reported on either kernel.
+/// Sizes follow procfs: the <c>size</c> and <c>nuse</c> attributes times the logical block size.
 /// </summary>
 internal sealed partial class NvmeCollector(CollectorContext context) : INodeCollector
 {
@@ -77,8 +79,9 @@ internal sealed partial class NvmeCollector(CollectorContext context) : INodeCol
         var namespaces = new List<Namespace>();
         foreach (var entry in KernelFile.Entries(dir))
         {
+            // One series per namespace id, should a controller ever list a namespace in both forms.
             var match = NamespaceName().Match(entry);
-            if (!match.Success)
+            if (!match.Success || namespaces.Exists(n => n.Id == match.Groups[1].Value))
             {
                 continue;
             }
@@ -102,8 +105,8 @@ internal sealed partial class NvmeCollector(CollectorContext context) : INodeCol
     private static ulong Number(string text) =>
         ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
 
-    // Not anchored, like procfs' nvmeNamespacePattern.
-    [GeneratedRegex(@"nvme\d+c\d+n(\d+)", RegexOptions.CultureInvariant)]
+    // nvme<X>n<Z> (procfs 0.21's nvmeNamespacePattern) or nvme<X>c<Y>n<Z> (procfs 0.20's).
+    [GeneratedRegex(@"^nvme\d+(?:c\d+)?n(\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex NamespaceName();
 
     private sealed record Controller(string Name, string Firmware, string Model, string Serial, string State, string ControllerId,

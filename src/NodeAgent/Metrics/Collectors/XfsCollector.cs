@@ -44,8 +44,9 @@ internal sealed class XfsCollector(CollectorContext context) : INodeCollector
         ("inode_operation_duplicates_total", "Number of times the OS tried to add a missing XFS inode to the inode cache, but found it had already been added by another process.", "ig", 4),
         ("inode_operation_reclaims_total", "Number of times the OS reclaimed an XFS inode from the inode cache to free memory for another purpose.", "ig", 5),
         ("inode_operation_attribute_changes_total", "Number of times the OS explicitly changed the attributes of an XFS inode.", "ig", 6),
-        ("read_calls_total", "Number of read(2) system calls made to files in a filesystem.", "rw", 0),
-        ("write_calls_total", "Number of write(2) system calls made to files in a filesystem.", "rw", 1),
+        // The "rw" line prints xs_write_calls before xs_read_calls (fs/xfs/xfs_stats.h), as procfs reads it.
+        ("read_calls_total", "Number of read(2) system calls made to files in a filesystem.", "rw", 1),
+        ("write_calls_total", "Number of write(2) system calls made to files in a filesystem.", "rw", 0),
         ("vnode_active_total", "Number of vnodes not on free lists for a filesystem.", "vnodes", 0),
         ("vnode_allocate_total", "Number of times vn_alloc called for a filesystem.", "vnodes", 1),
         ("vnode_get_total", "Number of times vn_get called for a filesystem.", "vnodes", 2),

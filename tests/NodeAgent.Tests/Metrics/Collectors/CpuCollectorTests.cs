@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using NodeAgent.Metrics;
 using NodeAgent.Metrics.Collectors;
 using NodeAgent.Tests.TestSupport;
@@ -143,7 +144,7 @@ public sealed class CpuCollectorTests : IDisposable
     [Fact]
     public void The_guest_family_can_be_turned_off()
     {
-        var (_, text) = CollectWith("cpu0 1 2 3 4 5 6 7 8 9 10\n", new CpuOptions(Guest: false));
+        var (_, text) = CollectWith("cpu0 1 2 3 4 5 6 7 8 9 10\n", CpuOptions.Default with { Guest = false });
 
         Assert.DoesNotContain("node_cpu_guest_seconds_total", text, StringComparison.Ordinal);
         Assert.Contains("node_cpu_seconds_total", text, StringComparison.Ordinal);
@@ -207,6 +208,69 @@ public sealed class CpuCollectorTests : IDisposable
     {
         _tree.Write("sys/devices/system/cpu/isolated", "1-x\n");
         Assert.Throws<InvalidDataException>(() => CollectWith("cpu0 1 0 0 1 0 0 0 0 0 0\n", CpuOptions.Default));
+    }
+
+    [Fact]
+    public void Cpu_info_reports_each_processor_and_the_first_ones_matching_flags_and_bugs_in_registry_order()
+    {
+        var settings = new CollectorSettings(new Dictionary<string, object?>
+        {
+            [CpuOptions.InfoOption.Key] = true,
+            [CpuOptions.InfoFlagsIncludeOption.Key] = new Regex("^(aes|avx.?|constant_tsc)$"),
+            [CpuOptions.InfoBugsIncludeOption.Key] = new Regex("^(cpu_meltdown|spectre_.*)$"),
+        }).WithCollectors(new Dictionary<string, bool> { ["cpu"] = true, ["cpufreq"] = true });
+
+        var (result, text) = CollectorHarness.Collect(new CpuCollector(CollectorHarness.Context(), CpuOptions.From(settings)));
+
+        Assert.Equal(CollectResult.Success, result);
+        Assert.StartsWith(
+            """
+            # HELP node_cpu_bug_info The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.
+            # TYPE node_cpu_bug_info gauge
+            node_cpu_bug_info{bug="cpu_meltdown"} 1
+            node_cpu_bug_info{bug="spectre_v1"} 1
+            node_cpu_bug_info{bug="spectre_v2"} 1
+            node_cpu_bug_info{bug="spectre_v2_user"} 1
+            # HELP node_cpu_core_throttles_total Number of times this CPU core has been throttled.
+            # TYPE node_cpu_core_throttles_total counter
+            node_cpu_core_throttles_total{core="0",package="0"} 5
+            node_cpu_core_throttles_total{core="1",package="0"} 3
+            # HELP node_cpu_flag_info The `flags` field of CPU information from /proc/cpuinfo taken from the first core.
+            # TYPE node_cpu_flag_info gauge
+            node_cpu_flag_info{flag="aes"} 1
+            node_cpu_flag_info{flag="avx"} 1
+            node_cpu_flag_info{flag="avx2"} 1
+            node_cpu_flag_info{flag="constant_tsc"} 1
+            # HELP node_cpu_frequency_hertz CPU frequency in hertz from /proc/cpuinfo.
+            # TYPE node_cpu_frequency_hertz gauge
+            node_cpu_frequency_hertz{core="0",cpu="0",package="0"} 2.096022e+09
+            node_cpu_frequency_hertz{core="1",cpu="1",package="0"} 2.096022e+09
+            # HELP node_cpu_guest_seconds_total Seconds the CPUs spent in guests (VMs) for each mode.
+            """, text);
+        Assert.Contains(
+            """
+            # HELP node_cpu_info CPU information from /proc/cpuinfo.
+            # TYPE node_cpu_info gauge
+            node_cpu_info{cachesize="1024 KB",core="0",cpu="0",family="26",microcode="",model="2",model_name="AMD EPYC",package="0",stepping="1",vendor="AuthenticAMD"} 1
+            node_cpu_info{cachesize="1024 KB",core="1",cpu="1",family="26",microcode="",model="2",model_name="AMD EPYC",package="0",stepping="1",vendor="AuthenticAMD"} 1
+            # HELP node_cpu_package_throttles_total
+            """, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cpu_info_is_off_by_default_and_an_include_pattern_alone_turns_it_on_without_the_frequency_when_cpufreq_is_off()
+    {
+        Assert.False(CpuOptions.Default.Info);
+        var settings = new CollectorSettings(new Dictionary<string, object?> { [CpuOptions.InfoBugsIncludeOption.Key] = new Regex("^mds$") })
+            .WithCollectors(new Dictionary<string, bool> { ["cpu"] = true, ["cpufreq"] = false });
+
+        var (_, text) = CollectorHarness.Collect(new CpuCollector(CollectorHarness.Context(), CpuOptions.From(settings)));
+
+        Assert.Contains("node_cpu_info{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("node_cpu_frequency_hertz", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("node_cpu_flag_info", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("node_cpu_bug_info", text, StringComparison.Ordinal); // the fixture CPU has no mds bug
+        Assert.DoesNotContain("node_cpu_info", CollectorHarness.Collect(new CpuCollector(CollectorHarness.Context())).Text, StringComparison.Ordinal);
     }
 
     private (CollectResult Result, string Text) CollectWith(string stat, CpuOptions options)

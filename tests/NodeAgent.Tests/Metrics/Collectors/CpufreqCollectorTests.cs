@@ -9,6 +9,19 @@ public sealed class CpufreqCollectorTests
     private static NodePaths Paths(TempDirectory tree) => new(Path.Join(tree.Path, "proc"), Path.Join(tree.Path, "sys"), Path.Join(tree.Path, "root"));
 
     [Fact]
+    public void With_the_cpu_collectors_cpuinfo_on_the_current_frequency_is_left_to_it()
+    {
+        var settings = new CollectorSettings(new Dictionary<string, object?> { [CpuOptions.InfoOption.Key] = true })
+            .WithCollectors(new Dictionary<string, bool> { ["cpu"] = true, ["cpufreq"] = true });
+
+        var (_, text) = CollectorHarness.Collect(CpufreqCollector.Descriptor.Create!(CollectorHarness.Context(), settings));
+
+        Assert.DoesNotContain("node_cpu_frequency_hertz", text, StringComparison.Ordinal);
+        Assert.Contains("node_cpu_frequency_max_hertz{cpu=\"0\"} 3.5e+09", CollectorHarness.Samples(text));
+        Assert.Contains("node_cpu_frequency_hertz{cpu=\"0\"}", CollectorHarness.Collect(new CpufreqCollector(CollectorHarness.Context())).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Frequencies_are_hertz_and_governors_are_one_hot()
     {
         var (result, text) = CollectorHarness.Collect(new CpufreqCollector(CollectorHarness.Context()));

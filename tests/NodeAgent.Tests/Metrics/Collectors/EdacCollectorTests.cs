@@ -16,12 +16,12 @@ public sealed class EdacCollectorTests
             """
             # HELP node_edac_channel_correctable_errors_total Total correctable memory errors for this channel.
             # TYPE node_edac_channel_correctable_errors_total counter
-            node_edac_channel_correctable_errors_total{channel="0",controller="0",csrow="0",dimm_label="mc#0csrow#0channel#0"} 2
-            node_edac_channel_correctable_errors_total{channel="0",controller="0",csrow="1",dimm_label="mc#0csrow#1channel#0"} 0
-            node_edac_channel_correctable_errors_total{channel="1",controller="0",csrow="0",dimm_label="CPU_SrcID#0_Ha#0_Chan#1_DIMM#0"} 1
+            node_edac_channel_correctable_errors_total{channel="0",controller="0",csrow="0",dimm_label="mc0_csrow0_channel0"} 2
+            node_edac_channel_correctable_errors_total{channel="0",controller="0",csrow="1",dimm_label="mc0_csrow1_channel0"} 0
+            node_edac_channel_correctable_errors_total{channel="1",controller="0",csrow="0",dimm_label="CPU_SrcID0_Ha0_Chan1_DIMM0"} 1
             # HELP node_edac_channel_uncorrectable_errors_total Total uncorrectable memory errors for this channel.
             # TYPE node_edac_channel_uncorrectable_errors_total counter
-            node_edac_channel_uncorrectable_errors_total{channel="0",controller="0",csrow="1",dimm_label="mc#0csrow#1channel#0"} 1
+            node_edac_channel_uncorrectable_errors_total{channel="0",controller="0",csrow="1",dimm_label="mc0_csrow1_channel0"} 1
             # HELP node_edac_correctable_errors_total Total correctable memory errors.
             # TYPE node_edac_correctable_errors_total counter
             node_edac_correctable_errors_total{controller="0"} 1
@@ -64,6 +64,20 @@ public sealed class EdacCollectorTests
             ["node_edac_correctable_errors_total{controller=\"10\"} 0", "node_edac_correctable_errors_total{controller=\"2\"} 0"],
             CollectorHarness.Samples(text).Where(l => l.StartsWith("node_edac_correctable", StringComparison.Ordinal)));
         Assert.DoesNotContain("node_edac_channel", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_channel_without_a_label_file_is_labelled_unknown()
+    {
+        using var tree = new TempDirectory();
+        foreach (var name in new[] { "ce_count", "ce_noinfo_count", "ue_count", "ue_noinfo_count", "csrow0/ce_count", "csrow0/ue_count", "csrow0/ch0_ce_count" })
+        {
+            tree.Write($"sys/devices/system/edac/mc/mc0/{name}", "0\n");
+        }
+
+        var (_, text) = CollectorHarness.Collect(new EdacCollector(CollectorHarness.Context(Paths(tree))));
+
+        Assert.Contains("node_edac_channel_correctable_errors_total{channel=\"0\",controller=\"0\",csrow=\"0\",dimm_label=\"unknown\"} 0", CollectorHarness.Samples(text));
     }
 
     [Fact]

@@ -61,6 +61,34 @@ public sealed class NvmeCollectorTests
     }
 
     [Fact]
+    public void A_kernel_without_native_multipath_lists_namespaces_as_nvme_x_n_z_and_they_are_reported_too()
+    {
+        using var sys = new TempDirectory();
+        foreach (var (file, value) in new[]
+        {
+            ("class/nvme/nvme0/firmware_rev", "1.0"), ("class/nvme/nvme0/model", "Disk"), ("class/nvme/nvme0/serial", "S1"),
+            ("class/nvme/nvme0/state", "live"), ("class/nvme/nvme0/cntlid", "1"), ("class/nvme/nvme0/nvme0n3/nuse", "2"),
+            ("class/nvme/nvme0/nvme0n3/size", "8"), ("class/nvme/nvme0/nvme0n3/queue/logical_block_size", "512"),
+            ("class/nvme/nvme0/nvme0n3/ana_state", "optimized"), ("class/nvme/nvme0/ng0n3/size", "8"),
+        })
+        {
+            sys.Write(file, value + "\n");
+        }
+
+        var (_, text) = CollectorHarness.Collect(new NvmeCollector(CollectorHarness.Context(new NodePaths(sys.Path, sys.Path, sys.Path))));
+
+        Assert.Equal(
+            [
+                "node_nvme_namespace_capacity_bytes{device=\"nvme0\",nsid=\"3\"} 4096",
+                "node_nvme_namespace_info{ana_state=\"optimized\",device=\"nvme0\",nsid=\"3\"} 1",
+                "node_nvme_namespace_logical_block_size_bytes{device=\"nvme0\",nsid=\"3\"} 512",
+                "node_nvme_namespace_size_bytes{device=\"nvme0\",nsid=\"3\"} 4096",
+                "node_nvme_namespace_used_bytes{device=\"nvme0\",nsid=\"3\"} 1024",
+            ],
+            CollectorHarness.Samples(text).Where(l => l.StartsWith("node_nvme_namespace", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void No_nvme_class_is_no_data()
     {
         using var empty = new TempDirectory();

@@ -45,7 +45,7 @@ public sealed class XfsCollectorTests
             node_xfs_inode_operation_missed_total{device="md2"} 30
             node_xfs_inode_operation_reclaims_total{device="md2"} 32
             node_xfs_inode_operation_recycled_total{device="md2"} 29
-            node_xfs_read_calls_total{device="md2"} 39
+            node_xfs_read_calls_total{device="md2"} 40
             node_xfs_vnode_active_total{device="md2"} 41
             node_xfs_vnode_allocate_total{device="md2"} 42
             node_xfs_vnode_get_total{device="md2"} 43
@@ -53,7 +53,7 @@ public sealed class XfsCollectorTests
             node_xfs_vnode_reclaim_total{device="md2"} 46
             node_xfs_vnode_release_total{device="md2"} 45
             node_xfs_vnode_remove_total{device="md2"} 47
-            node_xfs_write_calls_total{device="md2"} 40
+            node_xfs_write_calls_total{device="md2"} 39
             """.Split('\n'),
             CollectorHarness.Samples(text).Where(l => l.Contains("\"md2\"", StringComparison.Ordinal)));
     }
