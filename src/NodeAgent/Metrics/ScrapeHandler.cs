@@ -14,6 +14,7 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
     // into a buffer it owns until its response is sent, so a client that stops reading delays no other scrape.
     private readonly ExpositionBuffers _buffers = new();
     private readonly SemaphoreSlim _rendering = new(1, 1);
+    private readonly ScrapeRequests _requests = new();
 
     /// <summary>Kestrel's default minimum response rate (240 bytes/s after a 5 s grace) is budgeted per write, as
     /// the write's size divided by the rate: a 4 MB body would let a client that stopped reading hold its
@@ -33,7 +34,6 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var response = context.Response;
         var selection = CollectorSelection.Select(registry.Enabled, request.Query["collect[]"], request.Query["exclude[]"]);
         if (selection.Error is { } error)
         {
@@ -41,8 +41,23 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
             return;
         }
 
+        _requests.Started();
+        try
+        {
+            await RenderAndSendAsync(context, selection.Collectors);
+        }
+        finally
+        {
+            _requests.Ended();
+        }
+    }
+
+    private async Task RenderAndSendAsync(HttpContext context, IReadOnlyList<INodeCollector> collectors)
+    {
+        var response = context.Response;
         if (_buffers.TryRent() is not { } buffer)
         {
+            _requests.Refused();
             response.Headers.RetryAfter = "1";
             await WritePlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"{ExpositionBuffers.MaxInFlight} scrapes are in flight already; try again later");
             return;
@@ -50,11 +65,16 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
 
         try
         {
-            var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
+            var format = WantsOpenMetrics(context.Request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
             await _rendering.WaitAsync(context.RequestAborted);
             try
             {
-                await RenderAsync(selection.Collectors, new MetricWriter(buffer, format), context.RequestAborted);
+                await RenderAsync(collectors, new MetricWriter(buffer, format), context.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _requests.RenderingFailed();
+                throw;
             }
             finally
             {
@@ -63,7 +83,17 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
 
             response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;
             response.Headers.Vary = "Accept, Accept-Encoding";
-            await SendAsync(context, buffer.WrittenMemory);
+            try
+            {
+                await SendAsync(context, buffer.WrittenMemory);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                _requests.SendingFailed();
+                throw;
+            }
+
+            _requests.Served();
         }
         finally
         {
@@ -81,6 +111,7 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
             metrics.Write(writer);
         }
 
+        _requests.Write(writer);
         writer.Finish();
     }
 
