@@ -88,7 +88,8 @@ public sealed class NodeExporterFlagsTests
         Assert.Equal(["loadavg"], families["node_scrape_collector_success"].Samples.Select(s => s.Labels["collector"]));
         Assert.Contains("node_load1", families.Keys);
         Assert.Contains("nodeagent_build_info", families.Keys);
-        Assert.DoesNotContain(families.Keys, name => name.StartsWith("process_", StringComparison.Ordinal) || (name.StartsWith("nodeagent_", StringComparison.Ordinal) && name != "nodeagent_build_info"));
+        Assert.DoesNotContain(families.Keys, name => name.StartsWith("process_", StringComparison.Ordinal) || name.StartsWith("promhttp_", StringComparison.Ordinal)
+            || (name.StartsWith("nodeagent_", StringComparison.Ordinal) && name != "nodeagent_build_info"));
         Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
         Assert.Contains("<a href=\"/node-metrics\">", index, StringComparison.Ordinal);
     }

@@ -59,7 +59,8 @@ internal static partial class AgentHost
         builder.Services.AddSingleton(sp => new CollectorRunner(options.Metrics.CollectorTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CollectorRunner>>()));
         // Metrics:AgentMetrics=false (node_exporter's --web.disable-exporter-metrics): the node families only.
         builder.Services.AddSingleton(sp => new ScrapeHandler(
-            sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<CollectorRunner>(), options.Metrics.AgentMetrics ? sp.GetServices<IAgentMetrics>() : []));
+            sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<CollectorRunner>(), options.Metrics.AgentMetrics ? sp.GetServices<IAgentMetrics>() : [],
+            exporterMetrics: options.Metrics.AgentMetrics));
         if (options.Web is { } web)
         {
             builder.Services.AddSingleton(sp => new WebSettingsSource(web, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebSettingsSource>>()));

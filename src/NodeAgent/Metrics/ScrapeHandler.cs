@@ -8,12 +8,15 @@ namespace NodeAgent.Metrics;
 
 /// <summary>GET /metrics: negotiates the exposition format and gzip, selects collectors (<c>collect[]</c>,
 /// <c>exclude[]</c>), and writes every family collected now.</summary>
-internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, IEnumerable<IAgentMetrics> agentMetrics) : IDisposable
+/// <param name="exporterMetrics">node_exporter's handler families (<c>promhttp_metric_handler_*</c>) too: off with
+/// <c>Metrics:AgentMetrics=false</c>, as node_exporter's <c>--web.disable-exporter-metrics</c> drops them.</param>
+internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner runner, IEnumerable<IAgentMetrics> agentMetrics, bool exporterMetrics = true) : IDisposable
 {
     // Rendering is serialized (the collectors run one scrape at a time anyway); sending is not. Each scrape renders
     // into a buffer it owns until its response is sent, so a client that stops reading delays no other scrape.
     private readonly ExpositionBuffers _buffers = new();
     private readonly SemaphoreSlim _rendering = new(1, 1);
+    private readonly ScrapeRequests _requests = new();
 
     /// <summary>Kestrel's default minimum response rate (240 bytes/s after a 5 s grace) is budgeted per write, as
     /// the write's size divided by the rate: a 4 MB body would let a client that stopped reading hold its
@@ -33,7 +36,6 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var response = context.Response;
         var selection = CollectorSelection.Select(registry.Enabled, request.Query["collect[]"], request.Query["exclude[]"]);
         if (selection.Error is { } error)
         {
@@ -41,8 +43,23 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
             return;
         }
 
+        _requests.Started();
+        try
+        {
+            await RenderAndSendAsync(context, selection.Collectors);
+        }
+        finally
+        {
+            _requests.Ended();
+        }
+    }
+
+    private async Task RenderAndSendAsync(HttpContext context, IReadOnlyList<INodeCollector> collectors)
+    {
+        var response = context.Response;
         if (_buffers.TryRent() is not { } buffer)
         {
+            _requests.Refused();
             response.Headers.RetryAfter = "1";
             await WritePlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"{ExpositionBuffers.MaxInFlight} scrapes are in flight already; try again later");
             return;
@@ -50,11 +67,16 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
 
         try
         {
-            var format = WantsOpenMetrics(request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
+            var format = WantsOpenMetrics(context.Request.Headers.Accept.ToString()) ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
             await _rendering.WaitAsync(context.RequestAborted);
             try
             {
-                await RenderAsync(selection.Collectors, new MetricWriter(buffer, format), context.RequestAborted);
+                await RenderAsync(collectors, new MetricWriter(buffer, format), context.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _requests.RenderingFailed();
+                throw;
             }
             finally
             {
@@ -63,7 +85,17 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
 
             response.ContentType = format == ExpositionFormat.OpenMetrics ? MetricWriter.OpenMetricsContentType : MetricWriter.TextContentType;
             response.Headers.Vary = "Accept, Accept-Encoding";
-            await SendAsync(context, buffer.WrittenMemory);
+            try
+            {
+                await SendAsync(context, buffer.WrittenMemory);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                _requests.SendingFailed();
+                throw;
+            }
+
+            _requests.Served();
         }
         finally
         {
@@ -79,6 +111,11 @@ internal sealed class ScrapeHandler(CollectorRegistry registry, CollectorRunner 
         foreach (var metrics in agentMetrics)
         {
             metrics.Write(writer);
+        }
+
+        if (exporterMetrics)
+        {
+            _requests.Write(writer);
         }
 
         writer.Finish();

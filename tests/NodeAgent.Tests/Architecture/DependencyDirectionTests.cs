@@ -13,16 +13,17 @@ public sealed class DependencyDirectionTests
     /// metrics half and the composition root share.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Tailing", "Parsing", "Kubernetes", "Shipping", "Delivery", "Metrics", "Procfs", "Sysfs", "Hostfs", "Telemetry", "Remote", ""],
+        ["Hosting"] = ["Tailing", "Parsing", "Kubernetes", "Shipping", "Delivery", "Metrics", "Procfs", "Sysfs", "Hostfs", "Netlink", "Telemetry", "Remote", ""],
         ["Tailing"] = ["Parsing", "Kubernetes", "Shipping", "Delivery", "Telemetry", "Remote"],
         ["Parsing"] = ["Delivery", "Telemetry"],
         ["Kubernetes"] = ["Shipping", "Delivery", "Telemetry", "Remote"],
         ["Shipping"] = ["Delivery", "Telemetry", "Remote"],
         ["Delivery"] = [],
-        ["Metrics"] = ["Procfs", "Sysfs", "Hostfs", "Telemetry", ""],
+        ["Metrics"] = ["Procfs", "Sysfs", "Hostfs", "Netlink", "Telemetry", ""],
         ["Procfs"] = [],
         ["Sysfs"] = ["Procfs"],
         ["Hostfs"] = ["Procfs"],
+        ["Netlink"] = [],
         ["Telemetry"] = [],
         ["Remote"] = [],
         [""] = [],

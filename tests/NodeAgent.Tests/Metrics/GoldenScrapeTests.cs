@@ -35,6 +35,8 @@ public sealed class GoldenScrapeTests
                     StabilityCount: 0, Tai: 37);
                 return 0;
             }),
+            // The fixture node's /proc/net/dev, not this machine's interfaces over netlink.
+            ["netdev"] = new NetDevCollector(context, NetDevOptions.Default with { Netlink = false }),
             ["uname"] = new UnameCollector(context, () => new UnameReading("Linux", "fixture-node", "6.1.0-fixture", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.0", "x86_64", "(none)")),
         };
     }

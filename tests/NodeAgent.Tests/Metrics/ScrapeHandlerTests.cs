@@ -92,6 +92,39 @@ public sealed class ScrapeHandlerTests
     }
 
     [Fact]
+    public async Task Node_exporters_handler_families_count_this_scrape_in_flight_and_earlier_ones_by_status()
+    {
+        using var handler = Handler();
+        var (_, first) = await ScrapeAsync(handler);
+
+        Assert.Contains(
+            """
+            # HELP promhttp_metric_handler_errors_total Total number of internal errors encountered by the promhttp metric handler.
+            # TYPE promhttp_metric_handler_errors_total counter
+            promhttp_metric_handler_errors_total{cause="encoding"} 0
+            promhttp_metric_handler_errors_total{cause="gathering"} 0
+            # HELP promhttp_metric_handler_requests_in_flight Current number of scrapes being served.
+            # TYPE promhttp_metric_handler_requests_in_flight gauge
+            promhttp_metric_handler_requests_in_flight 1
+            # HELP promhttp_metric_handler_requests_total Total number of scrapes by HTTP status code.
+            # TYPE promhttp_metric_handler_requests_total counter
+            promhttp_metric_handler_requests_total{code="200"} 0
+            promhttp_metric_handler_requests_total{code="500"} 0
+            promhttp_metric_handler_requests_total{code="503"} 0
+
+            """, first, StringComparison.Ordinal);
+
+        var held = Enumerable.Range(0, ExpositionBuffers.MaxInFlight).Select(_ => handler.Buffers.TryRent()!).ToList();
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, (await ScrapeAsync(handler)).Status);
+        handler.Buffers.Return(held[0]);
+        var (_, third) = await ScrapeAsync(handler);
+
+        Assert.Contains("promhttp_metric_handler_requests_total{code=\"200\"} 1\n", third, StringComparison.Ordinal);
+        Assert.Contains("promhttp_metric_handler_requests_total{code=\"503\"} 1\n", third, StringComparison.Ordinal);
+        Assert.Contains("promhttp_metric_handler_requests_in_flight 1\n", third, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_scrape_asks_Kestrel_to_drop_a_client_that_stops_reading_within_seconds()
     {
         using var handler = Handler();

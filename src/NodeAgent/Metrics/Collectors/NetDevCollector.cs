@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net;
 using System.Text.RegularExpressions;
+using NodeAgent.Netlink;
 using NodeAgent.Procfs;
 using NodeAgent.Sysfs;
 using NodeAgent.Telemetry;
@@ -10,9 +11,10 @@ namespace NodeAgent.Metrics.Collectors;
 
 /// <summary>
 /// node_exporter's <c>--collector.netdev.*</c> flags (1.12 defaults: no include/exclude, address-info off, legacy
-/// names, no ifalias label). Include and exclude are mutually exclusive, as node_exporter refuses both at startup.
+/// names, no ifalias label, counters over netlink). Include and exclude are mutually exclusive, as node_exporter
+/// refuses both at startup.
 /// </summary>
-internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude, bool AddressInfo, bool DetailedMetrics, bool LabelIfAlias)
+internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude, bool AddressInfo, bool DetailedMetrics, bool LabelIfAlias, bool Netlink)
 {
     public static readonly CollectorOption<Regex?> DeviceIncludeOption = CollectorOptions.Regex(
         "Metrics:NetdevDeviceInclude", null, "if set, the only network devices netdev reports");
@@ -29,8 +31,11 @@ internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude,
     public static readonly CollectorOption<bool> LabelIfAliasOption = CollectorOptions.Bool(
         "Metrics:NetdevLabelIfalias", false, "add each interface's `ifalias` as a label of the netdev families");
 
+    public static readonly CollectorOption<bool> NetlinkOption = CollectorOptions.Bool(
+        "Metrics:NetdevNetlink", true, "read the interface counters over rtnetlink, in the agent's own network namespace, as node_exporter does (`false`: from `<Host:ProcPath>/net/dev`)");
+
     public static IReadOnlyList<CollectorOption> Options { get; } =
-        [DeviceIncludeOption, DeviceExcludeOption, AddressInfoOption, DetailedMetricsOption, LabelIfAliasOption];
+        [DeviceIncludeOption, DeviceExcludeOption, AddressInfoOption, DetailedMetricsOption, LabelIfAliasOption, NetlinkOption];
 
     public static NetDevOptions Default { get; } = From(CollectorSettings.Defaults);
 
@@ -39,7 +44,8 @@ internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude,
         settings.Get(DeviceExcludeOption),
         settings.Get(AddressInfoOption),
         settings.Get(DetailedMetricsOption),
-        settings.Get(LabelIfAliasOption));
+        settings.Get(LabelIfAliasOption),
+        settings.Get(NetlinkOption));
 
     public bool Ignores(string device) =>
         (DeviceExclude is not null && DeviceExclude.IsMatch(device)) || (DeviceInclude is not null && !DeviceInclude.IsMatch(device));
@@ -49,15 +55,17 @@ internal sealed record NetDevOptions(Regex? DeviceInclude, Regex? DeviceExclude,
 internal readonly record struct InterfaceAddress(string Device, IPAddress Address, int PrefixLength);
 
 /// <summary>
-/// node_exporter's netdev collector (collector/netdev_linux.go + netdev_common.go, 1.12). node_exporter reads the
-/// counters over rtnetlink by default (<c>--collector.netdev.netlink=true</c>) and renames them to the legacy
-/// <c>/proc/net/dev</c> names; the kernel computes <c>/proc/net/dev</c> from the same <c>rtnl_link_stats64</c> with
-/// the same sums (net/core/net-procfs.c), so reading the file gives identical values. The one counter netlink adds,
-/// <c>rx_nohandler</c> (<c>node_network_receive_nohandler_total</c>), comes from
-/// <c>/sys/class/net/&lt;dev&gt;/statistics/rx_nohandler</c>. With detailed metrics every counter comes from that
-/// statistics directory, under the rtnetlink names.
+/// node_exporter's netdev collector (collector/netdev_linux.go + netdev_common.go, 1.12). By default
+/// (<c>Metrics:NetdevNetlink</c>, node_exporter's <c>--collector.netdev.netlink</c>) the counters come from an rtnetlink
+/// link dump of the agent's own network namespace, whatever <c>Host:ProcPath</c> says, as in node_exporter; renamed to
+/// the legacy <c>/proc/net/dev</c> names with the kernel's own sums for drop, frame and carrier, or, with detailed
+/// metrics, under their rtnetlink names. Without netlink they come from <c>&lt;proc&gt;/net/dev</c>, which the kernel
+/// computes from the same <c>rtnl_link_stats64</c> (net/core/net-procfs.c), plus <c>rx_nohandler</c> from
+/// <c>/sys/class/net/&lt;dev&gt;/statistics</c>, and every detailed counter from that directory. In a pod with the host's
+/// network (the DaemonSet) both give the host's interfaces: <c>&lt;Host:ProcPath&gt;/net</c> is the reader's namespace too.
 /// </summary>
-internal sealed class NetDevCollector(CollectorContext context, NetDevOptions options, Func<IReadOnlyList<InterfaceAddress>> interfaceAddresses) : INodeCollector
+internal sealed class NetDevCollector(
+    CollectorContext context, NetDevOptions options, Func<IReadOnlyList<InterfaceAddress>> interfaceAddresses, Func<IReadOnlyList<LinkCounters>> links) : INodeCollector
 {
     // The rtnetlink field names (netdev_linux.go) and the sysfs statistics file each comes from, for detailed mode.
     private static readonly (string Key, string File)[] DetailedCounters =
@@ -78,8 +86,13 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
     {
     }
 
+    public NetDevCollector(CollectorContext context, NetDevOptions options, Func<IReadOnlyList<InterfaceAddress>> interfaceAddresses)
+        : this(context, options, interfaceAddresses, NetlinkRoute.DumpLinks)
+    {
+    }
+
     public NetDevCollector(CollectorContext context, NetDevOptions options)
-        : this(context, options, SystemInterfaceAddresses)
+        : this(context, options, SystemInterfaceAddresses, NetlinkRoute.DumpLinks)
     {
         if (options.DeviceInclude is not null && options.DeviceExclude is not null)
         {
@@ -94,66 +107,15 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
 
     public CollectResult Collect(MetricWriter writer, CancellationToken cancellation)
     {
-        var path = context.Paths.ProcFile("net/dev");
-        if (KernelFile.ReadAll(path) is not { } content)
-        {
-            return CollectResult.NoData;
-        }
-
-        IReadOnlyList<NetDevLine> lines;
-        try
-        {
-            lines = NetDev.Parse(content);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
-
         // key -> (device, ifalias) -> value; SortedDictionary keeps client_golang's order (family name, label values).
         var families = new SortedDictionary<string, SortedDictionary<(string Device, string Alias), ulong>>(StringComparer.Ordinal);
-        foreach (var line in lines)
+        if (options.Netlink)
         {
-            if (options.Ignores(line.Device))
-            {
-                continue;
-            }
-
-            var alias = options.LabelIfAlias ? ReadAlias(line.Device) : "";
-            var device = (line.Device, alias);
-            if (options.DetailedMetrics)
-            {
-                foreach (var (key, file) in DetailedCounters)
-                {
-                    if (KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/{file}")) is { } value)
-                    {
-                        Add(families, key, device, value);
-                    }
-                }
-
-                continue;
-            }
-
-            Add(families, "receive_bytes", device, line.ReceiveBytes);
-            Add(families, "receive_packets", device, line.ReceivePackets);
-            Add(families, "receive_errs", device, line.ReceiveErrors);
-            Add(families, "receive_drop", device, line.ReceiveDropped);
-            Add(families, "receive_fifo", device, line.ReceiveFifo);
-            Add(families, "receive_frame", device, line.ReceiveFrame);
-            Add(families, "receive_compressed", device, line.ReceiveCompressed);
-            Add(families, "receive_multicast", device, line.ReceiveMulticast);
-            Add(families, "transmit_bytes", device, line.TransmitBytes);
-            Add(families, "transmit_packets", device, line.TransmitPackets);
-            Add(families, "transmit_errs", device, line.TransmitErrors);
-            Add(families, "transmit_drop", device, line.TransmitDropped);
-            Add(families, "transmit_fifo", device, line.TransmitFifo);
-            Add(families, "transmit_colls", device, line.TransmitCollisions);
-            Add(families, "transmit_carrier", device, line.TransmitCarrier);
-            Add(families, "transmit_compressed", device, line.TransmitCompressed);
-            if (KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/rx_nohandler")) is { } noHandler)
-            {
-                Add(families, "receive_nohandler", device, noHandler);
-            }
+            AddNetlink(families);
+        }
+        else if (!AddProcNetDev(families))
+        {
+            return CollectResult.NoData;
         }
 
         if (options.AddressInfo)
@@ -178,6 +140,103 @@ internal sealed class NetDevCollector(CollectorContext context, NetDevOptions op
         }
 
         return CollectResult.Success;
+    }
+
+    private void AddNetlink(SortedDictionary<string, SortedDictionary<(string, string), ulong>> families)
+    {
+        foreach (var link in links())
+        {
+            // A link without statistics is skipped, as in node_exporter.
+            if (options.Ignores(link.Name) || link.Counters is not { } c)
+            {
+                continue;
+            }
+
+            var device = (link.Name, options.LabelIfAlias ? ReadAlias(link.Name) : "");
+            if (options.DetailedMetrics)
+            {
+                // DetailedCounters is in rtnl_link_stats64's field order.
+                for (var i = 0; i < DetailedCounters.Length; i++)
+                {
+                    Add(families, DetailedCounters[i].Key, device, c[i]);
+                }
+
+                continue;
+            }
+
+            // node_exporter's legacy(): the sums /proc/net/dev prints (net/core/net-procfs.c, dev_seq_printf_stats).
+            AddLegacy(families, device, new NetDevLine(link.Name, c[2], c[0], c[4], c[6] + c[15], c[14], c[13] + c[10] + c[11] + c[12], c[21], c[8],
+                c[3], c[1], c[5], c[7], c[18], c[9], c[17] + c[16] + c[19] + c[20], c[22]), c[23]);
+        }
+    }
+
+    private bool AddProcNetDev(SortedDictionary<string, SortedDictionary<(string, string), ulong>> families)
+    {
+        var path = context.Paths.ProcFile("net/dev");
+        if (KernelFile.ReadAll(path) is not { } content)
+        {
+            return false;
+        }
+
+        IReadOnlyList<NetDevLine> lines;
+        try
+        {
+            lines = NetDev.Parse(content);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+
+        foreach (var line in lines)
+        {
+            if (options.Ignores(line.Device))
+            {
+                continue;
+            }
+
+            var device = (line.Device, options.LabelIfAlias ? ReadAlias(line.Device) : "");
+            if (options.DetailedMetrics)
+            {
+                foreach (var (key, file) in DetailedCounters)
+                {
+                    if (KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/{file}")) is { } value)
+                    {
+                        Add(families, key, device, value);
+                    }
+                }
+
+                continue;
+            }
+
+            AddLegacy(families, device, line, KernelFile.ReadUInt64(context.Paths.SysFile($"class/net/{line.Device}/statistics/rx_nohandler")));
+        }
+
+        return true;
+    }
+
+    private static void AddLegacy(SortedDictionary<string, SortedDictionary<(string, string), ulong>> families, (string, string) device, NetDevLine line, ulong? noHandler)
+    {
+        Add(families, "receive_bytes", device, line.ReceiveBytes);
+        Add(families, "receive_packets", device, line.ReceivePackets);
+        Add(families, "receive_errs", device, line.ReceiveErrors);
+        Add(families, "receive_drop", device, line.ReceiveDropped);
+        Add(families, "receive_fifo", device, line.ReceiveFifo);
+        Add(families, "receive_frame", device, line.ReceiveFrame);
+        Add(families, "receive_compressed", device, line.ReceiveCompressed);
+        Add(families, "receive_multicast", device, line.ReceiveMulticast);
+        Add(families, "transmit_bytes", device, line.TransmitBytes);
+        Add(families, "transmit_packets", device, line.TransmitPackets);
+        Add(families, "transmit_errs", device, line.TransmitErrors);
+        Add(families, "transmit_drop", device, line.TransmitDropped);
+        Add(families, "transmit_fifo", device, line.TransmitFifo);
+        Add(families, "transmit_colls", device, line.TransmitCollisions);
+        Add(families, "transmit_carrier", device, line.TransmitCarrier);
+        Add(families, "transmit_compressed", device, line.TransmitCompressed);
+        if (noHandler is { } value)
+        {
+            Add(families, "receive_nohandler", device, value);
+        }
     }
 
     private static void Add(SortedDictionary<string, SortedDictionary<(string, string), ulong>> families, string key, (string, string) device, ulong value)

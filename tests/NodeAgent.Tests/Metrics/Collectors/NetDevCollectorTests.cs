@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using NodeAgent.Metrics;
 using NodeAgent.Metrics.Collectors;
+using NodeAgent.Netlink;
 using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.Tests.Metrics.Collectors;
@@ -10,8 +11,54 @@ public sealed class NetDevCollectorTests
 {
     private static NodePaths Tree(TempDirectory tree) => new(Path.Join(tree.Path, "proc"), Path.Join(tree.Path, "sys"), tree.Path);
 
+    // The fixture node's /proc/net/dev: netlink would read this machine's own interfaces.
+    private static readonly NetDevOptions ProcNetDev = NetDevOptions.Default with { Netlink = false };
+
     private static string Fixture(NetDevOptions? options = null) =>
-        CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(), options ?? NetDevOptions.Default)).Text;
+        CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(), options ?? ProcNetDev)).Text;
+
+    // rtnl_link_stats64 of one link whose counters are 1, 2, 3, ... in field order, so each value names its field.
+    private static ulong[] Numbered() => [.. Enumerable.Range(1, LinkCounters.Count).Select(i => (ulong)i)];
+
+    private static string Netlink(NetDevOptions options, params LinkCounters[] links) =>
+        CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(), options, () => [], () => links)).Text;
+
+    [Fact]
+    public void Netlink_is_the_default_and_its_counters_get_the_legacy_names_with_the_kernels_sums()
+    {
+        Assert.True(NetDevOptions.Default.Netlink);
+
+        var samples = CollectorHarness.Samples(Netlink(NetDevOptions.Default, new LinkCounters("eth0", Numbered()), new LinkCounters("dummy0", null)));
+
+        Assert.Equal(
+            [
+                "node_network_receive_bytes_total{device=\"eth0\"} 3", "node_network_receive_compressed_total{device=\"eth0\"} 22",
+                "node_network_receive_drop_total{device=\"eth0\"} 23", "node_network_receive_errs_total{device=\"eth0\"} 5",
+                "node_network_receive_fifo_total{device=\"eth0\"} 15", "node_network_receive_frame_total{device=\"eth0\"} 50",
+                "node_network_receive_multicast_total{device=\"eth0\"} 9", "node_network_receive_nohandler_total{device=\"eth0\"} 24",
+                "node_network_receive_packets_total{device=\"eth0\"} 1", "node_network_transmit_bytes_total{device=\"eth0\"} 4",
+                "node_network_transmit_carrier_total{device=\"eth0\"} 76", "node_network_transmit_colls_total{device=\"eth0\"} 10",
+                "node_network_transmit_compressed_total{device=\"eth0\"} 23", "node_network_transmit_drop_total{device=\"eth0\"} 8",
+                "node_network_transmit_errs_total{device=\"eth0\"} 6", "node_network_transmit_fifo_total{device=\"eth0\"} 19",
+                "node_network_transmit_packets_total{device=\"eth0\"} 2",
+            ],
+            samples);
+    }
+
+    [Fact]
+    public void Netlink_detailed_metrics_are_every_counter_under_its_rtnetlink_name_and_filters_apply()
+    {
+        var options = NetDevOptions.Default with { DetailedMetrics = true, DeviceExclude = new Regex("^lo$") };
+
+        var samples = CollectorHarness.Samples(Netlink(options, new LinkCounters("lo", Numbered()), new LinkCounters("eth0", Numbered())));
+
+        Assert.Equal(24, samples.Count);
+        Assert.All(samples, s => Assert.Contains("{device=\"eth0\"}", s, StringComparison.Ordinal));
+        Assert.Contains("node_network_receive_missed_errors_total{device=\"eth0\"} 16", samples);
+        Assert.Contains("node_network_transmit_window_errors_total{device=\"eth0\"} 21", samples);
+        Assert.Contains("node_network_receive_nohandler_total{device=\"eth0\"} 24", samples);
+    }
+
 
     [Fact]
     public void Counters_use_node_exporters_legacy_names_plus_nohandler()
@@ -86,15 +133,15 @@ public sealed class NetDevCollectorTests
         static IEnumerable<string> Bytes(string text) =>
             CollectorHarness.Samples(text).Where(s => s.StartsWith("node_network_transmit_bytes_total", StringComparison.Ordinal)).Select(s => s.Split('"')[1]);
 
-        Assert.Equal(["eth0", "eth1", "eth2"], Bytes(Fixture(NetDevOptions.Default with { DeviceInclude = new Regex("^eth") })));
-        Assert.Equal(["bond0", "ifb0", "ifb1", "lo"], Bytes(Fixture(NetDevOptions.Default with { DeviceExclude = new Regex("^eth") })));
-        Assert.Throws<ArgumentException>(() => new NetDevCollector(CollectorHarness.Context(), new NetDevOptions(new Regex("a"), new Regex("b"), false, false, false)));
+        Assert.Equal(["eth0", "eth1", "eth2"], Bytes(Fixture(ProcNetDev with { DeviceInclude = new Regex("^eth") })));
+        Assert.Equal(["bond0", "ifb0", "ifb1", "lo"], Bytes(Fixture(ProcNetDev with { DeviceExclude = new Regex("^eth") })));
+        Assert.Throws<ArgumentException>(() => new NetDevCollector(CollectorHarness.Context(), new NetDevOptions(new Regex("a"), new Regex("b"), false, false, false, false)));
     }
 
     [Fact]
     public void The_ifalias_label_comes_from_sysfs_when_enabled()
     {
-        var samples = CollectorHarness.Samples(Fixture(NetDevOptions.Default with { LabelIfAlias = true }));
+        var samples = CollectorHarness.Samples(Fixture(ProcNetDev with { LabelIfAlias = true }));
 
         Assert.Contains("node_network_transmit_colls_total{device=\"eth1\",ifalias=\"uplink to \\\"core-1\\\"\"} 8", samples);
         Assert.Contains("node_network_transmit_colls_total{device=\"eth0\",ifalias=\"\"} 0", samples);
@@ -103,7 +150,7 @@ public sealed class NetDevCollectorTests
     [Fact]
     public void Detailed_metrics_use_the_rtnetlink_names_from_the_statistics_directory()
     {
-        var text = Fixture(NetDevOptions.Default with { DetailedMetrics = true, DeviceInclude = new Regex("^eth0$") });
+        var text = Fixture(ProcNetDev with { DetailedMetrics = true, DeviceInclude = new Regex("^eth0$") });
         var samples = CollectorHarness.Samples(text);
 
         Assert.Equal(
@@ -133,7 +180,7 @@ public sealed class NetDevCollectorTests
             new("lo", IPAddress.Parse("::1"), 128),
             new("eth0", IPAddress.Parse("fd00::2"), 64),
         ];
-        var options = NetDevOptions.Default with { AddressInfo = true, DeviceInclude = new Regex("^$") };
+        var options = ProcNetDev with { AddressInfo = true, DeviceInclude = new Regex("^$") };
 
         var text = CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(), options, () => addresses)).Text;
 
@@ -162,7 +209,7 @@ public sealed class NetDevCollectorTests
     {
         using var empty = new TempDirectory();
 
-        Assert.Equal(CollectResult.NoData, CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(Tree(empty)))).Result);
+        Assert.Equal(CollectResult.NoData, CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(Tree(empty)), ProcNetDev)).Result);
     }
 
     [Fact]
@@ -171,7 +218,7 @@ public sealed class NetDevCollectorTests
         using var tree = new TempDirectory();
         tree.Write("proc/net/dev", "Inter-|\n face |\n  eth0: 1 2 3\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(Tree(tree)))));
+        var error = Assert.Throws<InvalidDataException>(() => CollectorHarness.Collect(new NetDevCollector(CollectorHarness.Context(Tree(tree)), ProcNetDev)));
         Assert.Contains("net/dev", error.Message, StringComparison.Ordinal);
     }
 }
