@@ -27,6 +27,9 @@ public sealed class NodeExporterFlagsTests
         "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)",
         "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$",
         "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$",
+        // netdev reads rtnetlink by default, as node_exporter: the agent's own network namespace, not the fixture's
+        // /proc/net/dev. A DaemonSet with hostNetwork sees the node's interfaces that way; here the fixture's are wanted.
+        "--no-collector.netdev.netlink",
     ];
 
     private static Dictionary<string, string> Node(string name) => new() { ["NODE_NAME"] = name };

@@ -134,7 +134,5 @@ internal static partial class NodeExporterFlags
             "NodeAgent reads /proc/net/arp and does not emit node_arp_states, which needs netlink; --no-collector.arp.netlink is accepted"),
         ("collector.netclass.netlink", static value => value == "false",
             "NodeAgent reads sysfs; --no-collector.netclass.netlink, node_exporter's default, is accepted"),
-        ("collector.netdev.netlink", static _ => true,
-            "NodeAgent reads /proc/net/dev, which the kernel fills from the counters rtnetlink reports: the families are the same either way"),
     ];
 }

@@ -101,6 +101,8 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
     [InlineData("Http", "MetricsPath", "/node-metrics", "--web.telemetry-path=/node-metrics")]
     [InlineData("Metrics", "AgentMetrics", "False", "--web.disable-exporter-metrics")]
     [InlineData("Metrics", "AgentMetrics", "True", "--no-web.disable-exporter-metrics")]
+    [InlineData("Metrics", "NetdevNetlink", "False", "--no-collector.netdev.netlink")]
+    [InlineData("Metrics", "NetdevNetlink", "True", "--collector.netdev.netlink")]
     [InlineData("Logging", "Level", "Debug", "--log.level=debug")]
     [InlineData("Logging", "Level", "Warning", "--log.level", "warn")]
     [InlineData("Logging", "Level", "Error", "--log.level=ERROR")]
@@ -208,8 +210,6 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
     [Theory]
     [InlineData("--no-collector.arp.netlink")]
     [InlineData("--no-collector.netclass.netlink")]
-    [InlineData("--collector.netdev.netlink")]
-    [InlineData("--no-collector.netdev.netlink")]
     [InlineData("--web.max-requests=40")]
     [InlineData("--no-web.systemd-socket")]
     public void A_node_exporter_flag_that_asks_for_what_NodeAgent_does_anyway_is_accepted(string argument) =>
