@@ -1,4 +1,5 @@
 using NodeAgent.EndToEnd.Support;
+using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.EndToEnd;
 
@@ -34,7 +35,7 @@ public sealed class NodeExporterParityTests
             && !NodeExporterDifferences.NotIn112.ContainsKey(f.Name)
             && !NodeExporterDifferences.NotComparable.ContainsKey(f.Name));
 
-    [Fact]
+    [ToolFact(NodeExporterProcess.Tool)]
     public async Task Every_node_family_is_there_with_the_same_type_and_label_names()
     {
         var scrapes = await ScrapeSideBySideAsync();
@@ -62,7 +63,7 @@ public sealed class NodeExporterParityTests
         Assert.True(problems.Count == 0, "differences from node_exporter:\n" + string.Join("\n", problems));
     }
 
-    [Fact]
+    [ToolFact(NodeExporterProcess.Tool)]
     public async Task Static_values_are_equal()
     {
         var scrapes = await ScrapeSideBySideAsync();
@@ -82,7 +83,7 @@ public sealed class NodeExporterParityTests
         Assert.Equal(scrapes.Before["node_cpu_seconds_total"].Samples.Count(s => s.Labels["mode"] == "idle"), idle);
     }
 
-    [Fact]
+    [ToolFact(NodeExporterProcess.Tool)]
     public async Task Counters_lie_between_two_node_exporter_scrapes_and_still_gauges_within_one_percent()
     {
         var scrapes = await ScrapeSideBySideAsync();
