@@ -17,8 +17,10 @@ namespace NodeAgent.EndToEnd;
 public sealed class NodeExporterEndToEndTests(ITestOutputHelper output)
 {
     // The ratchet: what NodeAgent reaches today, never to go down. The target is 99% of the series with every family
-    // of the same type (issue 13); raise these as collectors land.
-    private const int EqualSeriesAtLeast = 2228;
+    // of the same type (issue 13); raise these as collectors land. Two expected series are node_exporter's error and
+    // stay different on purpose: node_nfs_requests_total{proto="4"} LayoutGet and GetDeviceInfo, which procfs 0.17 and
+    // later swap (NodeAgent keeps the kernel's order: README, NfsRpcStats.ClientV4Procedures).
+    private const int EqualSeriesAtLeast = 2226;
     private const int TypeDifferencesAtMost = 0;
 
     [Fact]
