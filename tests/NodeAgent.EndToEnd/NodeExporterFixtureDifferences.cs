@@ -25,11 +25,11 @@ internal sealed record ParityExemption(SeriesDifference Difference, string Famil
 }
 
 /// <summary>
-/// Every difference <see cref="NodeExporterFixtureParityTests"/> allows between Debian's node_exporter (1.5.0 in Debian
-/// 12 and 13) and NodeAgent (which matches node_exporter 1.12) on tests/fixtures/node, each with its reason: the
-/// node_exporter version and change (from its git history) for a difference of versions, the kernel's or procfs' source
-/// where one side is wrong. An exemption that no longer matches a difference fails the test, so the list only
-/// shrinks as it is fixed.
+/// Every difference <see cref="NodeExporterFixtureParityTests"/> allows between Debian's node_exporter (1.5.0, the
+/// package tests/run-all.sh installs) and NodeAgent (which matches node_exporter 1.12) on tests/fixtures/node, each
+/// with its reason: the node_exporter version and change (from its git history) for a difference of versions, the
+/// kernel's or procfs' source where one side is wrong. An exemption that no longer matches a difference fails the
+/// test, so the list only shrinks as it is fixed.
 /// </summary>
 internal static class NodeExporterFixtureDifferences
 {
