@@ -39,7 +39,6 @@ internal static class NodeExporterDifferences
     public static readonly IReadOnlyDictionary<string, string> Volatile = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["node_scrape_collector_duration_seconds"] = "each exporter's own timing",
-        ["node_scrape_collector_success"] = "1.5.0 and 1.12 differ in which collectors find data (e.g. Debian's systemd)",
         ["node_procs_running"] = "an instant count that includes the scraping exporter's own running threads",
         ["node_sockstat_sockets_used"] = "an instant count that includes the scrapers' own connections",
         ["node_sockstat_TCP_alloc"] = "an instant count that includes the scrapers' own connections",
@@ -49,7 +48,30 @@ internal static class NodeExporterDifferences
         ["node_sockstat_TCP_mem_bytes"] = "kernel socket memory, moved by the scrapers' own connections",
         ["node_filefd_allocated"] = "an instant count that includes the exporters' own open files",
         ["node_procs_blocked"] = "an instant count of tasks in uninterruptible sleep, changed by the exporters' own reads",
+        ["node_memory_PageTables_bytes"] = "kernel memory for page tables, grown and shrunk by the scraping processes themselves",
     };
+
+    /// <summary>
+    /// Collectors whose <c>node_scrape_collector_success</c> is 0 in NodeAgent and 1 in node_exporter on a machine
+    /// without the hardware: NodeAgent reports "no data" when the sysfs directory is absent (README, "Known gaps"),
+    /// while node_exporter (1.5.0 and 1.12 alike) finds nothing to read and reports success. Every other collector's
+    /// success is compared like any gauge.
+    /// </summary>
+    private static readonly Dictionary<string, string> SuccessZeroWhereNodeExporterSucceeds = new(StringComparer.Ordinal)
+    {
+        ["cpufreq"] = "no devices/system/cpu/cpu*/cpufreq (a VM): procfs' SystemCpufreq returns an empty entry per CPU",
+        ["edac"] = "no devices/system/edac/mc: node_exporter globs mc[0-9]* and finds none",
+        ["thermal_zone"] = "no class/thermal: node_exporter globs thermal_zone* and cooling_device* and finds none",
+    };
+
+    /// <summary>Whether our sample is a collector's success of 0 that node_exporter reports as 1, for the reason above.</summary>
+    public static bool SuccessDiffers(Support.Sample ours, double theirs) =>
+        ours.Name == "node_scrape_collector_success" && ours.Value == 0 && theirs == 1
+        && SuccessZeroWhereNodeExporterSucceeds.ContainsKey(ours.Labels["collector"]);
+
+    /// <summary>A series of Debian's own default collector (systemd), which upstream and NodeAgent leave off.</summary>
+    public static bool IsDebianOnly(Support.Sample sample) =>
+        sample.Name.StartsWith("node_scrape_collector_", StringComparison.Ordinal) && sample.Labels.GetValueOrDefault("collector") == "systemd";
 
     /// <summary>Labels 1.12 adds to families 1.5.0 already had.</summary>
     private static readonly Dictionary<string, string[]> AddedLabels = new(StringComparer.Ordinal)

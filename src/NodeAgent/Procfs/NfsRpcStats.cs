@@ -20,14 +20,18 @@ internal static class NfsRpcStats
         ["Null", "GetAttr", "SetAttr", "Lookup", "Access", "ReadLink", "Read", "Write", "Create", "MkDir", "SymLink", "MkNod", "Remove",
          "RmDir", "Rename", "Link", "ReadDir", "ReadDirPlus", "FsStat", "FsInfo", "PathConf", "Commit"];
 
-    /// <summary>procfs' ClientV4Stats fields in the order procfs maps the client "proc4" values (its mapping puts
-    /// GetDeviceInfo before LayoutGet). Older kernels write fewer values; the rest stay 0.</summary>
+    /// <summary>procfs' ClientV4Stats fields, one per client "proc4" value, in the kernel's order: value i counts the
+    /// procedure numbered i in include/linux/nfs4.h (NFSPROC4_CLNT_*; fs/nfs/nfs4xdr.c places each at that index and
+    /// net/sunrpc/stats.c prints them in index order), so LAYOUTGET (44) comes before GETDEVICEINFO (45), as nfsstat
+    /// names them. procfs 0.17.0 (node_exporter 1.10.0 and later) maps these two the other way round, following the
+    /// source order of nfs4xdr.c's designated initializers; NodeAgent keeps the kernel's (README). Older kernels write
+    /// fewer values; the rest stay 0.</summary>
     public static readonly string[] ClientV4Procedures =
         ["Null", "Read", "Write", "Commit", "Open", "OpenConfirm", "OpenNoattr", "OpenDowngrade", "Close", "Setattr", "FsInfo", "Renew",
          "SetClientID", "SetClientIDConfirm", "Lock", "Lockt", "Locku", "Access", "Getattr", "Lookup", "LookupRoot", "Remove", "Rename",
          "Link", "Symlink", "Create", "Pathconf", "StatFs", "ReadLink", "ReadDir", "ServerCaps", "DelegReturn", "GetACL", "SetACL",
          "FsLocations", "ReleaseLockowner", "Secinfo", "FsidPresent", "ExchangeID", "CreateSession", "DestroySession", "Sequence",
-         "GetLeaseTime", "ReclaimComplete", "GetDeviceInfo", "LayoutGet", "LayoutCommit", "LayoutReturn", "SecinfoNoName",
+         "GetLeaseTime", "ReclaimComplete", "LayoutGet", "GetDeviceInfo", "LayoutCommit", "LayoutReturn", "SecinfoNoName",
          "TestStateID", "FreeStateID", "GetDeviceList", "BindConnToSession", "DestroyClientID", "Seek", "Allocate", "DeAllocate",
          "LayoutStats", "Clone"];
 

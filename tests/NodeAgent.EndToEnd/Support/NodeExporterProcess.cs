@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using NodeAgent.Tests.TestSupport;
 
 namespace NodeAgent.EndToEnd.Support;
 
-/// <summary>Debian's prometheus-node-exporter (installed by tests/run-all.sh) on loopback port 0: the port is the one it
-/// says it bound, and it is up once that port answers with node_exporter's own landing page.</summary>
+/// <summary>Debian's prometheus-node-exporter (installed by tests/run-all.sh; tests that start it are
+/// <c>[ToolFact(NodeExporterProcess.Tool)]</c>) on loopback port 0: the port is the one it says it bound, and it is up
+/// once that port answers with node_exporter's own landing page.</summary>
 internal sealed class NodeExporterProcess : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/prometheus-node-exporter";
+    /// <summary>The program's name on PATH, which is also its Debian package's.</summary>
+    public const string Tool = "prometheus-node-exporter";
 
     private readonly Process _process;
 
@@ -21,8 +24,7 @@ internal sealed class NodeExporterProcess : IAsyncDisposable
 
     public static async Task<NodeExporterProcess> StartAsync(params string[] arguments)
     {
-        Assert.True(File.Exists(Binary), $"{Binary} is missing: run tests/run-all.sh, which installs prometheus-node-exporter");
-        var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo(RequiredTool.Path(Tool)) { RedirectStandardError = true, RedirectStandardOutput = true };
         info.ArgumentList.Add("--web.listen-address=127.0.0.1:0");
         foreach (var argument in arguments)
         {

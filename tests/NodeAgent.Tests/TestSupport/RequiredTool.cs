@@ -4,9 +4,10 @@
 namespace NodeAgent.Tests.TestSupport;
 
 /// <summary>
-/// A program a test runs (promtool, systemd-analyze, kubectl), found on PATH. tests/run-all.sh installs them and marks
-/// its run (<see cref="RequiredVariable"/>), and CI sets <c>CI=true</c>: there a missing tool fails the test. Anywhere
-/// else (a plain <c>dotnet test</c> on a workstation) the test is skipped, saying which package to install.
+/// A program a test runs (promtool, systemd-analyze, kubectl, prometheus-node-exporter), found on PATH. tests/run-all.sh
+/// installs them and marks its run (<see cref="RequiredVariable"/>), and CI sets <c>CI=true</c>: there a missing tool
+/// fails the test. Anywhere else (a plain <c>dotnet test</c> on a workstation) the test is skipped, saying which package
+/// to install. Compiled into the end-to-end tests too, for the ones that run Debian's node_exporter.
 /// </summary>
 internal static class RequiredTool
 {
@@ -19,6 +20,7 @@ internal static class RequiredTool
         ["promtool"] = "prometheus",
         ["systemd-analyze"] = "systemd",
         ["kubectl"] = "kubernetes-client",
+        ["prometheus-node-exporter"] = "prometheus-node-exporter",
     };
 
     /// <summary>The tool's full path; fails the test when it is missing (the test was not skipped, so it must run).</summary>

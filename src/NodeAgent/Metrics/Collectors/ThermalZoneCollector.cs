@@ -73,15 +73,13 @@ internal sealed class ThermalZoneCollector(CollectorContext context) : INodeColl
     private static bool Numbered(string entry, string prefix) =>
         entry.Length > prefix.Length && entry.StartsWith(prefix, StringComparison.Ordinal) && char.IsAsciiDigit(entry[prefix.Length]);
 
-    /// <summary>A zone, or null when procfs skips it: mode "disabled", or type/policy/temp unreadable (EINVAL,
-    /// ENODATA, EAGAIN from a sensor that is not ready). A temp that is not an integer is an error.</summary>
+    /// <summary>A zone, or null when type, policy or temp cannot be read (EINVAL, ENODATA, EAGAIN from a sensor that
+    /// is not ready), as procfs 0.16 to 0.20 skip it; procfs 0.21 (node_exporter 1.12.0) reports such a zone with temp 0,
+    /// a temperature nobody measured, which NodeAgent leaves out (README). A zone whose mode is "disabled" is reported:
+    /// the mode only stops the kernel's own polling, its temp still reads (temp_show, drivers/thermal/thermal_sysfs.c),
+    /// and node_exporter reports it. A temp that is not an integer is an error.</summary>
     private static (string Type, double Celsius)? Zone(string dir)
     {
-        if (KernelFile.ReadAll(Path.Join(dir, "mode")) is { } mode && SysfsValue.Attribute(mode).SequenceEqual("disabled"u8))
-        {
-            return null;
-        }
-
         if (KernelFile.ReadAll(Path.Join(dir, "type")) is not { } type
             || KernelFile.ReadAll(Path.Join(dir, "policy")) is null
             || KernelFile.ReadAll(Path.Join(dir, "temp")) is not { } temp)

@@ -7,11 +7,13 @@ namespace NodeAgent.Tests.Metrics.Collectors;
 public sealed class ThermalZoneCollectorTests
 {
     [Fact]
-    public void Zones_and_cooling_devices_skip_disabled_and_unreadable_entries()
+    public void Zones_and_cooling_devices_skip_unreadable_entries_and_keep_disabled_zones()
     {
         var (result, text) = CollectorHarness.Collect(new ThermalZoneCollector(CollectorHarness.Context()));
 
-        // thermal_zone2 is disabled, thermal_zone3 has no readable temp, cooling_device2 no cur_state.
+        // thermal_zone3 has no readable temp and cooling_device2 no cur_state: both left out. thermal_zone2's mode is
+        // "disabled", which only stops the kernel's own polling: its temp still reads (temp_show in
+        // drivers/thermal/thermal_sysfs.c does not look at the mode), and node_exporter reports it.
         Assert.Equal(CollectResult.Success, result);
         Assert.Equal(
             """
@@ -27,6 +29,7 @@ public sealed class ThermalZoneCollectorTests
             # TYPE node_thermal_zone_temp gauge
             node_thermal_zone_temp{type="acpitz",zone="0"} 27.8
             node_thermal_zone_temp{type="acpitz",zone="10"} -1.5
+            node_thermal_zone_temp{type="iwlwifi_1",zone="2"} 0
             node_thermal_zone_temp{type="x86_pkg_temp",zone="1"} 44
 
             """, text);
