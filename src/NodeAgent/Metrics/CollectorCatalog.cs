@@ -25,15 +25,15 @@ internal static class CollectorCatalog
         TextfileCollector.Descriptor, ThermalZoneCollector.Descriptor, TimeCollector.Descriptor, TimexCollector.Descriptor,
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
-        BuddyinfoCollector.Descriptor, InterruptsCollector.Descriptor, KsmdCollector.Descriptor, SlabinfoCollector.Descriptor,
-        SoftirqsCollector.Descriptor,
+        BuddyinfoCollector.Descriptor, InterruptsCollector.Descriptor, KsmdCollector.Descriptor, LnstatCollector.Descriptor,
+        SlabinfoCollector.Descriptor, SoftirqsCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
         .. new[]
         {
             "cgroups", "dmmultipath", "drbd", "drm", "ethtool",
-            "lnstat", "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+            "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
             "processes", "qdisc", "runit", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "xfrm", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
