@@ -26,7 +26,7 @@ internal static class CollectorCatalog
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
         BuddyinfoCollector.Descriptor, InterruptsCollector.Descriptor, KsmdCollector.Descriptor, LnstatCollector.Descriptor,
-        ProcessesCollector.Descriptor, SlabinfoCollector.Descriptor, SoftirqsCollector.Descriptor,
+        ProcessesCollector.Descriptor, SlabinfoCollector.Descriptor, SoftirqsCollector.Descriptor, SysctlCollector.Descriptor,
         ZoneinfoCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
@@ -35,7 +35,7 @@ internal static class CollectorCatalog
         {
             "cgroups", "dmmultipath", "drbd", "drm", "ethtool",
             "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
-            "qdisc", "runit", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
+            "qdisc", "runit", "supervisord", "swap", "systemd", "tcpstat",
             "wifi", "xfrm",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
     ]);
