@@ -69,6 +69,27 @@ internal static class AsciiFields
         return true;
     }
 
+    /// <summary>The next whitespace-separated field of <paramref name="rest"/>, which is advanced past it; false when
+    /// only whitespace is left. Walking a line field by field needs no array of ranges however long the line is.</summary>
+    public static bool NextField(ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> field)
+    {
+        var start = 0;
+        while (start < rest.Length && IsBlank(rest[start]))
+        {
+            start++;
+        }
+
+        var end = start;
+        while (end < rest.Length && !IsBlank(rest[end]))
+        {
+            end++;
+        }
+
+        field = rest[start..end];
+        rest = rest[end..];
+        return !field.IsEmpty;
+    }
+
     /// <summary>Go's <c>strconv.ParseUint(s, 10, 64)</c>: digits only, the whole span.</summary>
     public static bool TryParseUInt64(ReadOnlySpan<byte> text, out ulong value) =>
         Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length && text.Length > 0 && text[0] != '+' && text[0] != '-';
