@@ -25,16 +25,16 @@ internal static class CollectorCatalog
         TextfileCollector.Descriptor, ThermalZoneCollector.Descriptor, TimeCollector.Descriptor, TimexCollector.Descriptor,
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
-        CgroupsCollector.Descriptor,
+        CgroupsCollector.Descriptor, DrbdCollector.Descriptor, XfrmCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
         .. new[]
         {
-            "buddyinfo", "dmmultipath", "drbd", "drm", "ethtool", "interrupts", "ksmd",
+            "buddyinfo", "dmmultipath", "drm", "ethtool", "interrupts", "ksmd",
             "lnstat", "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
             "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
-            "wifi", "xfrm", "zoneinfo",
+            "wifi", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
     ]);
 
