@@ -26,14 +26,14 @@ internal static class CollectorCatalog
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
         CgroupsCollector.Descriptor, DmMultipathCollector.Descriptor, DrbdCollector.Descriptor, MountStatsCollector.Descriptor,
-        XfrmCollector.Descriptor,
+        PcideviceCollector.Descriptor, XfrmCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
         .. new[]
         {
             "buddyinfo", "drm", "ethtool", "interrupts", "ksmd",
-            "lnstat", "logind", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
+            "lnstat", "logind", "network_route", "ntp", "nvmesubsystem", "perf",
             "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
