@@ -26,7 +26,7 @@ internal static class CollectorCatalog
         UdpQueuesCollector.Descriptor, UnameCollector.Descriptor, VmstatCollector.Descriptor, WatchdogCollector.Descriptor,
         XfsCollector.Descriptor, ZfsCollector.Descriptor,
         CgroupsCollector.Descriptor, DmMultipathCollector.Descriptor, DrbdCollector.Descriptor, MountStatsCollector.Descriptor,
-        PcideviceCollector.Descriptor, XfrmCollector.Descriptor,
+        PcideviceCollector.Descriptor, QdiscCollector.Descriptor, XfrmCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
@@ -34,7 +34,7 @@ internal static class CollectorCatalog
         {
             "buddyinfo", "drm", "ethtool", "interrupts", "ksmd",
             "lnstat", "logind", "network_route", "ntp", "nvmesubsystem", "perf",
-            "processes", "qdisc", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
+            "processes", "runit", "slabinfo", "softirqs", "supervisord", "swap", "sysctl", "systemd", "tcpstat",
             "wifi", "zoneinfo",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
     ]);
