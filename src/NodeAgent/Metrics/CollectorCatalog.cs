@@ -28,15 +28,15 @@ internal static class CollectorCatalog
         BuddyinfoCollector.Descriptor, InterruptsCollector.Descriptor, KsmdCollector.Descriptor, LnstatCollector.Descriptor,
         ProcessesCollector.Descriptor, SlabinfoCollector.Descriptor, SoftirqsCollector.Descriptor, SysctlCollector.Descriptor,
         ZoneinfoCollector.Descriptor,
+        CgroupsCollector.Descriptor, DmMultipathCollector.Descriptor, DrbdCollector.Descriptor, MountStatsCollector.Descriptor,
+        PcideviceCollector.Descriptor, QdiscCollector.Descriptor, XfrmCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
         .. new[]
         {
-            "cgroups", "dmmultipath", "drbd", "drm", "ethtool",
-            "logind", "mountstats", "network_route", "ntp", "nvmesubsystem", "pcidevice", "perf",
-            "qdisc", "runit", "supervisord", "swap", "systemd", "tcpstat",
-            "wifi", "xfrm",
+            "drm", "ethtool", "logind", "network_route", "ntp", "nvmesubsystem", "perf",
+            "runit", "supervisord", "swap", "systemd", "tcpstat", "wifi",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
     ]);
 

@@ -4,10 +4,11 @@
 namespace NodeAgent.Tests.TestSupport;
 
 /// <summary>
-/// A program a test runs (promtool, systemd-analyze, kubectl, prometheus-node-exporter), found on PATH. tests/run-all.sh
-/// installs them and marks its run (<see cref="RequiredVariable"/>), and CI sets <c>CI=true</c>: there a missing tool
-/// fails the test. Anywhere else (a plain <c>dotnet test</c> on a workstation) the test is skipped, saying which package
-/// to install. Compiled into the end-to-end tests too, for the ones that run Debian's node_exporter.
+/// A program a test runs (promtool, systemd-analyze, kubectl, tc, prometheus-node-exporter), found on PATH (or in
+/// /usr/sbin, /sbin). tests/run-all.sh installs them and marks its run (<see cref="RequiredVariable"/>), and CI sets
+/// <c>CI=true</c>: there a missing tool fails the test. Anywhere else (a plain <c>dotnet test</c> on a workstation) the
+/// test is skipped, saying which package to install. Compiled into the end-to-end tests too, for the ones that run
+/// Debian's node_exporter.
 /// </summary>
 internal static class RequiredTool
 {
@@ -21,6 +22,7 @@ internal static class RequiredTool
         ["systemd-analyze"] = "systemd",
         ["kubectl"] = "kubernetes-client",
         ["prometheus-node-exporter"] = "prometheus-node-exporter",
+        ["tc"] = "iproute2",
     };
 
     /// <summary>The tool's full path; fails the test when it is missing (the test was not skipped, so it must run).</summary>
@@ -29,7 +31,8 @@ internal static class RequiredTool
 
     /// <summary>The first executable file named <paramref name="tool"/> in the directories of <paramref name="path"/>.</summary>
     public static string? Find(string tool, string? path) =>
-        (path ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        // Debian keeps system tools (tc) in /usr/sbin, which is not on an ordinary user's PATH.
+        $"{path}{System.IO.Path.PathSeparator}/usr/sbin{System.IO.Path.PathSeparator}/sbin".Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => System.IO.Path.Combine(dir, tool))
             .FirstOrDefault(file => File.Exists(file) && (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
