@@ -2,7 +2,7 @@
 """node_exporter's own end-to-end test against NodeAgent, for humans: how many of the expected series NodeAgent
 serves equal, and what differs, per collector.
 
-Runs the suite's NodeExporterEndToEndTests (tests/NodeAgent.EndToEnd: it copies ../shared/node-exporter-e2e, unpacks
+Runs the suite's NodeExporterEndToEndTests (tests/NodeAgent.EndToEnd: it copies tests/fixtures/node-exporter-e2e, unpacks
 its fixtures with its ttar, starts the agent from there with end-to-end-test.sh's collectors and flags, and compares
 one scrape with collector/fixtures/e2e-output.txt), so this script and the test always make the same comparison.
 The agent is the build output (`dotnet build NodeAgent.sln -c Release`), or --agent (e.g. artifacts/publish/node-agent).

@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace NodeAgent.EndToEnd;
 
 /// <summary>
-/// node_exporter's own end-to-end test run against NodeAgent (issue 13): its fixtures (<c>../shared/node-exporter-e2e</c>
-/// beside the repository, or <c>NODEAGENT_TEST_NE_E2E</c>) copied into a temporary folder, <c>sys.ttar</c> and
+/// node_exporter's own end-to-end test run against NodeAgent (issue 13): its fixtures (<c>tests/fixtures/node-exporter-e2e</c>,
+/// or <c>NODEAGENT_TEST_NE_E2E</c>) copied into a temporary folder, <c>sys.ttar</c> and
 /// <c>udev.ttar</c> unpacked with its own <c>ttar</c>, the agent started from that folder (paths in labels are
 /// relative) with the collectors and options <c>end-to-end-test.sh</c> gives node_exporter on x86_64, one scrape
 /// compared with <c>collector/fixtures/e2e-output.txt</c> after the script's <c>skip_re</c>. The report (test output,
@@ -148,11 +148,13 @@ public sealed class NodeExporterEndToEndTests(ITestOutputHelper output)
             return configured;
         }
 
-        // tests/NodeAgent.EndToEnd/bin/<Configuration>/net10.0/ → the repository root, and ../shared beside it.
+        // tests/NodeAgent.EndToEnd/bin/<Configuration>/net10.0/ → the repository root. The fixtures are kept in the
+        // repository, unchanged with their licence (tests/fixtures/node-exporter-e2e/README.md), so a clean clone runs
+        // this test wherever it is cloned.
         var root = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "node-exporter-e2e"));
-        Assert.True(Directory.Exists(shared), $"node_exporter's end-to-end fixtures are not at {shared} (set NODEAGENT_TEST_NE_E2E)");
-        return shared;
+        var fixtures = Path.Combine(root, "tests", "fixtures", "node-exporter-e2e");
+        Assert.True(Directory.Exists(fixtures), $"node_exporter's end-to-end fixtures are not at {fixtures} (set NODEAGENT_TEST_NE_E2E)");
+        return fixtures;
     }
 
     // shared/ is read-only: the copy's files are made writable so that the folder can be unpacked into and deleted.
