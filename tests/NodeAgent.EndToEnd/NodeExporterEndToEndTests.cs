@@ -141,7 +141,7 @@ public sealed class NodeExporterEndToEndTests(ITestOutputHelper output)
         return metrics.Select(p => "Metrics:" + p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static string FixtureSource()
+    internal static string FixtureSource()
     {
         if (Environment.GetEnvironmentVariable("NODEAGENT_TEST_NE_E2E") is { Length: > 0 } configured)
         {
