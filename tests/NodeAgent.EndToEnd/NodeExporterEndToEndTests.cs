@@ -16,12 +16,12 @@ namespace NodeAgent.EndToEnd;
 /// </summary>
 public sealed class NodeExporterEndToEndTests(ITestOutputHelper output)
 {
-    // The ratchet: what NodeAgent reaches today, never to go down; raise it as collectors land. The target is 99% of
-    // the series (2,997 of 3,027) with every family of the same type (issue 13). Two expected series are
+    // The ratchet: what NodeAgent reaches today, never to go down. The target was 99% of the series (2,997 of 3,027)
+    // with every family of the same type (issue 13); every series but two is served equal. The two expected series are
     // node_exporter's error and stay different on purpose: node_nfs_requests_total{proto="4"} LayoutGet and
     // GetDeviceInfo, which procfs 0.17 and later swap (NodeAgent keeps the kernel's order: README,
     // NfsRpcStats.ClientV4Procedures). README "node_exporter's own end-to-end test" lists what is left.
-    private const int EqualSeriesAtLeast = 2997;
+    private const int EqualSeriesAtLeast = 3025;
     private const int TypeDifferencesAtMost = 0;
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class NodeExporterEndToEndTests(ITestOutputHelper output)
         return metrics.Select(p => "Metrics:" + p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static string FixtureSource()
+    internal static string FixtureSource()
     {
         if (Environment.GetEnvironmentVariable("NODEAGENT_TEST_NE_E2E") is { Length: > 0 } configured)
         {

@@ -29,14 +29,15 @@ internal static class CollectorCatalog
         ProcessesCollector.Descriptor, SlabinfoCollector.Descriptor, SoftirqsCollector.Descriptor, SysctlCollector.Descriptor,
         ZoneinfoCollector.Descriptor,
         CgroupsCollector.Descriptor, DmMultipathCollector.Descriptor, DrbdCollector.Descriptor, MountStatsCollector.Descriptor,
-        PcideviceCollector.Descriptor, QdiscCollector.Descriptor, XfrmCollector.Descriptor,
+        PcideviceCollector.Descriptor, QdiscCollector.Descriptor, WifiCollector.Descriptor,
+        XfrmCollector.Descriptor,
 
         // Disabled by default in node_exporter 1.12 and not implemented: accepted by name (the agent logs the enabled
         // ones at start).
         .. new[]
         {
             "drm", "ethtool", "logind", "network_route", "ntp", "nvmesubsystem", "perf",
-            "runit", "supervisord", "swap", "systemd", "tcpstat", "wifi",
+            "runit", "supervisord", "swap", "systemd", "tcpstat",
         }.Select(n => CollectorDescriptor.NotImplemented(n, enabledByDefault: false)),
     ]);
 
