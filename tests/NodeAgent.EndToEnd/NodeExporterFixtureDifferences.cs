@@ -137,8 +137,6 @@ internal static class NodeExporterFixtureDifferences
         // --- NodeAgent's own choices (README, "Node metrics").
         new(NodeAgentOnly, "node_network_receive_nohandler_total", "NodeAgent serves netdev's netlink families (1.12's default) " +
             "whatever --collector.netdev.netlink says: /proc/net/dev plus sysfs rx_nohandler, the same kernel counters (README)"),
-        new(NodeAgentOnly, "node_disk_device_mapper_backing_device_info", "not in node_exporter 1.12.0 nor its master (a7dcc3a0): " +
-            "proposed in node_exporter PR #3676, which is not merged; NodeAgent serves it anyway"),
 
         // --- Where node_exporter is wrong.
         new(OtherValue, "node_btrfs_global_rsv_size_bytes", "procfs' btrfs reader keeps the error of listing features/ and reads every " +

@@ -3,20 +3,17 @@ using System.Text.RegularExpressions;
 namespace NodeAgent.EndToEnd.Support;
 
 /// <summary>
-/// What node_exporter's <c>end-to-end-test.sh</c> gives node_exporter on x86_64, read from the script itself so that
-/// a newer copy of the fixtures brings its own collector list and flags: the collectors it enables and disables, the
-/// <c>--path.*</c> flags, the collector flags (with the x86_64 values of its <c>cpu_info_*</c> variables), and the
-/// <c>skip_re</c> of lines it drops before comparing. The script also drops flags of collectors that its build does
-/// not have; on Linux every collector it names exists, so every flag is kept.
+/// The command line <c>end-to-end-test.sh</c> gives node_exporter on x86_64 Linux, and the <c>skip_re</c> of lines it
+/// drops before comparing, read from the script itself so that a newer copy of the fixtures brings its own collectors
+/// and flags. The script's <c>./node_exporter \ … </c> invocation is expanded as bash would: its collector lists
+/// sorted (<c>sort | uniq</c>), its <c>collector_flags</c> with the x86_64 values of the <c>cpu_info_*</c> variables,
+/// quotes removed and <c>${port}</c> replaced. The script drops the flags of collectors its build does not have,
+/// looking in node_exporter's Go sources (not among the fixtures); on Linux every collector it names exists, so every
+/// flag is kept (its "IGNORED FLAGS" list is empty there).
 /// </summary>
-internal sealed partial record NodeExporterE2EScript(
-    IReadOnlyList<string> EnabledCollectors,
-    IReadOnlyList<string> DisabledCollectors,
-    IReadOnlyList<(string Name, string Value)> PathFlags,
-    IReadOnlyList<string> CollectorFlags,
-    Regex Skip)
+internal sealed partial record NodeExporterE2EScript(IReadOnlyList<string> Invocation, Regex Skip)
 {
-    public static NodeExporterE2EScript Read(string path)
+    public static NodeExporterE2EScript Read(string path, string port)
     {
         var text = File.ReadAllText(path);
         var x86 = X86Variables(text);
@@ -26,13 +23,59 @@ internal sealed partial record NodeExporterE2EScript(
             flags = flags.Replace("${" + name + "}", value, StringComparison.Ordinal);
         }
 
+        var enabled = Sorted(HereDocument(text, "enabled_collectors"));
+        var disabled = Sorted(HereDocument(text, "disabled_collectors"));
+        var arguments = new List<string>();
+        foreach (var line in InvocationLines(text))
+        {
+            if (line.Contains("${supported_enabled_collectors}", StringComparison.Ordinal))
+            {
+                arguments.AddRange(enabled.Select(c => $"--collector.{c}"));
+            }
+            else if (line.Contains("${supported_disabled_collectors}", StringComparison.Ordinal))
+            {
+                arguments.AddRange(disabled.Select(c => $"--no-collector.{c}"));
+            }
+            else if (line == "${filtered_collector_flags}")
+            {
+                arguments.AddRange(Words(flags));
+            }
+            else
+            {
+                // Everything from the output redirection on is the shell's, not node_exporter's.
+                var redirect = line.IndexOf(" >", StringComparison.Ordinal);
+                var words = (redirect < 0 ? line : line[..redirect]).Replace("${port}", port, StringComparison.Ordinal);
+                arguments.AddRange(Words(words.Replace("\"", "", StringComparison.Ordinal)));
+            }
+        }
+
         var skip = SkipAssignment().Match(text) is { Success: true } m ? m.Groups[1].Value : throw new InvalidDataException($"{path}: no skip_re");
-        return new NodeExporterE2EScript(
-            Words(HereDocument(text, "enabled_collectors")),
-            Words(HereDocument(text, "disabled_collectors")),
-            [.. PathFlag().Matches(text).Select(p => (p.Groups[1].Value, p.Groups[2].Value))],
-            Words(flags),
-            new Regex(skip, RegexOptions.CultureInvariant));
+        return new NodeExporterE2EScript(arguments, new Regex(skip, RegexOptions.CultureInvariant));
+    }
+
+    /// <summary>The lines of the <c>./node_exporter \</c> command, each without its continuation backslash.</summary>
+    private static List<string> InvocationLines(string text)
+    {
+        var lines = text.Split('\n');
+        var start = Array.FindIndex(lines, l => l.TrimEnd() == "./node_exporter \\");
+        if (start < 0)
+        {
+            throw new InvalidDataException("end-to-end-test.sh: no ./node_exporter invocation");
+        }
+
+        var invocation = new List<string>();
+        for (var i = start + 1; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            var continued = line.EndsWith('\\');
+            invocation.Add(continued ? line[..^1].TrimEnd() : line);
+            if (!continued)
+            {
+                return invocation;
+            }
+        }
+
+        throw new InvalidDataException("end-to-end-test.sh: the ./node_exporter invocation does not end");
     }
 
     private static string HereDocument(string text, string variable)
@@ -54,14 +97,14 @@ internal sealed partial record NodeExporterE2EScript(
         return Assignment().Matches(text[start..end]).ToDictionary(a => a.Groups[1].Value, a => a.Groups[2].Value, StringComparer.Ordinal);
     }
 
+    // As supported_collectors returns them: `sort | uniq` in the C locale of a collector name's characters.
+    private static string[] Sorted(string text) => [.. Words(text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     // As the shell splits an unquoted $(...): on any white space.
     private static string[] Words(string text) => text.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
     [GeneratedRegex(@"^skip_re=""(.*)""$", RegexOptions.Multiline)]
     private static partial Regex SkipAssignment();
-
-    [GeneratedRegex(@"--path\.([\w.]+)=""([^""]*)""")]
-    private static partial Regex PathFlag();
 
     [GeneratedRegex(@"(\w+)='([^']*)'")]
     private static partial Regex Assignment();

@@ -138,14 +138,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
         // PR #3686 (1.12): read only queue/rotational; a missing or unreadable file gives "0". Printed in base 2, as
         // node_exporter formats it.
         var rotational = KernelFile.ReadUInt64(context.Paths.SysFile($"block/{line.Device}/queue/rotational")) ?? 0;
-        IReadOnlyList<string> backing = [];
-        if (Property(udev, "DM_NAME").Length > 0)
-        {
-            // A device-mapper device's underlying devices are the names under /sys/block/<dev>/slaves (sorted).
-            backing = KernelFile.Entries(context.Paths.SysFile($"block/{line.Device}/slaves"));
-        }
-
-        return new Disk(line, udev, Convert.ToString((long)rotational, 2), backing);
+        return new Disk(line, udev, Convert.ToString((long)rotational, 2));
     }
 
     private void Write(MetricWriter writer, List<Disk> disks)
@@ -204,23 +197,6 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
 
     private static void WriteDeviceMapper(MetricWriter writer, List<Disk> disks)
     {
-        // PR #3676 (1.12): one sample per underlying device; client_golang orders them by backing_device first.
-        var backing = new List<(string Backing, string Device)>();
-        foreach (var disk in disks)
-        {
-            foreach (var name in disk.Backing)
-            {
-                backing.Add((name, disk.Line.Device));
-            }
-        }
-
-        backing.Sort(static (a, b) => SampleOrder.Compare((a.Backing, a.Device), (b.Backing, b.Device)));
-        writer.Family("node_disk_device_mapper_backing_device_info", MetricType.Gauge, "Info about the underlying block devices of a device mapper device.");
-        foreach (var (name, device) in backing)
-        {
-            writer.Sample(1, "backing_device", name, "device", device);
-        }
-
         writer.Family("node_disk_device_mapper_info", MetricType.Gauge, "Info about disk device mapper.");
         foreach (var disk in disks)
         {
@@ -259,7 +235,7 @@ internal sealed partial class DiskstatsCollector(CollectorContext context, Disks
     private static string Property(Dictionary<string, string>? udev, string key) =>
         udev is not null && udev.TryGetValue(key, out var value) ? value : "";
 
-    private sealed record Disk(DiskstatsLine Line, Dictionary<string, string>? Udev, string Rotational, IReadOnlyList<string> Backing);
+    private sealed record Disk(DiskstatsLine Line, Dictionary<string, string>? Udev, string Rotational);
 
     private static partial class Log
     {

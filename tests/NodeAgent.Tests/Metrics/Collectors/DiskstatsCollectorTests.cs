@@ -22,7 +22,6 @@ public sealed class DiskstatsCollectorTests
             node_disk_ata_rotation_rate_rpm gauge
             node_disk_ata_write_cache gauge
             node_disk_ata_write_cache_enabled gauge
-            node_disk_device_mapper_backing_device_info gauge
             node_disk_device_mapper_info gauge
             node_disk_discard_time_seconds_total counter
             node_disk_discarded_sectors_total counter
@@ -112,8 +111,6 @@ public sealed class DiskstatsCollectorTests
             node_disk_ata_rotation_rate_rpm{device="sdb"} 0
             node_disk_ata_write_cache{device="sda"} 1
             node_disk_ata_write_cache_enabled{device="sda"} 1
-            node_disk_device_mapper_backing_device_info{backing_device="nvme0n1p2",device="dm-0"} 1
-            node_disk_device_mapper_backing_device_info{backing_device="sda3",device="dm-0"} 1
             node_disk_device_mapper_info{device="dm-0",lv_layer="",lv_name="root",name="vg0-root",uuid="LVM-Fm3K2oYbCQ3vYkP2qL9wZtR1xH5nJ8dS0aE7cB4uV6iG2hN1mW9pX3rT5yU8oL2k",vg_name="vg0"} 1
             node_disk_filesystem_info{device="dm-0",type="xfs",usage="filesystem",uuid="5b8e4f2a-1c3d-4e6f-9a8b-7c6d5e4f3a2b",version="5.0"} 1
             node_disk_filesystem_info{device="md0",type="ext4",usage="filesystem",uuid="0e1d2c3b-4a59-4867-9a8b-c7d6e5f40312",version="1.0"} 1
