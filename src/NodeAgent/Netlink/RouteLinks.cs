@@ -15,62 +15,35 @@ internal sealed record LinkCounters(string Name, ulong[]? Counters)
 }
 
 /// <summary>
-/// The rtnetlink messages of a link dump (RTM_GETLINK with NLM_F_DUMP; rtnetlink(7), netlink(7)), built and parsed in
-/// host byte order. No I/O: the socket is the caller's.
+/// The rtnetlink messages of a link dump (RTM_GETLINK with NLM_F_DUMP; rtnetlink(7), netlink(7)), in host byte order.
+/// No I/O: the socket is the caller's.
 /// </summary>
 internal static class RouteLinks
 {
-    private const ushort MessageError = 2; // NLMSG_ERROR
-    private const ushort MessageDone = 3; // NLMSG_DONE
+    public const ushort GetLink = 18; // RTM_GETLINK
     private const ushort NewLink = 16; // RTM_NEWLINK
-    private const ushort GetLink = 18; // RTM_GETLINK
-    private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
     private const ushort InterfaceName = 3; // IFLA_IFNAME
     private const ushort Stats32 = 7; // IFLA_STATS
     private const ushort Stats64 = 23; // IFLA_STATS64
-    private const int HeaderLength = 16; // struct nlmsghdr
     private const int InterfaceInfoLength = 16; // struct ifinfomsg
 
-    /// <summary>A dump request for every link of the socket's network namespace: nlmsghdr, then an empty ifinfomsg.</summary>
-    public static byte[] DumpRequest(uint sequence)
-    {
-        var request = new byte[HeaderLength + InterfaceInfoLength];
-        MemoryMarshal.Write(request, (uint)request.Length);
-        MemoryMarshal.Write(request.AsSpan(4), GetLink);
-        MemoryMarshal.Write(request.AsSpan(6), RequestDump);
-        MemoryMarshal.Write(request.AsSpan(8), sequence);
-        return request;
-    }
+    /// <summary>The body of a dump request for every link of the socket's network namespace: an empty ifinfomsg.</summary>
+    public static byte[] DumpBody() => new byte[InterfaceInfoLength];
 
-    /// <summary>Adds the links of one datagram of the dump's answer; false once the dump is done. An error message,
-    /// or a message that runs past the datagram, throws.</summary>
-    public static bool Parse(ReadOnlySpan<byte> datagram, List<LinkCounters> links)
+    /// <summary>The links of a dump's replies (RTM_NEWLINK messages; others are passed over). An attribute that runs
+    /// past its message throws.</summary>
+    public static List<LinkCounters> Links(IEnumerable<NetlinkMessage> replies)
     {
-        while (datagram.Length >= HeaderLength)
+        var links = new List<LinkCounters>();
+        foreach (var reply in replies)
         {
-            var length = (int)MemoryMarshal.Read<uint>(datagram);
-            var type = MemoryMarshal.Read<ushort>(datagram[4..]);
-            if (length < HeaderLength || length > datagram.Length)
+            if (reply.Type == NewLink && reply.Payload.Length >= InterfaceInfoLength)
             {
-                throw new InvalidDataException($"netlink message of {length} bytes in a datagram of {datagram.Length}");
+                links.Add(Link(reply.Payload.Span[InterfaceInfoLength..]));
             }
-
-            var payload = datagram[HeaderLength..length];
-            switch (type)
-            {
-                case MessageDone:
-                    return false;
-                case MessageError when payload.Length >= 4 && MemoryMarshal.Read<int>(payload) is var error and not 0:
-                    throw new IOException($"RTM_GETLINK dump failed: errno {-error}");
-                case NewLink when payload.Length >= InterfaceInfoLength:
-                    links.Add(Link(payload[InterfaceInfoLength..]));
-                    break;
-            }
-
-            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
         }
 
-        return true;
+        return links;
     }
 
     private static LinkCounters Link(ReadOnlySpan<byte> attributes)
@@ -107,7 +80,7 @@ internal static class RouteLinks
                     break;
             }
 
-            attributes = attributes[Math.Min(Align(length), attributes.Length)..];
+            attributes = attributes[Math.Min(NetlinkFormat.Align(length), attributes.Length)..];
         }
 
         // The 32-bit statistics only when a kernel gives no 64-bit ones, as node_exporter does.
@@ -120,6 +93,4 @@ internal static class RouteLinks
         values[..Math.Min(values.Length, LinkCounters.Count)].CopyTo(counters);
         return counters;
     }
-
-    private static int Align(int length) => (length + 3) & ~3;
 }

@@ -33,26 +33,25 @@ public sealed class RouteLinksTests
 
     private static byte[] Stats64(int fields) => [.. Enumerable.Range(1, fields).SelectMany(i => BitConverter.GetBytes((ulong)i * 1000))];
 
-    [Fact]
-    public void The_dump_request_asks_for_every_link()
+    // The messages of one datagram, as the socket hands them over.
+    private static List<NetlinkMessage> Replies(byte[] datagram)
     {
-        var request = RouteLinks.DumpRequest(7);
-
-        Assert.Equal(32, request.Length);
-        Assert.Equal(32u, MemoryMarshal.Read<uint>(request));
-        Assert.Equal((ushort)18, MemoryMarshal.Read<ushort>(request.AsSpan(4))); // RTM_GETLINK
-        Assert.Equal((ushort)0x301, MemoryMarshal.Read<ushort>(request.AsSpan(6))); // NLM_F_REQUEST | NLM_F_DUMP
-        Assert.Equal(7u, MemoryMarshal.Read<uint>(request.AsSpan(8)));
+        var messages = new List<NetlinkMessage>();
+        Assert.True(NetlinkFormat.TryReadMessages(datagram, messages));
+        return messages;
     }
 
     [Fact]
-    public void Links_carry_their_name_and_64_bit_counters_until_the_done_message()
+    public void The_dump_asks_for_every_link_with_an_empty_interface_header()
     {
-        byte[] first = [.. Link("lo", Attribute(23, Stats64(25))), .. Link("eth0", Attribute(23, Stats64(24)))];
-        var links = new List<LinkCounters>();
+        Assert.Equal(18, RouteLinks.GetLink); // RTM_GETLINK
+        Assert.Equal(new byte[16], RouteLinks.DumpBody()); // struct ifinfomsg, all zero: every family, every index
+    }
 
-        Assert.True(RouteLinks.Parse(first, links));
-        Assert.False(RouteLinks.Parse(Message(3, new byte[4]), links));
+    [Fact]
+    public void Links_carry_their_name_and_64_bit_counters()
+    {
+        var links = RouteLinks.Links(Replies([.. Link("lo", Attribute(23, Stats64(25))), .. Link("eth0", Attribute(23, Stats64(24)))]));
 
         Assert.Equal(["lo", "eth0"], links.Select(l => l.Name));
         Assert.All(links, l => Assert.Equal(Enumerable.Range(1, LinkCounters.Count).Select(i => (ulong)i * 1000), l.Counters!));
@@ -62,9 +61,8 @@ public sealed class RouteLinksTests
     public void Older_kernels_32_bit_counters_are_used_when_there_are_no_64_bit_ones_and_missing_fields_read_zero()
     {
         var stats32 = Attribute(7, [.. Enumerable.Range(1, 23).SelectMany(i => BitConverter.GetBytes((uint)i))]);
-        var links = new List<LinkCounters>();
 
-        RouteLinks.Parse([.. Link("eth1", stats32), .. Link("dummy0")], links);
+        var links = RouteLinks.Links(Replies([.. Link("eth1", stats32), .. Link("dummy0")]));
 
         Assert.Equal(23ul, links[0].Counters![22]);
         Assert.Equal(0ul, links[0].Counters![23]);
@@ -72,9 +70,21 @@ public sealed class RouteLinksTests
     }
 
     [Fact]
-    public void An_error_message_or_a_truncated_message_fails()
+    public void Messages_that_are_not_links_are_passed_over_and_an_attribute_past_its_message_fails()
     {
-        Assert.Throws<IOException>(() => RouteLinks.Parse(Message(2, BitConverter.GetBytes(-22)), []));
-        Assert.Throws<InvalidDataException>(() => RouteLinks.Parse(Link("eth0", Attribute(23, Stats64(24))).AsSpan(0, 40), []));
+        Assert.Empty(RouteLinks.Links(Replies(Message(20, new byte[24])))); // RTM_NEWADDR
+
+        var cut = Link("eth0", Attribute(23, Stats64(24)));
+        MemoryMarshal.Write(cut.AsSpan(32), (ushort)400); // IFLA_IFNAME claims 400 bytes
+        Assert.Throws<InvalidDataException>(() => RouteLinks.Links(Replies(cut)));
+    }
+
+    [Fact]
+    public void The_kernel_of_this_machine_lists_its_loopback_with_counters()
+    {
+        var links = NodeAgent.Metrics.NetlinkRoute.DumpLinks();
+
+        var loopback = Assert.Single(links, l => l.Name == "lo");
+        Assert.NotNull(loopback.Counters);
     }
 }
