@@ -130,8 +130,9 @@ internal static partial class NodeExporterFlags
     /// <summary>Collector flags NodeAgent accepts for the values that ask for what it does anyway.</summary>
     private static readonly (string Name, Func<string, bool> AlreadySo, string Why)[] AlreadySoFlags =
     [
-        ("collector.arp.netlink", static value => value == "false",
-            "NodeAgent reads /proc/net/arp and does not emit node_arp_states, which needs netlink; --no-collector.arp.netlink is accepted"),
+        // Both values: netlink (node_exporter's default) counts the AF_INET neighbours that are not NUD_NOARP, and the
+        // kernel writes /proc/net/arp, which NodeAgent reads, from the same table with the same rule (ArpCollector).
+        ("collector.arp.netlink", static value => value is "true" or "false", "NodeAgent reads /proc/net/arp"),
         ("collector.netclass.netlink", static value => value == "false",
             "NodeAgent reads sysfs; --no-collector.netclass.netlink, node_exporter's default, is accepted"),
     ];

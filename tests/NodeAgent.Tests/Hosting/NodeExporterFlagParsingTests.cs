@@ -200,7 +200,6 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
     [InlineData("--web.systemd-socket", "--web.systemd-socket")]
     [InlineData("--collector.ntp.server=10.0.0.1", "--collector.ntp.server")]
     [InlineData("--collector.systemd.unit-include=^kubelet", "--collector.systemd.unit-include")]
-    [InlineData("--collector.arp.netlink", "--collector.arp.netlink")]
     [InlineData("--collector.netclass.netlink", "--collector.netclass.netlink")]
     [InlineData("--collector.systemd.unit-whitelist=^kubelet", "--collector.systemd.unit-whitelist")]
     [InlineData("--help-long", "--help-long")]
@@ -209,6 +208,7 @@ public sealed class NodeExporterFlagParsingTests : IDisposable
 
     [Theory]
     [InlineData("--no-collector.arp.netlink")]
+    [InlineData("--collector.arp.netlink")]
     [InlineData("--no-collector.netclass.netlink")]
     [InlineData("--web.max-requests=40")]
     [InlineData("--no-web.systemd-socket")]
