@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using NodeAgent.Netlink;
 
@@ -36,10 +37,12 @@ internal sealed partial class NetlinkSocket : IDisposable
     private const int Truncated = 0x20; // MSG_TRUNC
     private const int Interrupted = 4; // EINTR
 
-    // The kernel sends a dump in datagrams of at most 32 KiB (netlink_recvmsg caps max_recvmsg_len there).
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    // The kernel sends a dump in datagrams of at most 32 KiB (netlink_recvmsg caps max_recvmsg_len there). Rented:
+    // netdev opens a socket per scrape, and a fresh 64 KiB array each time is garbage the scrape need not make.
+    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private readonly int _fd;
     private uint _sequence;
+    private bool _disposed;
 
     private NetlinkSocket(int fd) => _fd = fd;
 
@@ -144,7 +147,17 @@ internal sealed partial class NetlinkSocket : IDisposable
         return _buffer.AsSpan(0, (int)length).ToArray();
     }
 
-    public void Dispose() => _ = KernelFile.CloseDescriptor(_fd);
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _ = KernelFile.CloseDescriptor(_fd);
+        ArrayPool<byte>.Shared.Return(_buffer);
+    }
 
     /// <summary>The name of an interface of this network namespace by index (if_indextoname(3)); "" when there is
     /// none, as node_exporter's map lookup gives.</summary>
