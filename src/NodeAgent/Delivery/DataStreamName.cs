@@ -23,6 +23,10 @@ internal readonly record struct DataStreamName(string Type, string Dataset, stri
 
     public static DataStreamName Default { get; } = new("logs", "kubernetes.container_logs", "default");
 
+    /// <summary>Where the lines of plain host files go by default (<c>Logs:PlainDataStream</c>): log lines, from
+    /// files of the host, in the default namespace.</summary>
+    public static DataStreamName PlainDefault { get; } = new("logs", "host.file", "default");
+
     public static bool TryParse(string? name, out DataStreamName dataStream)
     {
         dataStream = default;

@@ -13,14 +13,26 @@ internal sealed class DocumentContext : IEquatable<DocumentContext>
     /// <param name="encodedTail">The constant end of every document, starting inside the <c>log</c> object just after
     /// <c>log.offset</c> (or <c>log.flags</c>): <c>,"file":{"path":...}},"kubernetes":{...},...}</c>, closing brace
     /// included, encoded with the document writer's own options.</param>
-    public DocumentContext(string filePath, DataStreamName? dataStream, bool parseJson, byte[] encodedTail)
+    /// <param name="plain">Lines of a plain host file: no <c>stream</c>, and each action names its data stream,
+    /// which is not the output's (see <see cref="Index"/>).</param>
+    public DocumentContext(string filePath, DataStreamName? dataStream, bool parseJson, byte[] encodedTail, bool plain = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         FilePath = filePath;
         DataStream = dataStream;
         ParseJson = parseJson;
         _encodedTail = encodedTail;
+        HasStream = !plain;
+        Index = plain && dataStream is { } named ? System.Text.Encoding.UTF8.GetBytes(named.ToString()) : null;
     }
+
+    /// <summary>The documents say which stream (stdout, stderr) a line came from: a container's do, a plain file's
+    /// have none.</summary>
+    public bool HasStream { get; }
+
+    /// <summary>The data stream a bulk action names in its <c>_index</c> (as UTF-8), when it is not the output's own
+    /// target: a plain file's lines go to <c>Logs:PlainDataStream</c>. Null: the request's target.</summary>
+    public byte[]? Index { get; }
 
     /// <summary><c>log.file.path</c>, for messages about a document (dead letters, refusals).</summary>
     public string FilePath { get; }
@@ -38,6 +50,7 @@ internal sealed class DocumentContext : IEquatable<DocumentContext>
         && string.Equals(FilePath, other.FilePath, StringComparison.Ordinal)
         && DataStream.Equals(other.DataStream)
         && ParseJson == other.ParseJson
+        && HasStream == other.HasStream
         && EncodedTail.SequenceEqual(other.EncodedTail);
 
     public override bool Equals(object? obj) => Equals(obj as DocumentContext);

@@ -26,4 +26,24 @@ internal sealed partial class AgentOptionsReader
             + "data stream set Elasticsearch:Index)");
         return DataStreamName.Default;
     }
+
+    /// <summary>The data stream of plain host files' lines (<c>Logs:PlainDataStream</c>), under the same rules as the
+    /// target's; none with <c>Elasticsearch:Index</c>, where every line goes to that index.</summary>
+    private DataStreamName? PlainDataStream(ElasticsearchOptions es)
+    {
+        var name = Text("Logs:PlainDataStream");
+        if (es.Index is not null)
+        {
+            return null;
+        }
+
+        if (DataStreamName.TryParse(name, out var dataStream))
+        {
+            return dataStream;
+        }
+
+        Error("Logs:PlainDataStream", $"'{name}' is not a data stream name: {DataStreamName.Problem(name)} (expected "
+            + "<type>-<dataset>-<namespace> with no '-' inside dataset or namespace, such as logs-host.file-default)");
+        return DataStreamName.PlainDefault;
+    }
 }

@@ -82,6 +82,8 @@ internal static partial class ConfigSchema
         new("Logs:CheckpointExpiry", ConfigKind.Duration, "24h", "a checkpoint of a file not seen for this long is dropped"),
         new("Logs:ParseJson", ConfigKind.Bool, "false",
             "parse every message that is a JSON object into `json.*` (per pod: annotation `node-agent.io/parse: json`)"),
+        new("Logs:PlainDataStream", ConfigKind.Text, "logs-host.file-default",
+            "data stream of the lines of files that are neither CRI nor docker json-file (outside kubelet's log directories): plain host files such as `/var/log/syslog`"),
         new("Logs:AllowedRoots", ConfigKind.List, null,
             "only regular files whose resolved path (links and `..` followed) lies under one of these directories are read; anything else is refused, counted and logged once",
             DefaultText: "`/var/log/pods`, `/var/log/containers`, `/var/lib/docker/containers`, and each `Logs:Include` glob's base directory with the `pods` directory beside it"),

@@ -68,6 +68,7 @@ internal static class EffectiveConfig
             ["Logs:PollInterval"] = ConfigValues.FormatDuration(o.Logs.PollInterval),
             ["Logs:CheckpointExpiry"] = ConfigValues.FormatDuration(o.Logs.CheckpointExpiry),
             ["Logs:ParseJson"] = o.Logs.ParseJson,
+            ["Logs:PlainDataStream"] = o.Logs.PlainDataStream?.ToString(),
             ["Logs:AllowedRoots"] = o.Logs.AllowedRoots,
             ["Kubernetes:Enabled"] = o.Kubernetes.Enabled,
             ["Kubernetes:Kubeconfig"] = o.Kubernetes.Kubeconfig,

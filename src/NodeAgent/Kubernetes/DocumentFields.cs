@@ -28,7 +28,8 @@ internal sealed record DocumentFields
     /// <param name="kubernetes">What the API server says about the pod, when known (<see cref="KubernetesFields"/>).</param>
     /// <param name="dataStream">The data stream the documents go to, named in <c>data_stream.*</c> and
     /// <c>event.dataset</c>; null for <c>Elasticsearch:Index</c>, whose documents carry no <c>data_stream.*</c>.</param>
-    public DocumentFields(string nodeName, string filePath, PodLogInfo? pod, DataStreamName? dataStream, string agentVersion, string? containerRuntime = null, KubernetesFields? kubernetes = null, bool parseJson = false)
+    /// <param name="plain">A plain host file's (<see cref="AsPlain"/>).</param>
+    public DocumentFields(string nodeName, string filePath, PodLogInfo? pod, DataStreamName? dataStream, string agentVersion, string? containerRuntime = null, KubernetesFields? kubernetes = null, bool parseJson = false, bool plain = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
@@ -48,7 +49,8 @@ internal sealed record DocumentFields
         ContainerRuntime = string.IsNullOrEmpty(containerRuntime) ? null : containerRuntime;
         Kubernetes = kubernetes;
         ParseJson = parseJson;
-        Context = new DocumentContext(filePath, dataStream, parseJson, EncodeTail());
+        Plain = plain;
+        Context = new DocumentContext(filePath, dataStream, parseJson, EncodeTail(), plain);
     }
 
     /// <summary>A context with the default data stream and this build's version unless told otherwise.</summary>
@@ -57,7 +59,12 @@ internal sealed record DocumentFields
 
     /// <summary>The same file's context with other Kubernetes fields (the pod's metadata arrived or changed).</summary>
     public DocumentFields With(KubernetesFields? kubernetes, bool parseJson) =>
-        new(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, kubernetes, parseJson);
+        new(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, kubernetes, parseJson, Plain);
+
+    /// <summary>The same file's fields once its lines turned out to be plain: they go to
+    /// <paramref name="dataStream"/> (<c>Logs:PlainDataStream</c>; null with <c>Elasticsearch:Index</c>).</summary>
+    public DocumentFields AsPlain(DataStreamName? dataStream) =>
+        new(NodeName, FilePath, Pod, dataStream, AgentVersion, ContainerRuntime, Kubernetes, ParseJson, plain: true);
 
     public string NodeName { get; }
 
@@ -76,6 +83,9 @@ internal sealed record DocumentFields
     /// <summary>Messages that are JSON objects also go into <c>json.*</c> (<see cref="EcsDocumentWriter"/>).</summary>
     public bool ParseJson { get; }
 
+    /// <summary>A plain host file's: no <c>stream</c>, its own data stream.</summary>
+    public bool Plain { get; }
+
     /// <summary>What the output writes with each record: these fields, encoded.</summary>
     public DocumentContext Context { get; }
 
@@ -88,9 +98,10 @@ internal sealed record DocumentFields
         && string.Equals(AgentVersion, other.AgentVersion, StringComparison.Ordinal)
         && string.Equals(ContainerRuntime, other.ContainerRuntime, StringComparison.Ordinal)
         && Equals(Kubernetes, other.Kubernetes)
-        && ParseJson == other.ParseJson;
+        && ParseJson == other.ParseJson
+        && Plain == other.Plain;
 
-    public override int GetHashCode() => HashCode.Combine(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, Kubernetes, ParseJson);
+    public override int GetHashCode() => HashCode.Combine(NodeName, FilePath, Pod, DataStream, AgentVersion, ContainerRuntime, Kubernetes, HashCode.Combine(ParseJson, Plain));
 
     private byte[] EncodeTail()
     {

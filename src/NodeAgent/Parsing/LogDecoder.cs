@@ -20,6 +20,11 @@ namespace NodeAgent.Parsing;
 /// <c>Logs:MaxMessageBytes</c> and flagged <see cref="LogFlags.Truncated"/> only if bytes were dropped. A split docker
 /// line is not JSON the parser can read in parts; docker never writes one (it cuts at 16 KiB), so it is malformed.</item>
 /// <item><see cref="LogFlags.InvalidUtf8"/> and <see cref="LogFlags.ContainsNul"/> describe the final message.</item>
+/// <item>Plain files: a decoder that allows them (a file outside kubelet's layout) takes a first line that is neither
+/// CRI nor docker JSON for a file of plain lines (<see cref="LogFormat.Plain"/>), kept for good: each line is a
+/// message as it is (not malformed), with the time of its RFC 3339 or syslog prefix (<see cref="PlainTimestamp"/>),
+/// or "" (the reader then stamps it with the time it was read). A kubelet file never becomes plain: its garbage lines
+/// stay malformed, so that one bad first line cannot turn a container's log into plain text.</item>
 /// </list>
 /// </summary>
 internal sealed class LogDecoder : IDisposable
@@ -30,6 +35,7 @@ internal sealed class LogDecoder : IDisposable
     private readonly PartialLineMerger _malformed;
     private readonly PooledWriter _scratch = new();
     private readonly byte[] _lastTimestamp = new byte[CriParser.MaxTimestampLength];
+    private readonly bool _allowPlain;
     private int _lastTimestampLength;
 
     // The physical line being continued after a split, and the stream and tag its first part had.
@@ -37,11 +43,20 @@ internal sealed class LogDecoder : IDisposable
     private LogStream _continuedStream;
     private bool _continuedPartial;
 
-    public LogDecoder(int maxMessageBytes, TimeSpan partialTimeout)
+    /// <param name="allowPlain">The file may be plain lines (it is outside kubelet's layout).</param>
+    public LogDecoder(int maxMessageBytes, TimeSpan partialTimeout, bool allowPlain = false)
     {
         _merger = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
         _malformed = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
+        _allowPlain = allowPlain;
     }
+
+    /// <summary>When the lines being decoded were read (the reader sets it each turn): the year of a syslog stamp
+    /// is told from it.</summary>
+    public DateTimeOffset ReadTime { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The zone of syslog stamps, which carry none: the host's (the agent's TZ). Tests set another.</summary>
+    public TimeZoneInfo SyslogZone { get; init; } = TimeZoneInfo.Local;
 
     /// <summary>Where the records' bytes live; the reader resets it before each turn (see <see cref="RecordArena"/>).</summary>
     public RecordArena Arena { get; } = new();
@@ -56,6 +71,7 @@ internal sealed class LogDecoder : IDisposable
         None,
         Message,
         Malformed,
+        Plain,
     }
 
     public LogFormat Format { get; private set; }
@@ -111,11 +127,26 @@ internal sealed class LogDecoder : IDisposable
             case Continuation.Malformed:
                 Malformed(line, startOffset, endOffset, split, output);
                 return;
+            case Continuation.Plain:
+                Plain(line, startOffset, endOffset, split, output);
+                return;
         }
 
         if (Format == LogFormat.Unknown)
         {
             Format = LogFormatDetection.Detect(line);
+            if (Format == LogFormat.Unknown && _allowPlain)
+            {
+                Format = LogFormat.Plain;
+            }
+        }
+
+        if (Format == LogFormat.Plain)
+        {
+            Span<byte> timestamp = stackalloc byte[PlainTimestamp.MaxLength];
+            Remember(timestamp[..PlainTimestamp.TryWrite(line, ReadTime, SyslogZone, timestamp)]);
+            Plain(line, startOffset, endOffset, split, output);
+            return;
         }
 
         var parsed = Format switch
@@ -203,6 +234,14 @@ internal sealed class LogDecoder : IDisposable
     {
         _malformed.Add(LogStream.Stdout, LastTimestamp, split ? line : TrimCr(line), startOffset, endOffset, !split, LogFlags.Malformed, output);
         _continuation = split ? Continuation.Malformed : Continuation.None;
+    }
+
+    /// <summary>A plain line, or a later part of one the framer split (it keeps the first part's time): joined through
+    /// the malformed lines' merger, which a plain file has no other use for.</summary>
+    private void Plain(ReadOnlySpan<byte> line, long startOffset, long endOffset, bool split, ICollection<LogRecord> output)
+    {
+        _malformed.Add(LogStream.Stdout, LastTimestamp, split ? line : TrimCr(line), startOffset, endOffset, !split, LogFlags.None, output);
+        _continuation = split ? Continuation.Plain : Continuation.None;
     }
 
     private void Remember(ReadOnlySpan<byte> timestamp)

@@ -1,6 +1,6 @@
 namespace NodeAgent.Parsing;
 
-/// <summary>The container log formats kubelet reads (kubernetes pkg/kubelet/kuberuntime/logs): a closed set.</summary>
+/// <summary>The container log formats kubelet reads (kubernetes pkg/kubelet/kuberuntime/logs), and plain lines.</summary>
 internal enum LogFormat
 {
     /// <summary>Not known yet: no line of the file has matched either format.</summary>
@@ -11,6 +11,10 @@ internal enum LogFormat
 
     /// <summary>Docker's json-file driver, as dockershim and cri-dockerd leave it (<see cref="DockerJsonParser"/>).</summary>
     DockerJson,
+
+    /// <summary>Neither: a host file of plain lines (<c>/var/log/syslog</c>, an audit log). Only a file outside
+    /// kubelet's layout can be one, and only when its first line is neither CRI nor docker JSON.</summary>
+    Plain,
 }
 
 internal static class LogFormatDetection

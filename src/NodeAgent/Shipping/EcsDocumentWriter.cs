@@ -13,7 +13,8 @@ namespace NodeAgent.Shipping;
 /// the newline of NDJSON).
 /// </summary>
 /// <remarks>
-/// <para>Per document only the record's fields are encoded: <c>@timestamp</c>, <c>message</c>, <c>stream</c>,
+/// <para>Per document only the record's fields are encoded: <c>@timestamp</c>, <c>message</c>, <c>stream</c> (not
+/// for a plain file's lines),
 /// <c>log.offset</c> and <c>log.flags</c>. Everything else is the file's <see cref="DocumentContext.EncodedTail"/>,
 /// copied as bytes. The <see cref="Utf8JsonWriter"/> is one per thread and reset per document, and writes straight
 /// into the caller's buffer: the steady state allocates nothing.</para>
@@ -122,7 +123,11 @@ internal static class EcsDocumentWriter
                 WriteEscapedMessage(json, message);
             }
 
-            json.WriteString(StreamName, record.Stream == LogStream.Stderr ? Stderr : Stdout);
+            if (context.HasStream)
+            {
+                json.WriteString(StreamName, record.Stream == LogStream.Stderr ? Stderr : Stdout);
+            }
+
             var member = default(JsonMember);
             if (parsed == JsonMessageKind.Object)
             {

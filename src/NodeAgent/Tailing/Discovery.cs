@@ -283,9 +283,21 @@ internal sealed partial class Discovery
         return NewTail(path, handle, identity, start, rotated);
     }
 
-    private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated) =>
-        new(path, handle, identity, start, Fields(path), _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout), _budget) { Rotated = rotated, IsOwnLog = IsOwn(path) };
+    private FileTail NewTail(string path, SafeFileHandle handle, FileIdentity identity, long start, bool rotated)
+    {
+        var fields = Fields(path);
+        // Only a file outside kubelet's layout may be plain lines (LogDecoder): its fields then change to the plain
+        // data stream's when its first line says so.
+        var mayBePlain = fields.Pod is null;
+        return new(path, handle, identity, start, fields, _options.MaxLineBytes,
+            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout, allowPlain: mayBePlain), _budget)
+        {
+            Rotated = rotated,
+            IsOwnLog = IsOwn(path),
+            MayBePlain = mayBePlain,
+            PlainDataStream = _options.PlainDataStream,
+        };
+    }
 
     /// <summary>Whether the path is one of the agent's own pod's log files, told from the path alone (kubelet's
     /// <c>/var/log/containers/&lt;pod&gt;_&lt;namespace&gt;_...</c> link or <c>/var/log/pods/&lt;namespace&gt;_&lt;pod&gt;_&lt;uid&gt;/</c>

@@ -87,6 +87,13 @@ internal sealed class FileTail : IDisposable
 
     public AckWatermark Acks { get; } = new();
 
+    /// <summary>The file is outside kubelet's layout, so its lines may turn out plain (<see cref="LogFormat.Plain"/>);
+    /// its fields then become <see cref="DocumentFields.AsPlain"/> of <see cref="PlainDataStream"/>.</summary>
+    public bool MayBePlain { get; init; }
+
+    /// <summary>Logs:PlainDataStream (null with Elasticsearch:Index).</summary>
+    public DataStreamName? PlainDataStream { get; init; }
+
     /// <summary>What the output gets for <paramref name="records"/> of this file: never the tail itself.</summary>
     public LogBatch Batch(IReadOnlyList<LogRecord> records) => new(IdKey, Fields.Context, records, Acks, IsOwnLog);
 
@@ -272,6 +279,7 @@ internal sealed class FileTail : IDisposable
 
         var firstNew = records.Count;
         var total = 0;
+        _decoder.ReadTime = now;
         // The records of the previous turn have been sent (the server awaits the output): their bytes can go, if
         // RecordsSent has not already let them.
         _decoder.Arena.Reset();
@@ -328,6 +336,12 @@ internal sealed class FileTail : IDisposable
             {
                 _decoder.FlushStale(now, records);
             }
+        }
+
+        if (MayBePlain && !Fields.Plain && _decoder.Format == LogFormat.Plain)
+        {
+            // Its first line said so: every document of this file goes out as a plain file's, from the first one.
+            Enrichment.Fields = Fields.AsPlain(PlainDataStream);
         }
 
         // Register before moving the framed position, so the watermark never passes a record not yet registered.

@@ -24,6 +24,9 @@ internal sealed record LogsOptions(
     /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
     public bool ParseJson { get; init; }
 
+    /// <summary>Logs:PlainDataStream: where the lines of a plain host file go (null with <c>Elasticsearch:Index</c>).</summary>
+    public Delivery.DataStreamName? PlainDataStream { get; init; } = Delivery.DataStreamName.PlainDefault;
+
     /// <summary>The agent's own pod (<c>Agent:PodName</c>, <c>Agent:PodNamespace</c>), whose log files are known by
     /// their path alone; null outside a pod.</summary>
     public OwnPod? OwnPod { get; init; }

@@ -83,6 +83,59 @@ public sealed class LogDecoderTests
     }
 
     [Fact]
+    public void A_file_outside_kubelets_layout_whose_first_line_is_neither_format_is_read_as_plain_lines()
+    {
+        using var decoder = new LogDecoder(1024, PartialLineMerger.DefaultPartialTimeout, allowPlain: true) { SyslogZone = TimeZoneInfo.Utc };
+        decoder.ReadTime = new DateTimeOffset(2026, 12, 8, 4, 0, 0, TimeSpan.Zero);
+        DecodeLines(decoder, _records, 0,
+            "2026-12-08T03:31:12.5+00:00 node1 systemd[1]: Started\r",
+            "Dec  8 03:31:13 node1 CRON[2]: (root) CMD",
+            "no time at all",
+            "2026-03-14T09:00:00Z stdout F even a CRI-looking line later is a plain line");
+
+        Assert.Equal(LogFormat.Plain, decoder.Format);
+        Assert.Equal(
+            [
+                new ExpectedRecord("2026-12-08T03:31:12.5+00:00", LogStream.Stdout, "2026-12-08T03:31:12.5+00:00 node1 systemd[1]: Started", 0, 55, LogFlags.None),
+                new ExpectedRecord("2026-12-08T03:31:13Z", LogStream.Stdout, "Dec  8 03:31:13 node1 CRON[2]: (root) CMD", 55, 97, LogFlags.None),
+                new ExpectedRecord("", LogStream.Stdout, "no time at all", 97, 112, LogFlags.None),
+                new ExpectedRecord("2026-03-14T09:00:00Z", LogStream.Stdout, "2026-03-14T09:00:00Z stdout F even a CRI-looking line later is a plain line", 112, 188, LogFlags.None),
+            ],
+            _records.Select(ExpectedRecord.From));
+    }
+
+    [Fact]
+    public void A_file_that_may_be_plain_but_starts_with_a_cri_line_is_a_cri_file()
+    {
+        using var decoder = new LogDecoder(1024, PartialLineMerger.DefaultPartialTimeout, allowPlain: true);
+        DecodeLines(decoder, _records, 0, "2026-03-14T09:00:00Z stderr F cri", "garbage");
+
+        Assert.Equal(LogFormat.Cri, decoder.Format);
+        Assert.Equal([LogFlags.None, LogFlags.Malformed], _records.Select(r => r.Flags));
+    }
+
+    [Fact]
+    public void A_kubelet_file_never_becomes_plain()
+    {
+        using var decoder = new LogDecoder(1024, PartialLineMerger.DefaultPartialTimeout, allowPlain: false);
+        DecodeLines(decoder, _records, 0, "Dec  8 03:31:13 node1 CRON[2]: (root) CMD");
+
+        Assert.Equal(LogFormat.Unknown, decoder.Format);
+        Assert.Equal(LogFlags.Malformed, Assert.Single(_records).Flags);
+    }
+
+    [Fact]
+    public void A_plain_line_split_by_the_framer_is_one_message_with_the_first_parts_time()
+    {
+        using var decoder = new LogDecoder(1024, PartialLineMerger.DefaultPartialTimeout, allowPlain: true);
+        decoder.Decode(Line("2026-12-08T03:31:12Z first "), 0, 27, split: true, _records);
+        decoder.Decode(Line("2026-12-08T09:00:00Z second"), 27, 55, split: false, _records);
+
+        var record = Assert.Single(_records);
+        Assert.Equal(new ExpectedRecord("2026-12-08T03:31:12Z", LogStream.Stdout, "2026-12-08T03:31:12Z first 2026-12-08T09:00:00Z second", 0, 55, LogFlags.None), ExpectedRecord.From(record));
+    }
+
+    [Fact]
     public void Lines_before_the_format_is_known_are_malformed_without_a_timestamp_and_detection_goes_on()
     {
         using var decoder = new LogDecoder(1024);

@@ -140,6 +140,30 @@ public sealed class EcsDocumentWriterTests
     }
 
     [Fact]
+    public void A_plain_files_line_has_no_stream_and_names_the_plain_data_stream()
+    {
+        var plain = new DocumentFields("node-b", "/var/log/syslog", null, DataStreamName.Default, "1.0.0").AsPlain(DataStreamName.PlainDefault);
+        var doc = Parse(Record("2026-12-08T03:31:12Z", "Dec  8 03:31:12 node-b cron: x", 0), plain);
+
+        Assert.False(doc.TryGetProperty("stream", out _));
+        Assert.Equal("host.file", doc.GetProperty("data_stream").GetProperty("dataset").GetString());
+        Assert.Equal("host.file", doc.GetProperty("event").GetProperty("dataset").GetString());
+        Assert.Equal("logs-host.file-default"u8.ToArray(), plain.Context.Index);
+        Assert.Null(PodFile.Context.Index);
+    }
+
+    [Fact]
+    public void A_plain_file_keeps_being_plain_when_its_kubernetes_fields_change()
+    {
+        var plain = new DocumentFields("node-b", "/var/log/syslog", null, DataStreamName.Default, "1.0.0").AsPlain(DataStreamName.PlainDefault);
+        var enriched = plain.With(null, parseJson: true);
+
+        Assert.True(enriched.Plain);
+        Assert.False(enriched.Context.HasStream);
+        Assert.Equal(DataStreamName.PlainDefault, enriched.DataStream);
+    }
+
+    [Fact]
     public void Without_flags_there_is_no_flags_field()
     {
         var doc = Parse(Record("2026-11-28T10:15:00Z", "fine", 0), PodFile);

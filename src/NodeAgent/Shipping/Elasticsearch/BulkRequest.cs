@@ -120,7 +120,8 @@ internal sealed class BulkRequest
     }
 
     /// <param name="pattern">An <c>Elasticsearch:Index</c> date pattern: the action names the document's index;
-    /// otherwise the target is the request's path.</param>
+    /// otherwise the target is the request's path, unless the batch's context names a data stream of its own
+    /// (<see cref="DocumentContext.Index"/>).</param>
     /// <returns>Null when added; otherwise why the record cannot be encoded (the body is then as it was before).</returns>
     public string? TryAdd(LogBatch batch, LogRecord record, DateTimeOffset now, IndexPattern? pattern = null)
     {
@@ -133,16 +134,23 @@ internal sealed class BulkRequest
         JsonMember json;
         try
         {
-            if (pattern is null)
-            {
-                _body.Write(ActionStart);
-            }
-            else
+            if (pattern is not null)
             {
                 // Index names are lower-case ASCII without quotes (Elasticsearch refuses others): no escaping needed.
                 _body.Write(ActionWithIndexStart);
                 _body.Write(pattern.Resolve(record.Timestamp.Span, now));
                 _body.Write(ActionIdAfterIndex);
+            }
+            else if (batch.Context.Index is { } index)
+            {
+                // A data stream of its own (a plain file's): validated at start, as the target is, so no escaping.
+                _body.Write(ActionWithIndexStart);
+                _body.Write(index);
+                _body.Write(ActionIdAfterIndex);
+            }
+            else
+            {
+                _body.Write(ActionStart);
             }
 
             batch.IdKey.Write(record.StartOffset, _body.GetSpan(DocumentId.Length));

@@ -18,6 +18,24 @@ public sealed class BulkRequestEncodingTests : IDisposable
         new(timestamp, LogStream.Stdout, Encoding.UTF8.GetBytes(message), offset, offset + 10, LogFlags.None);
 
     [Fact]
+    public void A_plain_files_action_names_its_data_stream_and_a_containers_leaves_it_to_the_path()
+    {
+        using var tail = TestTail.Open(_dir);
+        var plain = new NodeAgent.Kubernetes.DocumentFields("node-a", "/var/log/syslog", null, DataStreamName.Default, "1.0.0").AsPlain(DataStreamName.PlainDefault);
+        var request = new BulkRequest();
+
+        Assert.Null(request.TryAdd(tail.Batch([]), Line("2026-11-28T10:15:00Z", "container", 0), DateTimeOffset.UnixEpoch));
+        Assert.Null(request.TryAdd(tail.Batch([]) with { Context = plain.Context }, Line("2026-11-28T10:15:01Z", "plain", 10), DateTimeOffset.UnixEpoch));
+
+        var lines = Encoding.UTF8.GetString(request.Body.Span).Split('\n');
+        var container = JsonDocument.Parse(lines[0]).RootElement.GetProperty("create");
+        var host = JsonDocument.Parse(lines[2]).RootElement.GetProperty("create");
+        Assert.False(container.TryGetProperty("_index", out _));
+        Assert.Equal("logs-host.file-default", host.GetProperty("_index").GetString());
+        Assert.Equal(container.GetProperty("_id").GetString()!.Length, host.GetProperty("_id").GetString()!.Length);
+    }
+
+    [Fact]
     public void A_line_whose_date_names_no_index_is_refused_and_leaves_no_half_action_behind()
     {
         using var tail = TestTail.Open(_dir);
