@@ -55,6 +55,13 @@ internal sealed record PodMetadata(
     /// <summary>Annotation: <c>json</c> parses each message that is a JSON object into <c>json.*</c>.</summary>
     public const string ParseAnnotation = "node-agent.io/parse";
 
+    /// <summary>Annotation: how the pod's lines are joined into multiline messages (<c>auto</c>, <c>none</c>, a
+    /// language or a custom rule's name), over <c>Logs:Multiline</c>.</summary>
+    public const string MultilineAnnotation = "node-agent.io/multiline";
+
+    /// <summary>The <see cref="MultilineAnnotation"/>'s value, trimmed; null when the pod has none.</summary>
+    public string? Multiline { get; init; }
+
     /// <summary>
     /// kubectl apply keeps a copy of the whole manifest in this annotation: kilobytes of JSON that would be repeated
     /// in every document of the pod. Left out (Fluent Bit users strip it with a filter; here it is the default).
@@ -95,6 +102,7 @@ internal sealed record PodMetadata(
         {
             ConfigMirror = annotations.GetValueOrDefault(ConfigMirrorAnnotation),
             DroppedPairs = dropped,
+            Multiline = annotations.TryGetValue(MultilineAnnotation, out var multiline) ? multiline.Trim() : null,
         };
     }
 

@@ -100,6 +100,16 @@ public sealed class PodMetadataTests
     }
 
     [Fact]
+    public void The_multiline_annotation_is_kept_trimmed_and_a_pod_without_it_has_none()
+    {
+        Assert.Equal("java", PodMetadata.From(KubernetesFixtures.DeploymentPod(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/multiline", " java "))).Multiline);
+        Assert.Null(PodMetadata.From(KubernetesFixtures.DeploymentPod(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/multiline", null))).Multiline);
+        Assert.NotEqual(
+            PodMetadata.From(KubernetesFixtures.DeploymentPod(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/multiline", "none"))),
+            PodMetadata.From(KubernetesFixtures.DeploymentPod(json => KubernetesFixtures.SetAnnotation(json, "node-agent.io/multiline", "auto"))));
+    }
+
+    [Fact]
     public void Keys_that_de_dot_alike_keep_one_field_so_the_document_has_no_duplicate()
     {
         var pairs = FieldKeys.Dedot(new Dictionary<string, string> { ["a_b"] = "underscore", ["a.b"] = "dot", ["a/b"] = "slash", ["c"] = "c" });
