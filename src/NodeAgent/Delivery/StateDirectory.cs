@@ -29,8 +29,11 @@ internal static partial class StateDirectory
     /// <summary>Documents the output refused for good.</summary>
     public const string DeadLetterFileName = "dead-letter.ndjson";
 
-    // Every name the agent writes there: the checkpoint file, its temporary and set-aside copies, the dead letters.
-    private static readonly string[] StateFilePrefixes = [CheckpointFileName, DeadLetterFileName];
+    /// <summary>Where the systemd journal was read up to (its checkpoints).</summary>
+    public const string JournalCheckpointFileName = "journal.json";
+
+    // Every name the agent writes there: the checkpoint files, their temporary and set-aside copies, the dead letters.
+    private static readonly string[] StateFilePrefixes = [CheckpointFileName, DeadLetterFileName, JournalCheckpointFileName];
 
     /// <summary>Creates the directory (and missing parents) 0700; one that exists is left as it is.</summary>
     public static void Create(string directory) => Directory.CreateDirectory(directory, PrivateDirectory);

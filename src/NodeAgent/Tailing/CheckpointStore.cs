@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -112,35 +111,11 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
             var now = time.GetUtcNow();
             var kept = CheckpointJson.LatestPerIdentity(checkpoints).Where(c => !IsExpired(c, now)).ToList();
 
-            var directory = Path.GetDirectoryName(FilePath)!;
-            StateDirectory.Create(directory);
-            var temporary = FilePath + ".tmp";
-            try
+            StateDirectory.ReplaceDurably(FilePath, stream =>
             {
-                // FileMode.Create truncates a temporary file left by a crash in the middle of an earlier save (and
-                // keeps its mode: Load made it private at start).
-                using (var stream = StateDirectory.OpenWrite(temporary, FileMode.Create, FileShare.None))
-                {
-                    using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                    {
-                        CheckpointJson.Write(writer, kept, discoveredAt);
-                    }
-
-                    // fsync(2) before the rename: otherwise the rename can reach the disk before the data does, and
-                    // a power loss leaves an empty checkpoints.json (the ext4 delayed-allocation lesson).
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, FilePath, overwrite: true);
-            }
-            catch
-            {
-                TryDelete(temporary);
-                throw;
-            }
-
-            // The rename itself is durable only once the directory is.
-            SyncDirectory(directory);
+                using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+                CheckpointJson.Write(writer, kept, discoveredAt);
+            });
             return kept.Count;
         }
     }
@@ -194,61 +169,6 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
 
         return new CheckpointLoad([], FileExisted: true, problem);
     }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The next save truncates it anyway, and Load never reads it.
-        }
-    }
-
-    private static void SyncDirectory(string directory)
-    {
-        int fd;
-        do
-        {
-            fd = Open(directory, ReadOnlyCloseOnExec);
-        }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
-
-        if (fd < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot open {directory} to fsync it: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-        }
-
-        try
-        {
-            // EINVAL: a filesystem that cannot sync directories (some FUSE and network ones); nothing more to do there.
-            if (Fsync(fd) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != InvalidArgument)
-            {
-                throw new IOException($"fsync of {directory} failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    // O_RDONLY | O_CLOEXEC (same bits on x86_64 and arm64; O_DIRECTORY differs between them and is not needed).
-    private const int ReadOnlyCloseOnExec = 0x80000;
-    private const int Interrupted = 4;
-    private const int InvalidArgument = 22;
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 
     private static partial class Log
     {
