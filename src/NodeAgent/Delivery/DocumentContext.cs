@@ -13,17 +13,19 @@ internal sealed class DocumentContext : IEquatable<DocumentContext>
     /// <param name="encodedTail">The constant end of every document, starting inside the <c>log</c> object just after
     /// <c>log.offset</c> (or <c>log.flags</c>): <c>,"file":{"path":...}},"kubernetes":{...},...}</c>, closing brace
     /// included, encoded with the document writer's own options.</param>
-    /// <param name="plain">Lines of a plain host file: no <c>stream</c>, and each action names its data stream,
-    /// which is not the output's (see <see cref="Index"/>).</param>
-    public DocumentContext(string filePath, DataStreamName? dataStream, bool parseJson, byte[] encodedTail, bool plain = false)
+    /// <param name="hasStream">The documents name the stream (stdout, stderr) a line came from: a container's do, a
+    /// plain file's and the journal's do not.</param>
+    /// <param name="routed">Each bulk action names <paramref name="dataStream"/> in its <c>_index</c> (see
+    /// <see cref="Index"/>): set for inputs whose lines do not go to the output's own target.</param>
+    public DocumentContext(string filePath, DataStreamName? dataStream, bool parseJson, byte[] encodedTail, bool hasStream = true, bool routed = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         FilePath = filePath;
         DataStream = dataStream;
         ParseJson = parseJson;
         _encodedTail = encodedTail;
-        HasStream = !plain;
-        Index = plain && dataStream is { } named ? System.Text.Encoding.UTF8.GetBytes(named.ToString()) : null;
+        HasStream = hasStream;
+        Index = routed && dataStream is { } named ? System.Text.Encoding.UTF8.GetBytes(named.ToString()) : null;
     }
 
     /// <summary>The documents say which stream (stdout, stderr) a line came from: a container's do, a plain file's
@@ -31,7 +33,8 @@ internal sealed class DocumentContext : IEquatable<DocumentContext>
     public bool HasStream { get; }
 
     /// <summary>The data stream a bulk action names in its <c>_index</c> (as UTF-8), when it is not the output's own
-    /// target: a plain file's lines go to <c>Logs:PlainDataStream</c>. Null: the request's target.</summary>
+    /// target: a plain file's lines go to <c>Logs:PlainDataStream</c>, the journal's to <c>Journal:DataStream</c>.
+    /// Null: the request's target.</summary>
     public byte[]? Index { get; }
 
     /// <summary><c>log.file.path</c>, for messages about a document (dead letters, refusals).</summary>

@@ -50,7 +50,7 @@ internal sealed record DocumentFields
         Kubernetes = kubernetes;
         ParseJson = parseJson;
         Plain = plain;
-        Context = new DocumentContext(filePath, dataStream, parseJson, EncodeTail(), plain);
+        Context = new DocumentContext(filePath, dataStream, parseJson, EncodeTail(), hasStream: !plain, routed: plain);
     }
 
     /// <summary>A context with the default data stream and this build's version unless told otherwise.</summary>
