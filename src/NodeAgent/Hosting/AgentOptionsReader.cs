@@ -65,7 +65,7 @@ internal sealed partial class AgentOptionsReader
         };
         var elasticsearch = ReadElasticsearch();
         elasticsearch = elasticsearch with { Target = DocumentDataStream(elasticsearch) };
-        logs = logs with { PlainDataStream = PlainDataStream(elasticsearch) };
+        logs = WithMultiline(logs) with { PlainDataStream = PlainDataStream(elasticsearch) };
         var output = Text("Output:Type") is { } type
             ? Choice("Output:Type") == "elasticsearch" ? OutputKind.Elasticsearch : OutputKind.Console
             : elasticsearch.Urls.Count > 0 ? OutputKind.Elasticsearch : OutputKind.Console;

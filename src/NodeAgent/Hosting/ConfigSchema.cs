@@ -13,6 +13,9 @@ internal enum ConfigKind
     Regex,
     /// <summary>A family of keys <c>Section:Key:&lt;name&gt;</c>, each a bool, names from a closed set.</summary>
     BoolMap,
+    /// <summary>Named rules <c>Section:Key:&lt;name&gt;:&lt;part&gt;</c>, each part a regular expression
+    /// (<see cref="ConfigKey.Choices"/> lists the parts).</summary>
+    RuleMap,
 }
 
 /// <summary>One configuration key of the public contract (CONTRACT.md).</summary>
@@ -82,6 +85,12 @@ internal static partial class ConfigSchema
         new("Logs:CheckpointExpiry", ConfigKind.Duration, "24h", "a checkpoint of a file not seen for this long is dropped"),
         new("Logs:ParseJson", ConfigKind.Bool, "false",
             "parse every message that is a JSON object into `json.*` (per pod: annotation `node-agent.io/parse: json`)"),
+        new("Logs:Multiline", ConfigKind.Text, "auto",
+            "how a file's lines are joined into one message: `auto` (stack traces of Java, Python, Go, .NET, Node.js, Ruby and PHP), `none`, one of those languages (`java`, `python`, `go`, `dotnet`, `nodejs`, `ruby`, `php`) or a rule of `Logs:MultilineRules`; per pod: annotation `node-agent.io/multiline`"),
+        new("Logs:MultilineRules", ConfigKind.RuleMap, null,
+            "custom rules, `Logs:MultilineRules:<name>:Start` and `:Continue`: regular expressions; a line matching Start begins a message, the lines after it matching Continue join it",
+            DefaultText: "none", Choices: ["Start", "Continue"]),
+        new("Logs:MultilineFlushTimeout", ConfigKind.Duration, "1s", "a multiline message with no new line for this long is shipped as it is"),
         new("Logs:PlainDataStream", ConfigKind.Text, "logs-host.file-default",
             "data stream of the lines of files that are neither CRI nor docker json-file (outside kubelet's log directories): plain host files such as `/var/log/syslog`"),
         new("Logs:AllowedRoots", ConfigKind.List, null,

@@ -68,6 +68,9 @@ internal static class EffectiveConfig
             ["Logs:PollInterval"] = ConfigValues.FormatDuration(o.Logs.PollInterval),
             ["Logs:CheckpointExpiry"] = ConfigValues.FormatDuration(o.Logs.CheckpointExpiry),
             ["Logs:ParseJson"] = o.Logs.ParseJson,
+            ["Logs:Multiline"] = o.Logs.Multiline.Name,
+            ["Logs:MultilineRules"] = o.Logs.MultilinePatterns.ToDictionary(p => p.Key, p => (object?)new Dictionary<string, object?> { ["Start"] = p.Value.Start, ["Continue"] = p.Value.Continue }),
+            ["Logs:MultilineFlushTimeout"] = ConfigValues.FormatDuration(o.Logs.MultilineFlushTimeout),
             ["Logs:PlainDataStream"] = o.Logs.PlainDataStream?.ToString(),
             ["Logs:AllowedRoots"] = o.Logs.AllowedRoots,
             ["Kubernetes:Enabled"] = o.Kubernetes.Enabled,
@@ -127,6 +130,16 @@ internal static class EffectiveConfig
                 foreach (var (name, enabled) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     json.WriteBoolean(name, enabled);
+                }
+
+                json.WriteEndObject();
+                break;
+            case IReadOnlyDictionary<string, object?> objects:
+                json.WriteStartObject();
+                foreach (var (name, item) in objects.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    json.WritePropertyName(name);
+                    WriteValue(json, item);
                 }
 
                 json.WriteEndObject();

@@ -60,6 +60,11 @@ internal static class UnknownKeys
             ConfigKind.BoolMap when segments.Length == 3 && CollectorCatalog.IsKnown(segments[2]) => null,
             ConfigKind.BoolMap when segments.Length == 3 =>
                 (key, "unknown collector" + Suggestions.DidYouMean(segments[2], CollectorCatalog.Names)),
+            ConfigKind.RuleMap when segments.Length is 2 or 3 => string.IsNullOrEmpty(value)
+                ? null
+                : (key, $"expected an object of rules, such as {known.Path}:<name>:{known.Choices![0]} = <regular expression>"),
+            ConfigKind.RuleMap when segments.Length == 4 && known.Choices!.Contains(segments[3], StringComparer.OrdinalIgnoreCase) => null,
+            ConfigKind.RuleMap => (key, $"unknown key (a rule of {known.Path} has the parts {string.Join(", ", known.Choices!)})"),
             _ when segments.Length == 2 => null,
             _ => (key, $"unknown key ({known.Path} takes a single value)"),
         };

@@ -1,5 +1,6 @@
 using System.Buffers;
 using NodeAgent.Delivery;
+using NodeAgent.Parsing.Multiline;
 
 namespace NodeAgent.Parsing;
 
@@ -34,6 +35,9 @@ internal sealed class LogDecoder : IDisposable
     // Malformed lines, and the parts of a split malformed line, joined through their own merger (stdout slot).
     private readonly PartialLineMerger _malformed;
     private readonly PooledWriter _scratch = new();
+
+    // After the mergers: joins the lines of a stack trace (Logs:Multiline, or the pod's annotation).
+    private readonly MultilineJoiner _joiner;
     private readonly byte[] _lastTimestamp = new byte[CriParser.MaxTimestampLength];
     private readonly bool _allowPlain;
     private int _lastTimestampLength;
@@ -44,12 +48,19 @@ internal sealed class LogDecoder : IDisposable
     private bool _continuedPartial;
 
     /// <param name="allowPlain">The file may be plain lines (it is outside kubelet's layout).</param>
-    public LogDecoder(int maxMessageBytes, TimeSpan partialTimeout, bool allowPlain = false)
+    /// <param name="multiline">How the decoded lines are joined into multiline messages (<see cref="FinishTurn"/>);
+    /// null: not at all.</param>
+    /// <param name="multilineTimeout">A multiline message with no new line for this long is complete.</param>
+    public LogDecoder(int maxMessageBytes, TimeSpan partialTimeout, bool allowPlain = false, MultilineRule? multiline = null, TimeSpan? multilineTimeout = null)
     {
         _merger = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
         _malformed = new PartialLineMerger(maxMessageBytes, partialTimeout, Arena);
+        _joiner = new MultilineJoiner(multiline ?? MultilineRule.None, maxMessageBytes, multilineTimeout ?? MultilineJoiner.DefaultFlushTimeout, Arena);
         _allowPlain = allowPlain;
     }
+
+    /// <summary>How lines are joined now (<see cref="ChangeMultiline"/>).</summary>
+    public MultilineRule Multiline => _joiner.Rule;
 
     /// <summary>When the lines being decoded were read (the reader sets it each turn): the year of a syslog stamp
     /// is told from it.</summary>
@@ -78,14 +89,10 @@ internal sealed class LogDecoder : IDisposable
 
     /// <summary>Start offset of the oldest message still waiting for more lines: the watermark must not pass it
     /// (DELIVERY.md rule 2). Null when nothing is pending.</summary>
-    public long? OldestPendingStart => (_merger.OldestPendingStart, _malformed.OldestPendingStart) switch
-    {
-        ({ } a, { } b) => Math.Min(a, b),
-        (var a, var b) => a ?? b,
-    };
+    public long? OldestPendingStart => Min(Min(_merger.OldestPendingStart, _malformed.OldestPendingStart), _joiner.OldestPendingStart);
 
     /// <summary>Bytes of messages waiting for more lines (held in memory until they complete or time out).</summary>
-    public int PendingBytes => _merger.PendingBytes + _malformed.PendingBytes;
+    public int PendingBytes => _merger.PendingBytes + _malformed.PendingBytes + _joiner.PendingBytes;
 
     /// <summary>
     /// Decodes one physical line (without its '\n') that spans [<paramref name="startOffset"/>,
@@ -178,14 +185,59 @@ internal sealed class LogDecoder : IDisposable
         _continuation = Continuation.None;
     }
 
+    /// <summary>
+    /// Ends a reading turn whose lines were decoded into <paramref name="records"/> from <paramref name="first"/> on:
+    /// at the end of what the file holds (<paramref name="atEnd"/>) messages whose end has not come in time are
+    /// completed (all of them when the file is <paramref name="closing"/>: no further line can come), then the turn's
+    /// records go through the multiline joiner, in place, and at the end a trace that waited its flush timeout is
+    /// shipped too.
+    /// </summary>
+    public void FinishTurn(List<LogRecord> records, int first, DateTimeOffset now, bool atEnd, bool closing)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (atEnd && closing)
+        {
+            FlushAll(records);
+        }
+        else if (atEnd)
+        {
+            FlushStale(now, records);
+        }
+
+        _joiner.AddRange(records, first);
+        if (atEnd && closing)
+        {
+            _joiner.FlushAll(records);
+        }
+        else if (atEnd)
+        {
+            _joiner.FlushStale(now, records);
+        }
+    }
+
+    /// <summary>Whether a multiline message is waiting for more lines (or its flush timeout).</summary>
+    public bool HasPendingMultiline => _joiner.OldestPendingStart is not null;
+
+    /// <summary>Ships the multiline messages still waiting, as they are (a graceful stop: the file has been read to its
+    /// end, so a trace waits only for its flush timeout, and read again after the restart its lines already delivered
+    /// around it would go out twice).</summary>
+    public void FlushMultiline(ICollection<LogRecord> output) => _joiner.FlushAll(output);
+
+    /// <summary>Joins lines by another rule from now on (the pod's annotation became known or changed); a trace pending
+    /// under the old one goes to <paramref name="output"/> first.</summary>
+    public void ChangeMultiline(MultilineRule rule, ICollection<LogRecord> output) => _joiner.ChangeRule(rule, output);
+
     public void Dispose()
     {
+        _joiner.Dispose();
         _merger.Dispose();
         _malformed.Dispose();
         Arena.Dispose();
     }
 
     private ReadOnlySpan<byte> LastTimestamp => _lastTimestamp.AsSpan(0, _lastTimestampLength);
+
+    private static long? Min(long? a, long? b) => a is { } x && b is { } y ? Math.Min(x, y) : a ?? b;
 
     private bool DecodeCri(ReadOnlySpan<byte> line, long startOffset, long endOffset, bool split, ICollection<LogRecord> output)
     {

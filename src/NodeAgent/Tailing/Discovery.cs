@@ -3,6 +3,7 @@ using Microsoft.Win32.SafeHandles;
 using NodeAgent.Delivery;
 using NodeAgent.Kubernetes;
 using NodeAgent.Parsing;
+using NodeAgent.Parsing.Multiline;
 
 namespace NodeAgent.Tailing;
 
@@ -22,6 +23,7 @@ internal sealed partial class Discovery
     private readonly TailStatistics _statistics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly HashSet<string> _unknownMultiline = new(StringComparer.Ordinal);
     private readonly BufferBudget? _budget;
     private readonly LogGlob[] _include;
     private readonly LogGlob[] _exclude;
@@ -289,14 +291,37 @@ internal sealed partial class Discovery
         // Only a file outside kubelet's layout may be plain lines (LogDecoder): its fields then change to the plain
         // data stream's when its first line says so.
         var mayBePlain = fields.Pod is null;
-        return new(path, handle, identity, start, fields, _options.MaxLineBytes,
-            new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout, allowPlain: mayBePlain), _budget)
+        var decoder = new LogDecoder(_options.MaxMessageBytes, _options.PartialFlushTimeout, allowPlain: mayBePlain, _options.Multiline, _options.MultilineFlushTimeout);
+        return new(path, handle, identity, start, fields, _options.MaxLineBytes, decoder, _budget)
         {
+            MultilineFor = MultilineFor,
             Rotated = rotated,
             IsOwnLog = IsOwn(path),
             MayBePlain = mayBePlain,
             PlainDataStream = _options.PlainDataStream,
         };
+    }
+
+    /// <summary>The rule a pod's <c>node-agent.io/multiline</c> annotation names, or <c>Logs:Multiline</c> when it has
+    /// none or names no rule (said once per value: a typo in one pod must not flood the agent's log).</summary>
+    private MultilineRule MultilineFor(string? annotation)
+    {
+        if (annotation is null)
+        {
+            return _options.Multiline;
+        }
+
+        if (MultilineRule.TryResolve(annotation, _options.MultilineRules, out var rule, out var problem))
+        {
+            return rule;
+        }
+
+        if (_unknownMultiline.Count < 100 && _unknownMultiline.Add(annotation))
+        {
+            Log.UnknownMultiline(_logger, annotation, problem, _options.Multiline.Name);
+        }
+
+        return _options.Multiline;
     }
 
     /// <summary>Whether the path is one of the agent's own pod's log files, told from the path alone (kubelet's
@@ -352,6 +377,9 @@ internal sealed partial class Discovery
 
         [LoggerMessage(809, LogLevel.Information, "not reading {Path}: it is the agent's own log, and with the console output its documents would be written back into it", EventName = "TailOwnLogSkipped")]
         public static partial void OwnLogSkipped(ILogger logger, string path);
+
+        [LoggerMessage(812, LogLevel.Warning, "a pod's node-agent.io/multiline annotation {Value}: {Problem}; its lines are joined by Logs:Multiline ({Default})", EventName = "TailUnknownMultiline")]
+        public static partial void UnknownMultiline(ILogger logger, string value, string problem, string @default);
 
         [LoggerMessage(806, LogLevel.Warning, "cannot open {Path}: {Reason}", EventName = "TailOpenFailed")]
         public static partial void OpenFailed(ILogger logger, string path, string reason);

@@ -210,9 +210,42 @@ internal sealed partial class FileServer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await ShipWaitingTracesAsync(cancellationToken);
         await output.FlushAsync(cancellationToken);
         checkpointer.Save(Tails);
         Log.Stopped(logger, Tails.Count);
+    }
+
+    /// <summary>At a graceful stop, once the loop has ended: stack traces waiting for their flush timeout go out as
+    /// they are (<see cref="FileTail.CompleteTraces"/>), so that the checkpoints can pass them and nothing read after
+    /// them is delivered twice after the restart.</summary>
+    private async Task ShipWaitingTracesAsync(CancellationToken cancellation)
+    {
+        var records = new List<LogRecord>();
+        var now = time.GetUtcNow();
+        foreach (var tail in Tails)
+        {
+            if (tail.HasUnsent || !tail.HasPendingTrace || enricher.Prepare(tail.Enrichment, now) is var gate && gate == TailGate.Wait)
+            {
+                continue;
+            }
+
+            records.Clear();
+            tail.CompleteTraces(records);
+            if (records.Count == 0)
+            {
+                continue;
+            }
+
+            tail.HandOut(records, now);
+            foreach (var record in records)
+            {
+                statistics.Count(record);
+            }
+
+            tail.KeepUnsent(records);
+            await HandOutUnsentAsync(tail, dropped: gate == TailGate.Drop, cancellation);
+        }
     }
 
     /// <summary>Applies what discovery found: a new array of open files (metrics and the status page read the one they

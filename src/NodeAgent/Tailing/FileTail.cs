@@ -14,7 +14,7 @@ namespace NodeAgent.Tailing;
 /// its lines, and the acknowledgement watermark of what it handed to the output. The handle stays open after the path
 /// is renamed or deleted, so the file is drained to its end through it (DELIVERY.md rule 4).
 /// </summary>
-internal sealed class FileTail : IDisposable
+internal sealed partial class FileTail : IDisposable
 {
     private const int ReadChunk = 16 * 1024;
 
@@ -87,12 +87,6 @@ internal sealed class FileTail : IDisposable
 
     public AckWatermark Acks { get; } = new();
 
-    /// <summary>The file is outside kubelet's layout, so its lines may turn out plain (<see cref="LogFormat.Plain"/>);
-    /// its fields then become <see cref="DocumentFields.AsPlain"/> of <see cref="PlainDataStream"/>.</summary>
-    public bool MayBePlain { get; init; }
-
-    /// <summary>Logs:PlainDataStream (null with Elasticsearch:Index).</summary>
-    public DataStreamName? PlainDataStream { get; init; }
 
     /// <summary>What the output gets for <paramref name="records"/> of this file: never the tail itself.</summary>
     public LogBatch Batch(IReadOnlyList<LogRecord> records) => new(IdKey, Fields.Context, records, Acks, IsOwnLog);
@@ -283,6 +277,9 @@ internal sealed class FileTail : IDisposable
         // The records of the previous turn have been sent (the server awaits the output): their bytes can go, if
         // RecordsSent has not already let them.
         _decoder.Arena.Reset();
+        FollowMultilineChoice(records);
+        // Records the joiner already emitted (a rule change) are not joined again.
+        var firstLine = records.Count;
         // Read only what the file holds now (one fstat, instead of a last read that finds the end): asking the pipe for
         // memory rents a segment that stays rented until bytes are written into it, so a read at the end of the file
         // would leave every idle file holding a 16 KiB buffer (16 MiB with a thousand files).
@@ -323,26 +320,12 @@ internal sealed class FileTail : IDisposable
             LastGrowth = now;
         }
 
-        if (total < budget)
-        {
-            // At the end of the file: a partial message whose end has not come for the partial timeout is shipped
-            // (only here, so a P piece whose F is merely unread yet is never cut off). A rotated file will get no
-            // more lines, so what is pending is shipped now.
-            if (Rotated)
-            {
-                _decoder.FlushAll(records);
-            }
-            else
-            {
-                _decoder.FlushStale(now, records);
-            }
-        }
+        // At the end of the file: a partial or multiline message whose end has not come in time is shipped (only here,
+        // so a P piece whose F, or a frame of a trace, is merely unread yet is never cut off). A rotated file will get
+        // no more lines, so what is pending is shipped now.
+        _decoder.FinishTurn(records, firstLine, now, atEnd: total < budget, closing: Rotated);
 
-        if (MayBePlain && !Fields.Plain && _decoder.Format == LogFormat.Plain)
-        {
-            // Its first line said so: every document of this file goes out as a plain file's, from the first one.
-            Enrichment.Fields = Fields.AsPlain(PlainDataStream);
-        }
+        FollowFormat();
 
         // Register before moving the framed position, so the watermark never passes a record not yet registered.
         Span<byte> readAt = stackalloc byte[32];

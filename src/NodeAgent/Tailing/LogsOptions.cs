@@ -24,6 +24,19 @@ internal sealed record LogsOptions(
     /// <summary>Logs:ParseJson: every message that is a JSON object also goes into <c>json.*</c>.</summary>
     public bool ParseJson { get; init; }
 
+    /// <summary>Logs:Multiline: how lines are joined (a pod's annotation may choose another).</summary>
+    public Parsing.Multiline.MultilineRule Multiline { get; init; } = Parsing.Multiline.MultilineRule.Auto;
+
+    /// <summary>Logs:MultilineRules, by name (their patterns as configured, for check-config, in
+    /// <see cref="MultilinePatterns"/>).</summary>
+    public IReadOnlyDictionary<string, Parsing.Multiline.MultilineRule> MultilineRules { get; init; } = new Dictionary<string, Parsing.Multiline.MultilineRule>();
+
+    /// <summary>The patterns of <see cref="MultilineRules"/> as configured.</summary>
+    public IReadOnlyDictionary<string, (string? Start, string? Continue)> MultilinePatterns { get; init; } = new Dictionary<string, (string?, string?)>();
+
+    /// <summary>Logs:MultilineFlushTimeout.</summary>
+    public TimeSpan MultilineFlushTimeout { get; init; } = Parsing.Multiline.MultilineJoiner.DefaultFlushTimeout;
+
     /// <summary>Logs:PlainDataStream: where the lines of a plain host file go (null with <c>Elasticsearch:Index</c>).</summary>
     public Delivery.DataStreamName? PlainDataStream { get; init; } = Delivery.DataStreamName.PlainDefault;
 

@@ -470,7 +470,38 @@ public sealed class TailingModelTests
                 _written.Add(message);
                 _inLive.Add(message);
                 var stream = random.Next(2) == 0 ? "stdout" : "stderr";
-                if (random.Next(4) == 0 && message.Length > 10)
+                if (random.Next(6) == 0)
+                {
+                    // Issue 14: a Java stack trace, joined into one message by Logs:Multiline=auto (the default) — its
+                    // document's offset and id are its first line's, so a restart in the middle neither loses nor
+                    // repeats it. A line of the other stream may come between its lines and is never absorbed.
+                    _written.RemoveAt(_written.Count - 1);
+                    _inLive.RemoveAt(_inLive.Count - 1);
+                    var number = _written.Count;
+                    string[] trace =
+                    [
+                        $"java.lang.IllegalStateException: trace {number:000000}",
+                        .. Enumerable.Range(0, random.Next(1, 4)).Select(f => $"\tat com.example.Service{number}.step{f}(Service.java:{f + 10})"),
+                        $"Caused by: java.io.IOException: disk {number:000000}",
+                        $"\tat com.example.Disk{number}.write(Disk.java:7)",
+                        "\t... 2 more",
+                    ];
+                    var joined = string.Join('\n', trace);
+                    _written.Add(joined);
+                    _inLive.Add(joined);
+                    for (var t = 0; t < trace.Length; t++)
+                    {
+                        Line(joined, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(t)} {stream} F {trace[t]}\n"));
+                        if (t == 1 && random.Next(2) == 0)
+                        {
+                            var other = string.Create(CultureInfo.InvariantCulture, $"message {_written.Count:000000} amid a trace");
+                            _written.Add(other);
+                            _inLive.Add(other);
+                            Line(other, string.Create(CultureInfo.InvariantCulture, $"{Timestamp(t)} {(stream == "stdout" ? "stderr" : "stdout")} F {other}\n"));
+                        }
+                    }
+                }
+                else if (random.Next(4) == 0 && message.Length > 10)
                 {
                     // A CRI partial line, as containerd writes a long one: P part, maybe a line of the other stream
                     // in between (partial lines join per stream), then the F part.
@@ -496,7 +527,7 @@ public sealed class TailingModelTests
         }
 
         // Every line has its own nanosecond timestamp, as from a runtime: files then differ in their first bytes.
-        private string Timestamp(int part) => string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{(_written.Count * 3) + part:000000000}Z");
+        private string Timestamp(int part) => string.Create(CultureInfo.InvariantCulture, $"2026-11-28T10:15:00.{(_written.Count * 10) + part:000000000}Z");
 
         private string RotatedName() => $"{Live}.20261128-10{_rotations++:0000}";
 
