@@ -39,18 +39,8 @@ internal sealed class JournalDecompressor : IDisposable
     private byte[]? DecodeZstd(ReadOnlySpan<byte> source, bool sourceComplete, int maxBytes, out bool truncated)
     {
         truncated = false;
-        ulong size;
-        try
-        {
-            size = Decompressor.GetDecompressedSize(source);
-        }
-        catch (ZstdException)
-        {
-            return null;
-        }
-
         // journald's frames always carry their content size (ZSTD_compress), and systemd refuses frames without one.
-        if (size == 0 || size == ulong.MaxValue)
+        if (ZstdContentSize(source) is not { } size || size == 0)
         {
             return null;
         }
@@ -66,11 +56,43 @@ internal sealed class JournalDecompressor : IDisposable
                 truncated = true;
                 return target;
             case OperationStatus.NeedMoreData when !sourceComplete:
+                // The input was cut: the blocks it held whole decoded, each up to 128 KiB.
                 truncated = true;
                 return target.AsSpan(0, written).ToArray();
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The content size a zstd frame's header declares (RFC 8878 3.1.1.1), null when the header is not a frame's or
+    /// declares none. Read from the header alone, so it works on the first part of a frame too.
+    /// </summary>
+    internal static ulong? ZstdContentSize(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 5 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != 0xFD2FB528)
+        {
+            return null;
+        }
+
+        var descriptor = frame[4];
+        var singleSegment = (descriptor & 0x20) != 0;
+        var dictionaryBytes = (descriptor & 3) switch { 0 => 0, 1 => 1, 2 => 2, _ => 4 };
+        var sizeBytes = (descriptor >> 6) switch { 0 => singleSegment ? 1 : 0, 1 => 2, 2 => 4, _ => 8 };
+        var at = 5 + (singleSegment ? 0 : 1) + dictionaryBytes;
+        if (sizeBytes == 0 || frame.Length < at + sizeBytes)
+        {
+            return null;
+        }
+
+        var field = frame.Slice(at, sizeBytes);
+        return sizeBytes switch
+        {
+            1 => field[0],
+            2 => BinaryPrimitives.ReadUInt16LittleEndian(field) + 256UL,
+            4 => BinaryPrimitives.ReadUInt32LittleEndian(field),
+            _ => BinaryPrimitives.ReadUInt64LittleEndian(field),
+        };
     }
 
     private static byte[]? DecodeLz4(ReadOnlySpan<byte> source, bool sourceComplete, int maxBytes, out bool truncated)
@@ -95,16 +117,26 @@ internal sealed class JournalDecompressor : IDisposable
             return LZ4Codec.Decode(block, whole) == whole.Length ? whole : null;
         }
 
-        // Only the first maxBytes are wanted, or only the first part of the block is at hand.
-        var target = new byte[(int)Math.Min(size, (ulong)maxBytes)];
-        var decoded = LZ4Codec.PartialDecode(block, target);
-        if (decoded <= 0)
+        // Only the first maxBytes are wanted, or only the first part of the block is at hand. LZ4 decodes a prefix of
+        // the output only when the input holds all of it: with a cut input, ask for less until it does (a block's
+        // output is never much shorter than its input, so the first smaller try nearly always succeeds).
+        var wanted = (int)Math.Min(size, (ulong)maxBytes);
+        if (!sourceComplete)
         {
-            return null;
+            wanted = Math.Min(wanted, block.Length - block.Length / 64);
         }
 
-        truncated = true;
-        return decoded == target.Length ? target : target.AsSpan(0, decoded).ToArray();
+        var target = new byte[wanted];
+        for (var length = wanted; length > 0; length /= 2)
+        {
+            if (LZ4Codec.PartialDecode(block, target.AsSpan(0, length)) == length)
+            {
+                truncated = true;
+                return length == target.Length ? target : target.AsSpan(0, length).ToArray();
+            }
+        }
+
+        return null;
     }
 
     private static byte[]? DecodeXz(ReadOnlyMemory<byte> source, bool sourceComplete, int maxBytes, out bool truncated)
