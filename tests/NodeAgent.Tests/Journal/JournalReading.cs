@@ -17,6 +17,26 @@ internal static class JournalReading
         return entries;
     }
 
+    /// <summary>Every entry until the reader throws <see cref="JournalFormatException"/> (the error comes out) or stops.</summary>
+    public static List<JournalEntry> ReadAvailableUntilError(JournalFileReader reader, out JournalFormatException? error)
+    {
+        var entries = new List<JournalEntry>();
+        error = null;
+        try
+        {
+            while (reader.TryReadNext(out var entry) == JournalReadStatus.Entry)
+            {
+                entries.Add(entry!);
+            }
+        }
+        catch (JournalFormatException e)
+        {
+            error = e;
+        }
+
+        return entries;
+    }
+
     public static List<JournalEntry> ReadAll(string path, JournalReaderOptions? options = null)
     {
         using var reader = JournalFileReader.Open(path, options);
