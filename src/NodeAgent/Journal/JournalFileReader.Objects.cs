@@ -20,6 +20,7 @@ internal sealed partial class JournalFileReader
     private const int MaxNameLength = 255;
 
     private readonly Dictionary<ulong, Payload> _payloads = new(CachedPayloads);
+    private readonly List<(ulong Offset, Payload Payload)> _uncached = [];
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private ulong[] _dataOffsets = new ulong[64];
 
@@ -58,6 +59,7 @@ internal sealed partial class JournalFileReader
         ReadDataOffsets(offset, count, itemSize);
 
         var fields = new JournalField[count];
+        _uncached.Clear();
         var budget = _options.MaxEntryBytes;
         var computed = 0UL;
         var complete = true;
@@ -75,6 +77,17 @@ internal sealed partial class JournalFileReader
         if (complete && computed != xorHash)
         {
             throw Damaged($"entry's xor_hash {xorHash:x16} does not match its fields ({computed:x16})", offset);
+        }
+
+        // Kept only now that the entry checked out: a payload read half-written must be read again, not remembered.
+        foreach (var (at, payload) in _uncached)
+        {
+            if (_payloads.Count >= CachedPayloads)
+            {
+                _payloads.Clear();
+            }
+
+            _payloads[at] = payload;
         }
 
         return new JournalEntry
@@ -207,12 +220,7 @@ internal sealed partial class JournalFileReader
         var payload = new Payload(Name(bytes.AsSpan(0, equals), offset), bytes, equals + 1, truncated, truncated ? 0 : JenkinsHash.Hash64(bytes));
         if (!truncated && bytes.Length <= CachedPayloadBytes)
         {
-            if (_payloads.Count >= CachedPayloads)
-            {
-                _payloads.Clear();
-            }
-
-            _payloads[offset] = payload;
+            _uncached.Add((offset, payload));
         }
 
         return payload;
