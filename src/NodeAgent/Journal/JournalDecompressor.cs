@@ -119,21 +119,20 @@ internal sealed class JournalDecompressor : IDisposable
 
         // Only the first maxBytes are wanted, or only the first part of the block is at hand. LZ4 decodes a prefix of
         // the output only when the input holds all of it: with a cut input, ask for less until it does (a block's
-        // output is never much shorter than its input, so the first smaller try nearly always succeeds).
+        // output is hardly shorter than its input, so the second try nearly always succeeds).
         var wanted = (int)Math.Min(size, (ulong)maxBytes);
-        if (!sourceComplete)
-        {
-            wanted = Math.Min(wanted, block.Length - block.Length / 64);
-        }
-
         var target = new byte[wanted];
-        for (var length = wanted; length > 0; length /= 2)
+        var length = wanted;
+        while (length > 0)
         {
             if (LZ4Codec.PartialDecode(block, target.AsSpan(0, length)) == length)
             {
                 truncated = true;
                 return length == target.Length ? target : target.AsSpan(0, length).ToArray();
             }
+
+            var bounded = block.Length - block.Length / 64;
+            length = sourceComplete ? 0 : length > bounded ? bounded : length / 2;
         }
 
         return null;
