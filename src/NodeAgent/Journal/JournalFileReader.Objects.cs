@@ -65,7 +65,7 @@ internal sealed partial class JournalFileReader
         var complete = true;
         for (var i = 0; i < count; i++)
         {
-            var payload = ReadData(_dataOffsets[i], Math.Clamp(budget, JournalReaderOptions.MinimumFieldBytes, _options.MaxFieldBytes));
+            var payload = ReadData(_dataOffsets[i], Math.Max(JournalReaderOptions.MinimumFieldBytes, Math.Min(budget, _options.MaxFieldBytes)));
             budget -= payload.Bytes.Length;
             computed ^= payload.Hash;
             complete &= !payload.Truncated;

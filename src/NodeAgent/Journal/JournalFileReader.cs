@@ -27,6 +27,9 @@ internal sealed partial class JournalFileReader : IDisposable
     private ulong? _after;
     private bool _seekPending;
 
+    // The last read stopped at an entry not completely written: re-read the file's length and bytes first.
+    private bool _retry;
+
     private JournalFileReader(string path, SafeFileHandle handle, JournalReaderOptions options)
     {
         Path = path;
@@ -42,6 +45,9 @@ internal sealed partial class JournalFileReader : IDisposable
 
     /// <summary>journald may still append to this file: it is online and not a dirty file set aside (<c>.journal~</c>).</summary>
     public bool MayStillGrow => Header.State == JournalFileState.Online && !Path.EndsWith('~');
+
+    /// <summary>Why the last <see cref="JournalReadStatus.Incomplete"/> came: which check the next entry failed.</summary>
+    public string? IncompleteReason { get; private set; }
 
     /// <summary>The last entry returned, or null before the first.</summary>
     public JournalPosition? Position { get; private set; }
@@ -97,6 +103,13 @@ internal sealed partial class JournalFileReader : IDisposable
     public JournalReadStatus TryReadNext(out JournalEntry? entry)
     {
         entry = null;
+        if (_retry)
+        {
+            _bytes.Refresh();
+            ForgetItems();
+            _retry = false;
+        }
+
         try
         {
             while (true)
@@ -132,11 +145,12 @@ internal sealed partial class JournalFileReader : IDisposable
                 return JournalReadStatus.Entry;
             }
         }
-        catch (NotYetWrittenException)
+        catch (NotYetWrittenException e)
         {
-            // The bytes just read may be the zeros of a page journald is filling: read them again next time.
-            _bytes.Invalidate();
-            ForgetItems();
+            // The bytes just read may be the zeros of a page journald is filling, and the file may grow before the
+            // next call: that call reads the length and the bytes again.
+            IncompleteReason = e.Message;
+            _retry = true;
             return JournalReadStatus.Incomplete;
         }
     }
@@ -182,9 +196,10 @@ internal sealed partial class JournalFileReader : IDisposable
     private JournalHeader ReadHeader()
     {
         Span<byte> buffer = stackalloc byte[JournalFormat.KnownHeaderSize];
-        _bytes.Refresh();
         var read = _bytes.ReadFully(0, buffer);
         var header = JournalHeader.Parse(buffer[..read], Path);
+        // The length after the header: every object the header counts was in the file before the header counted it.
+        _bytes.Refresh();
         if ((ulong)_bytes.Length < header.HeaderSize)
         {
             throw new JournalFormatException(Path, $"truncated: the file has {_bytes.Length} bytes, its header alone {header.HeaderSize}");
@@ -196,9 +211,9 @@ internal sealed partial class JournalFileReader : IDisposable
 
     /// <summary>A check failed: an entry still being written in a file journald may still write, else damage.</summary>
     private Exception Damaged(string reason, ulong offset) =>
-        MayStillGrow ? new NotYetWrittenException() : new JournalFormatException(Path, reason, (long)offset);
+        MayStillGrow ? new NotYetWrittenException(reason) : new JournalFormatException(Path, reason, (long)offset);
 
     /// <summary>Raised inside the reader only, for <see cref="JournalReadStatus.Incomplete"/>: rare (a reader racing
     /// journald's writes), so an exception costs nothing on the usual path.</summary>
-    private sealed class NotYetWrittenException : Exception;
+    private sealed class NotYetWrittenException(string reason) : Exception(reason);
 }

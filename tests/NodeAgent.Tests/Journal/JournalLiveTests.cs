@@ -98,12 +98,14 @@ public sealed class JournalLiveTests(JournalFixture fixture) : IClassFixture<Jou
         { false, "item-missing" },
         { true, "link-missing" },
         { false, "entry-half-written" },
+        { true, "file-short" },
     };
 
     /// <summary>
     /// journald links an entry only after writing it, but a reader sees the file through the page cache with no lock:
     /// any part of the newest entry may still read as zeros or half-written. The reader stops before it
     /// (<see cref="JournalReadStatus.Incomplete"/>, as often as asked), then returns it once journald's bytes land.
+    /// "file-short": the file ends before the newest entry, and grows to hold it after the reader looked.
     /// </summary>
     [JournalToolTheory(JournalTools.Remote, JournalTools.Journalctl)]
     [MemberData(nameof(TailDamages))]
@@ -113,18 +115,19 @@ public sealed class JournalLiveTests(JournalFixture fixture) : IClassFixture<Jou
         RawJournal.SetState(bytes, JournalFileState.Online);
         var intact = (byte[])bytes.Clone();
         var (from, to, reachable) = Damage(bytes, damage);
-        var path = fixture.Save(bytes);
+        var path = fixture.Save(damage == "file-short" ? bytes[..(int)from] : bytes);
         using var reader = JournalFileReader.Open(path);
 
         var before = JournalFixture.Bounded(() => JournalReading.ReadAvailable(reader, out var status) is var e && status == JournalReadStatus.Incomplete ? e : throw new Xunit.Sdk.XunitException($"{status} after {e.Count}"));
         Assert.Equal(JournalReadStatus.Incomplete, reader.TryReadNext(out var none));
         Assert.Null(none);
+        Assert.NotNull(reader.IncompleteReason);
 
         JournalFixture.WriteInPlace(path, from, intact.AsSpan((int)from, (int)(to - from)));
         var after = JournalReading.ReadAvailable(reader, out var end);
 
         Assert.Equal(reachable, before.Count);
-        Assert.Equal(JournalReadStatus.End, end);
+        Assert.True(end == JournalReadStatus.End, reader.IncompleteReason);
         JournalReading.AssertSameAsJournalctl(export, [.. before, .. after]);
     }
 
@@ -170,6 +173,8 @@ public sealed class JournalLiveTests(JournalFixture fixture) : IClassFixture<Jou
             case "entry-zeroed":
                 bytes.AsSpan((int)last, (int)lastSize).Clear();
                 return (last, last + lastSize, entries.Count - 1);
+            case "file-short":
+                return (last, bytes.Length, entries.Count - 1);
             case "entry-half-written":
                 bytes.AsSpan((int)last + 64, (int)lastSize - 64).Clear();
                 return (last, last + lastSize, entries.Count - 1);
