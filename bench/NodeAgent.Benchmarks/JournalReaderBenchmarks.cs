@@ -17,6 +17,8 @@ public class JournalReaderBenchmarks
 {
     private const int EntryCount = 100_000;
 
+    private static readonly string[] RemotePaths = ["/lib/systemd/systemd-journal-remote", "/usr/lib/systemd/systemd-journal-remote"];
+
     private string _directory = "";
     private string _path = "";
 
@@ -55,7 +57,7 @@ public class JournalReaderBenchmarks
 
     private static void Write(string path, bool compact)
     {
-        var remote = new[] { "/lib/systemd/systemd-journal-remote", "/usr/lib/systemd/systemd-journal-remote" }.FirstOrDefault(File.Exists)
+        var remote = RemotePaths.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("systemd-journal-remote is not installed (Debian package systemd-journal-remote)");
         var info = new ProcessStartInfo(remote, ["-o", path, "-"]) { RedirectStandardInput = true, RedirectStandardError = true };
         info.Environment["SYSTEMD_JOURNAL_COMPACT"] = compact ? "1" : "0";
