@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does, on a fresh Linux machine with the .NET 10 SDK:
 #   1. installs what the tests need and the machine lacks (Debian packages: promtool, node_exporter, systemd-analyze,
-#      kubectl, openssl, curl, iproute2);
+#      kubectl, openssl, curl, iproute2, systemd-journal-remote, xz-utils);
 #   2. publishes the agent exactly as the README and the Dockerfile do (Native AOT);
 #   3. runs the unit and end-to-end tests, the end-to-end ones against that published binary.
 # Fails on any failure. Set NODEAGENT_TEST_ELASTICSEARCH_URL to also run the Elasticsearch tests against a real cluster.
@@ -19,6 +19,10 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # The qdisc collector's rtnetlink reading is checked against iproute2's tc (in /usr/sbin).
 command -v tc >/dev/null 2>&1 || [[ -x /usr/sbin/tc || -x /sbin/tc ]] || need+=(iproute2)
+# The journal reader is checked on files systemd-journal-remote writes (in /lib/systemd, off PATH), read back with
+# journalctl (systemd, above); xz compresses payloads the way systemd's xz codec does.
+[[ -x /lib/systemd/systemd-journal-remote || -x /usr/lib/systemd/systemd-journal-remote ]] || need+=(systemd-journal-remote)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 if ((${#need[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
