@@ -142,13 +142,7 @@ internal sealed partial class FileServer(
                     continue;
                 }
 
-                tail.HandOut(records, now);
-                foreach (var record in records)
-                {
-                    statistics.Count(record);
-                }
-
-                tail.KeepUnsent(records);
+                KeepForOutput(tail, records, now);
             }
 
             progressed |= await HandOutUnsentAsync(tail, dropped: gate == TailGate.Drop, stoppingToken);
@@ -237,15 +231,21 @@ internal sealed partial class FileServer(
                 continue;
             }
 
-            tail.HandOut(records, now);
-            foreach (var record in records)
-            {
-                statistics.Count(record);
-            }
-
-            tail.KeepUnsent(records);
+            KeepForOutput(tail, records, now);
             await HandOutUnsentAsync(tail, dropped: gate == TailGate.Drop, cancellation);
         }
+    }
+
+    /// <summary>The records of a turn, registered by the tail, wait in it for the output (<see cref="HandOutUnsentAsync"/>).</summary>
+    private void KeepForOutput(FileTail tail, List<LogRecord> records, DateTimeOffset now)
+    {
+        tail.HandOut(records, now);
+        foreach (var record in records)
+        {
+            statistics.Count(record);
+        }
+
+        tail.KeepUnsent(records);
     }
 
     /// <summary>Applies what discovery found: a new array of open files (metrics and the status page read the one they
