@@ -34,9 +34,9 @@ internal sealed class GoGrammar : TraceGrammar
             return Goroutine;
         }
 
-        // A panic a logger printed: net/http's "http: panic serving 10.0.0.1:5000: boom", a recover() that logs.
-        var panic = line.IndexOf("panic"u8);
-        return panic > 0 && (line[(panic + 5)..].StartsWith(": "u8) || line[(panic + 5)..].StartsWith(" serving "u8)) ? Panic : -1;
+        // A panic a logger printed: a recover() that logs "panic: ...", net/http's "http: panic serving 10.0.0.1:5000: boom".
+        var panic = line.IndexOf("panic: "u8);
+        return panic > 0 || line.IndexOf("http: panic serving "u8) >= 0 ? Panic : -1;
     }
 
     public override Step Next(int state, ReadOnlySpan<byte> line)

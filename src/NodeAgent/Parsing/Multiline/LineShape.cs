@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace NodeAgent.Parsing.Multiline;
 
 /// <summary>
@@ -16,8 +14,6 @@ internal static class LineShape
     /// <c>SqlException (0x80131904):</c>).</summary>
     private const int MaxCodeBytes = 48;
 
-    private static readonly SearchValues<byte> LevelInitials = SearchValues.Create("EFSCW"u8);
-
     public static int Indent(ReadOnlySpan<byte> line)
     {
         var i = line.IndexOfAnyExcept(" \t"u8);
@@ -33,6 +29,11 @@ internal static class LineShape
     /// <summary>A JSON object: a structured logger's line, which carries its stack in a field, never on the lines after.</summary>
     public static bool IsJsonObject(ReadOnlySpan<byte> line)
     {
+        if (line.IsEmpty || line[0] is not ((byte)' ' or (byte)'\t'))
+        {
+            return !line.IsEmpty && line[0] == '{';
+        }
+
         var i = line.IndexOfAnyExcept(" \t"u8);
         return i >= 0 && line[i] == '{';
     }
@@ -202,41 +203,61 @@ internal static class LineShape
     }
 
     /// <summary>
-    /// A logger's line at error or warning level (<c>ERROR</c>, <c>SEVERE</c>, Serilog's <c>ERR</c>, ...) as a word
-    /// near its start: what Spring's, logback's, Python's and Serilog's layouts print just before a trace. Such a line
-    /// is held until the next one shows whether a trace follows.
+    /// A logger's line at error or warning level: its first word in capitals (logback's, log4j's, Spring's, JUL's,
+    /// Python's and Serilog's layouts print the level before any other such word) is <c>ERROR</c>, <c>SEVERE</c>,
+    /// Serilog's <c>ERR</c>, ... What those layouts print just before a trace; such a line is held until the next one
+    /// shows whether a trace follows. Only the first word counts, so an access log's <c>GET</c> ends the search at once.
     /// </summary>
     public static bool IsLoggerErrorLine(ReadOnlySpan<byte> line)
     {
         var head = line[..Math.Min(line.Length, LevelSearchBytes)];
         for (var from = 0; ;)
         {
-            var found = head[from..].IndexOfAny(LevelInitials);
+            var found = head[from..].IndexOfAnyInRange((byte)'A', (byte)'Z');
             if (found < 0)
             {
                 return false;
             }
 
             var at = from + found;
-            if (at == 0 || !IsLetter(head[at - 1]))
+            var next = at + 1;
+            while (next < line.Length && (uint)(line[next] - 'A') <= 'Z' - 'A')
             {
-                // The run of capitals from here (no level is longer than 8), ending where no letter follows (not "ERRORs").
-                var window = line[at..Math.Min(line.Length, at + 9)];
-                var run = window.IndexOfAnyExceptInRange((byte)'A', (byte)'Z');
-                run = run < 0 ? window.Length : run;
-                var next = at + run;
-                if ((next == line.Length || !IsLetter(line[next])) && IsLevel(window[..run]))
-                {
-                    return true;
-                }
+                next++;
             }
 
-            from = at + 1;
+            var run = next - at;
+            if (run >= 3 && (at == 0 || !IsLetter(line[at - 1])) && (next == line.Length || !IsLetter(line[next])))
+            {
+                return run <= 8 && IsLevel(line.Slice(at, run));
+            }
+
+            from = next;
+            if (from >= head.Length)
+            {
+                return false;
+            }
         }
     }
 
-    private static bool IsLevel(ReadOnlySpan<byte> word) =>
-        word.SequenceEqual("ERROR"u8) || word.SequenceEqual("ERR"u8) || word.SequenceEqual("FATAL"u8) || word.SequenceEqual("FTL"u8)
-        || word.SequenceEqual("SEVERE"u8) || word.SequenceEqual("CRITICAL"u8) || word.SequenceEqual("CRIT"u8)
-        || word.SequenceEqual("WARN"u8) || word.SequenceEqual("WARNING"u8) || word.SequenceEqual("WRN"u8);
+    /// <summary>The level words, each packed into a number as <see cref="Pack"/> packs a word of up to 8 capitals.</summary>
+    private static bool IsLevel(ReadOnlySpan<byte> word) => Pack(word) switch
+    {
+        0x455252 /* ERR */ or 0x46544C /* FTL */ or 0x57524E /* WRN */ => true,
+        0x5741524E /* WARN */ or 0x43524954 /* CRIT */ => true,
+        0x4552524F52 /* ERROR */ or 0x464154414C /* FATAL */ => true,
+        0x534556455245 /* SEVERE */ or 0x5741524E494E47 /* WARNING */ or 0x435249544943414C /* CRITICAL */ => true,
+        _ => false,
+    };
+
+    private static ulong Pack(ReadOnlySpan<byte> word)
+    {
+        ulong packed = 0;
+        foreach (var b in word)
+        {
+            packed = (packed << 8) | b;
+        }
+
+        return packed;
+    }
 }

@@ -42,6 +42,7 @@ internal sealed partial class MultilineJoiner : IDisposable
     private readonly bool _ownsArena;
     private readonly Group?[] _pending = new Group?[2]; // indexed by LogStream
     private readonly Stack<Group> _spare = new();
+    private readonly Input _input;
 
     /// <param name="arena">Where emitted records' bytes go (the file's, shared with its merger); null: one of its own.</param>
     public MultilineJoiner(MultilineRule rule, int maxMessageBytes, TimeSpan flushTimeout, RecordArena? arena = null)
@@ -54,6 +55,7 @@ internal sealed partial class MultilineJoiner : IDisposable
         _flushTimeout = flushTimeout;
         _ownsArena = arena is null;
         _arena = arena ?? new RecordArena();
+        _input = new Input(this);
     }
 
     public MultilineRule Rule { get; private set; }
@@ -75,6 +77,18 @@ internal sealed partial class MultilineJoiner : IDisposable
     /// <summary>Takes one complete line; the records that complete go to <paramref name="output"/>, in the order their
     /// lines came within each stream.</summary>
     public void Add(in LogRecord record, ICollection<LogRecord> output) => Process(record, held: false, output);
+
+    /// <summary>
+    /// A collection whose <c>Add</c> is this joiner's <see cref="Add"/> into <paramref name="output"/>: what the
+    /// <see cref="PartialLineMerger"/> writes its records into, so they reach the joiner without a list between
+    /// (<c>merger.Add(..., joiner.Into(output))</c>). One instance per joiner, pointed at the latest output.
+    /// </summary>
+    public ICollection<LogRecord> Into(ICollection<LogRecord> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _input.Output = output;
+        return _input;
+    }
 
     /// <summary>Runs the records <paramref name="records"/> holds from <paramref name="first"/> on through the joiner,
     /// in place: they are replaced by what it emits (the reading loop's list of a turn).</summary>
@@ -181,10 +195,28 @@ internal sealed partial class MultilineJoiner : IDisposable
         }
 
         var line = record.Message.Span;
-        if (Rule.JoinsNothing || line.Length > _maxMessageBytes || (Rule.IsBuiltIn && LineShape.IsJsonObject(line)))
+        if (Rule.JoinsNothing || line.Length > _maxMessageBytes)
         {
             Emit(record, held, output);
             return;
+        }
+
+        var afterLogger = false;
+        if (Rule.IsBuiltIn)
+        {
+            // The common line: one scan of its colons and of its first bytes for a level says it begins nothing.
+            if (LineShape.IsJsonObject(line))
+            {
+                Emit(record, held, output);
+                return;
+            }
+
+            afterLogger = LineShape.IsLoggerErrorLine(line);
+            if (!afterLogger && !StartFilter.MayStart(line))
+            {
+                Emit(record, held, output);
+                return;
+            }
         }
 
         var grammars = Rule.Grammars;
@@ -199,7 +231,6 @@ internal sealed partial class MultilineJoiner : IDisposable
             }
         }
 
-        var afterLogger = Rule.IsBuiltIn && LineShape.IsLoggerErrorLine(line);
         if (count == 0 && !afterLogger)
         {
             Emit(record, held, output);
@@ -344,6 +375,34 @@ internal sealed partial class MultilineJoiner : IDisposable
     private static readonly int[] BothReversed = [1, 0];
     private static readonly int[] OnlyStdout = [0];
     private static readonly int[] OnlyStderr = [1];
+
+    /// <summary>See <see cref="Into"/>: only <c>Add</c> means anything; the rest is what a write-only collection says.</summary>
+    private sealed class Input(MultilineJoiner joiner) : ICollection<LogRecord>
+    {
+        public ICollection<LogRecord> Output { get; set; } = [];
+
+        public int Count => 0;
+
+        public bool IsReadOnly => false;
+
+        public void Add(LogRecord item) => joiner.Add(item, Output);
+
+        public void Clear()
+        {
+        }
+
+        public bool Contains(LogRecord item) => false;
+
+        public void CopyTo(LogRecord[] array, int arrayIndex)
+        {
+        }
+
+        public bool Remove(LogRecord item) => false;
+
+        public IEnumerator<LogRecord> GetEnumerator() => Enumerable.Empty<LogRecord>().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>A grammar of the rule (by index) and the state the trace left it in.</summary>
     private readonly record struct Candidate(int Grammar, int State);
