@@ -59,11 +59,9 @@ internal sealed class GoGrammar : TraceGrammar
         switch (state)
         {
             case Panic:
-                var text = LineShape.Trim(line);
-                // A panic while panicking prints the earlier ones indented; a crash prints the signal; SIGQUIT the PC.
-                return text.StartsWith("[signal "u8) || (line[0] == '\t' && text.StartsWith("panic: "u8)) || line.StartsWith("PC=0x"u8)
-                    ? Step.Maybe(Panic)
-                    : Step.Reject;
+                // The rest of a panic's message (a value printed over lines), a panic while panicking, the signal of
+                // a crash, SIGQUIT's PC: all before the first goroutine, which confirms them.
+                return Step.Maybe(Panic);
             case Blank:
                 return IsExit(line) ? Step.Frame(Exited) : Step.Reject;
             case Goroutine:
