@@ -101,6 +101,20 @@ internal sealed partial class MultilineJoiner : IDisposable
         }
 
         var count = records.Count - first;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (count == 1)
+        {
+            // The reading loop decodes a line at a time: usually one record, taken out and joined back in.
+            var record = records[first];
+            records.RemoveAt(first);
+            Process(record, held: false, records);
+            return;
+        }
+
         var lines = System.Buffers.ArrayPool<LogRecord>.Shared.Rent(Math.Max(count, 1));
         try
         {
@@ -375,34 +389,6 @@ internal sealed partial class MultilineJoiner : IDisposable
     private static readonly int[] BothReversed = [1, 0];
     private static readonly int[] OnlyStdout = [0];
     private static readonly int[] OnlyStderr = [1];
-
-    /// <summary>See <see cref="Into"/>: only <c>Add</c> means anything; the rest is what a write-only collection says.</summary>
-    private sealed class Input(MultilineJoiner joiner) : ICollection<LogRecord>
-    {
-        public ICollection<LogRecord> Output { get; set; } = [];
-
-        public int Count => 0;
-
-        public bool IsReadOnly => false;
-
-        public void Add(LogRecord item) => joiner.Add(item, Output);
-
-        public void Clear()
-        {
-        }
-
-        public bool Contains(LogRecord item) => false;
-
-        public void CopyTo(LogRecord[] array, int arrayIndex)
-        {
-        }
-
-        public bool Remove(LogRecord item) => false;
-
-        public IEnumerator<LogRecord> GetEnumerator() => Enumerable.Empty<LogRecord>().GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 
     /// <summary>A grammar of the rule (by index) and the state the trace left it in.</summary>
     private readonly record struct Candidate(int Grammar, int State);

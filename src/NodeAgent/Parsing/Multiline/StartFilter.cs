@@ -32,7 +32,7 @@ internal static class StartFilter
 
         // Headers that end the line: "java.lang.StackOverflowError", "Error [ERR_X]", Node's "/app/server.js:27",
         // Rails' "ActiveRecord::RecordNotFound (Couldn't find User with 'id'=5):".
-        var text = LineShape.TrimEnd(line);
+        var text = line[^1] is (byte)' ' or (byte)'\t' ? LineShape.TrimEnd(line) : line;
         if (text.IsEmpty)
         {
             return false;

@@ -209,6 +209,16 @@ public sealed class MultilineJoinerTests
         Assert.Equal(["kept", "Error: boom\n    at f (/app/x.js:1:2)", "after"], records.Select(r => Encoding.UTF8.GetString(r.Message.Span)));
         Assert.Equal([0L, 100L, 300L], records.Select(r => r.StartOffset));
 
+        // One record at a time, as the reading loop decodes a line at a time.
+        records.Clear();
+        foreach (var (text, start) in new[] { ("TypeError: x", 400L), ("    at g (/app/y.js:3:4)", 500L), ("next", 600L) })
+        {
+            records.Add(Record(text, start));
+            joiner.AddRange(records, records.Count - 1);
+        }
+
+        Assert.Equal(["TypeError: x\n    at g (/app/y.js:3:4)", "next"], records.Select(r => Encoding.UTF8.GetString(r.Message.Span)));
+
         static LogRecord Record(string text, long start) =>
             new("2026-03-14T09:00:00Z", LogStream.Stdout, Encoding.UTF8.GetBytes(text), start, start + 100, LogFlags.None);
     }
