@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NodeAgent.Parsing.Multiline;
 
 /// <summary>
@@ -210,34 +214,61 @@ internal static class LineShape
     /// </summary>
     public static bool IsLoggerErrorLine(ReadOnlySpan<byte> line)
     {
-        var head = line[..Math.Min(line.Length, LevelSearchBytes)];
-        for (var from = 0; ;)
+        var head = Math.Min(line.Length, LevelSearchBytes);
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && head >= Vector128<byte>.Count)
         {
-            var found = head[from..].IndexOfAnyInRange((byte)'A', (byte)'Z');
-            if (found < 0)
+            // 16 bytes at a time: a bit per capital letter; a capital after a letter is inside a word, not its start.
+            ref var start = ref MemoryMarshal.GetReference(line);
+            var a = Vector128.Create((byte)'A');
+            var letters = Vector128.Create((byte)('Z' - 'A' + 1));
+            for (; i <= head - Vector128<byte>.Count; i += Vector128<byte>.Count)
             {
-                return false;
-            }
-
-            var at = from + found;
-            var next = at + 1;
-            while (next < line.Length && (uint)(line[next] - 'A') <= 'Z' - 'A')
-            {
-                next++;
-            }
-
-            var run = next - at;
-            if (run >= 3 && (at == 0 || !IsLetter(line[at - 1])) && (next == line.Length || !IsLetter(line[next])))
-            {
-                return run <= 8 && IsLevel(line.Slice(at, run));
-            }
-
-            from = next;
-            if (from >= head.Length)
-            {
-                return false;
+                var mask = Vector128.LessThan(Vector128.LoadUnsafe(ref start, (nuint)i) - a, letters).ExtractMostSignificantBits();
+                for (; mask != 0; mask &= mask - 1)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(mask);
+                    if (WordAt(line, at) is { } word)
+                    {
+                        return word;
+                    }
+                }
             }
         }
+
+        for (; i < head; i++)
+        {
+            if ((uint)(line[i] - 'A') <= 'Z' - 'A' && WordAt(line, i) is { } word)
+            {
+                return word;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the word in capitals that begins at <paramref name="at"/> is a level, or null when no such word
+    /// begins there (the capital follows a letter, or begins fewer than three capitals, or a lowercase letter follows).</summary>
+    private static bool? WordAt(ReadOnlySpan<byte> line, int at)
+    {
+        if (at > 0 && IsLetter(line[at - 1]))
+        {
+            return null;
+        }
+
+        var next = at + 1;
+        while (next < line.Length && (uint)(line[next] - 'A') <= 'Z' - 'A')
+        {
+            next++;
+        }
+
+        var run = next - at;
+        if (run < 3 || (next < line.Length && IsLetter(line[next])))
+        {
+            return null;
+        }
+
+        return run <= 8 && IsLevel(line.Slice(at, run));
     }
 
     /// <summary>The level words, each packed into a number as <see cref="Pack"/> packs a word of up to 8 capitals.</summary>

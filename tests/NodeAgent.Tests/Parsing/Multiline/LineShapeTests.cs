@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using NodeAgent.Parsing.Multiline;
 
 namespace NodeAgent.Tests.Parsing.Multiline;
@@ -64,4 +65,41 @@ public sealed class LineShapeTests
     [InlineData("level=error msg=boom", false)]
     public void A_logger_error_line(string line, bool error) =>
         Assert.Equal(error, LineShape.IsLoggerErrorLine(Encoding.UTF8.GetBytes(line)));
+
+    private static readonly string[] LevelPieces = ["ERROR", "WARN", "SEVERE", "ERR", "INFO", "GET", "T", "Z", "ERRORS", "Error", "x", " ", "[", "]", ":", "-", "2026", "ab", "CRITICAL", "FATALITY", "\t"];
+
+    [Fact]
+    public void The_level_search_in_blocks_finds_what_a_byte_by_byte_search_finds()
+    {
+        Gen.Int[0, LevelPieces.Length - 1].Array[1, 60]
+            .Select(picks => Encoding.ASCII.GetBytes(string.Concat(picks.Select(p => LevelPieces[p]))))
+            .Sample(line => Assert.Equal(ByteByByte(line), LineShape.IsLoggerErrorLine(line)), iter: 20_000);
+
+        // The first word in capitals, within the first 128 bytes, that stands alone (no letter on either side).
+        static bool ByteByByte(byte[] line)
+        {
+            static bool Capital(byte b) => b is >= (byte)'A' and <= (byte)'Z';
+            static bool Letter(byte b) => Capital(b) || b is >= (byte)'a' and <= (byte)'z';
+            for (var i = 0; i < Math.Min(line.Length, 128); i++)
+            {
+                if (!Capital(line[i]) || (i > 0 && Letter(line[i - 1])))
+                {
+                    continue;
+                }
+
+                var end = i;
+                while (end < line.Length && Capital(line[end]))
+                {
+                    end++;
+                }
+
+                if (end - i >= 3 && (end == line.Length || !Letter(line[end])))
+                {
+                    return Encoding.ASCII.GetString(line, i, end - i) is "ERROR" or "ERR" or "FATAL" or "FTL" or "SEVERE" or "CRITICAL" or "CRIT" or "WARN" or "WARNING" or "WRN";
+                }
+            }
+
+            return false;
+        }
+    }
 }

@@ -13,7 +13,7 @@ public sealed class StartFilterTests
         ".rb", ":", ": ", " ", "\t", "[", "]", "(", ")", " [ERR_X]", " (0x80131904)", "\"exception\"", ":\"[object] (",
         "Traceback (most recent call last):", "+ ", "Exception Group Traceback (most recent call last):", "goroutine ", "7",
         " [running]:", "SIGQUIT: quit", "fatal error: ", "fail", "info", "Cat[0]", "/app/x.js", "node:", "file:///", "12",
-        ":in ", "in /a.php:5", "http: panic serving ", "java.lang.", "Uncaught ", "Unhandled exception. ", "x", "A", "::",
+        ":in ", "in /a.php:5", "/app/x.mjs", "/a.ts", ".cjs", "/b.tsx", "file:", "http: panic serving ", "java.lang.", "Uncaught ", "Unhandled exception. ", "x", "A", "::",
     ];
 
     [Fact]
