@@ -34,9 +34,9 @@ internal sealed class GoGrammar : TraceGrammar
             return Goroutine;
         }
 
-        // A panic a logger printed: net/http's "http: panic serving 10.0.0.1:5000: boom", a recover() that logs.
-        var panic = line.IndexOf("panic"u8);
-        return panic > 0 && (line[(panic + 5)..].StartsWith(": "u8) || line[(panic + 5)..].StartsWith(" serving "u8)) ? Panic : -1;
+        // A panic a logger printed: a recover() that logs "panic: ...", net/http's "http: panic serving 10.0.0.1:5000: boom".
+        var panic = line.IndexOf("panic: "u8);
+        return panic > 0 || line.IndexOf("http: panic serving "u8) >= 0 ? Panic : -1;
     }
 
     public override Step Next(int state, ReadOnlySpan<byte> line)
@@ -59,11 +59,9 @@ internal sealed class GoGrammar : TraceGrammar
         switch (state)
         {
             case Panic:
-                var text = LineShape.Trim(line);
-                // A panic while panicking prints the earlier ones indented; a crash prints the signal; SIGQUIT the PC.
-                return text.StartsWith("[signal "u8) || (line[0] == '\t' && text.StartsWith("panic: "u8)) || line.StartsWith("PC=0x"u8)
-                    ? Step.Maybe(Panic)
-                    : Step.Reject;
+                // The rest of a panic's message (a value printed over lines), a panic while panicking, the signal of
+                // a crash, SIGQUIT's PC: all before the first goroutine, which confirms them.
+                return Step.Maybe(Panic);
             case Blank:
                 return IsExit(line) ? Step.Frame(Exited) : Step.Reject;
             case Goroutine:

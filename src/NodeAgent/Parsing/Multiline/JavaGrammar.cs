@@ -5,7 +5,9 @@ namespace NodeAgent.Parsing.Multiline;
 /// (<c>Exception in thread "main" java.lang.IllegalStateException: boom</c>, a bare
 /// <c>java.lang.IllegalStateException: boom</c>, or a logger's line that ends in one), <c>\tat</c> frames,
 /// <c>\t... 5 more</c> (logback: <c>... 5 common frames omitted</c>), <c>Caused by: ...</c> and indented
-/// <c>Suppressed: ...</c> with frames of their own, and Reactor's assembly checkpoints.
+/// <c>Suppressed: ...</c> with frames of their own, Kotlin's <c>(Coroutine boundary)</c>, and Reactor's assembly
+/// checkpoints. A message may span a few lines before the first frame (Jackson's <c> at [Source: ...; line: 1]</c>,
+/// SQL in a JDBC message): those lines are joined only if a frame follows them.
 /// </summary>
 internal sealed class JavaGrammar : TraceGrammar
 {
@@ -13,6 +15,10 @@ internal sealed class JavaGrammar : TraceGrammar
 
     private const int Header = 0; // a header or Caused by/Suppressed: a frame must follow
     private const int Frames = 1;
+    private const int Message = 2; // 2, 3, 4: the lines of a message that spans lines (Jackson's " at [Source: ...]")
+
+    /// <summary>How many lines after a header may continue its message before a frame has to come.</summary>
+    private const int MaxMessageLines = 3;
 
     private JavaGrammar()
     {
@@ -41,10 +47,18 @@ internal sealed class JavaGrammar : TraceGrammar
             || text.SequenceEqual("Original Stack Trace:"u8)
             || (indent > 0 && (text.StartsWith("*__checkpoint"u8) || text.StartsWith("|_ "u8))))
         {
-            return state == Frames ? Step.Frame(Frames) : Step.Maybe(Frames);
+            return Step.Frame(Frames);
         }
 
-        return state == Frames && IsOmittedFrames(text) ? Step.Frame(Frames) : Step.Reject;
+        if (state != Frames)
+        {
+            // More of the header's message, if a frame follows; never a blank line, another header or a logger's line.
+            return state < Message + MaxMessageLines - 1 && !text.IsEmpty && !LineShape.IsThrowableHeader(line) && !LineShape.IsLoggerErrorLine(line)
+                ? Step.Maybe(state == Header ? Message : state + 1)
+                : Step.Reject;
+        }
+
+        return IsOmittedFrames(text) || (indent > 0 && text.SequenceEqual("(Coroutine boundary)"u8)) ? Step.Frame(Frames) : Step.Reject;
     }
 
     /// <summary><c>... 5 more</c>, <c>... 12 common frames omitted</c>.</summary>

@@ -1,4 +1,6 @@
-using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NodeAgent.Parsing.Multiline;
 
@@ -16,8 +18,6 @@ internal static class LineShape
     /// <c>SqlException (0x80131904):</c>).</summary>
     private const int MaxCodeBytes = 48;
 
-    private static readonly SearchValues<byte> LevelInitials = SearchValues.Create("EFSCW"u8);
-
     public static int Indent(ReadOnlySpan<byte> line)
     {
         var i = line.IndexOfAnyExcept(" \t"u8);
@@ -33,6 +33,11 @@ internal static class LineShape
     /// <summary>A JSON object: a structured logger's line, which carries its stack in a field, never on the lines after.</summary>
     public static bool IsJsonObject(ReadOnlySpan<byte> line)
     {
+        if (line.IsEmpty || line[0] is not ((byte)' ' or (byte)'\t'))
+        {
+            return !line.IsEmpty && line[0] == '{';
+        }
+
         var i = line.IndexOfAnyExcept(" \t"u8);
         return i >= 0 && line[i] == '{';
     }
@@ -202,41 +207,88 @@ internal static class LineShape
     }
 
     /// <summary>
-    /// A logger's line at error or warning level (<c>ERROR</c>, <c>SEVERE</c>, Serilog's <c>ERR</c>, ...) as a word
-    /// near its start: what Spring's, logback's, Python's and Serilog's layouts print just before a trace. Such a line
-    /// is held until the next one shows whether a trace follows.
+    /// A logger's line at error or warning level: its first word in capitals (logback's, log4j's, Spring's, JUL's,
+    /// Python's and Serilog's layouts print the level before any other such word) is <c>ERROR</c>, <c>SEVERE</c>,
+    /// Serilog's <c>ERR</c>, ... What those layouts print just before a trace; such a line is held until the next one
+    /// shows whether a trace follows. Only the first word counts, so an access log's <c>GET</c> ends the search at once.
     /// </summary>
     public static bool IsLoggerErrorLine(ReadOnlySpan<byte> line)
     {
-        var head = line[..Math.Min(line.Length, LevelSearchBytes)];
-        for (var from = 0; ;)
+        var head = Math.Min(line.Length, LevelSearchBytes);
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && head >= Vector128<byte>.Count)
         {
-            var found = head[from..].IndexOfAny(LevelInitials);
-            if (found < 0)
+            // 16 bytes at a time: a bit per capital letter; a capital after a letter is inside a word, not its start.
+            ref var start = ref MemoryMarshal.GetReference(line);
+            var a = Vector128.Create((byte)'A');
+            var letters = Vector128.Create((byte)('Z' - 'A' + 1));
+            for (; i <= head - Vector128<byte>.Count; i += Vector128<byte>.Count)
             {
-                return false;
-            }
-
-            var at = from + found;
-            if (at == 0 || !IsLetter(head[at - 1]))
-            {
-                // The run of capitals from here (no level is longer than 8), ending where no letter follows (not "ERRORs").
-                var window = line[at..Math.Min(line.Length, at + 9)];
-                var run = window.IndexOfAnyExceptInRange((byte)'A', (byte)'Z');
-                run = run < 0 ? window.Length : run;
-                var next = at + run;
-                if ((next == line.Length || !IsLetter(line[next])) && IsLevel(window[..run]))
+                var mask = Vector128.LessThan(Vector128.LoadUnsafe(ref start, (nuint)i) - a, letters).ExtractMostSignificantBits();
+                for (; mask != 0; mask &= mask - 1)
                 {
-                    return true;
+                    var at = i + BitOperations.TrailingZeroCount(mask);
+                    if (WordAt(line, at) is { } word)
+                    {
+                        return word;
+                    }
                 }
             }
-
-            from = at + 1;
         }
+
+        for (; i < head; i++)
+        {
+            if ((uint)(line[i] - 'A') <= 'Z' - 'A' && WordAt(line, i) is { } word)
+            {
+                return word;
+            }
+        }
+
+        return false;
     }
 
-    private static bool IsLevel(ReadOnlySpan<byte> word) =>
-        word.SequenceEqual("ERROR"u8) || word.SequenceEqual("ERR"u8) || word.SequenceEqual("FATAL"u8) || word.SequenceEqual("FTL"u8)
-        || word.SequenceEqual("SEVERE"u8) || word.SequenceEqual("CRITICAL"u8) || word.SequenceEqual("CRIT"u8)
-        || word.SequenceEqual("WARN"u8) || word.SequenceEqual("WARNING"u8) || word.SequenceEqual("WRN"u8);
+    /// <summary>Whether the word in capitals that begins at <paramref name="at"/> is a level, or null when no such word
+    /// begins there (the capital follows a letter, or begins fewer than three capitals, or a lowercase letter follows).</summary>
+    private static bool? WordAt(ReadOnlySpan<byte> line, int at)
+    {
+        if (at > 0 && IsLetter(line[at - 1]))
+        {
+            return null;
+        }
+
+        var next = at + 1;
+        while (next < line.Length && (uint)(line[next] - 'A') <= 'Z' - 'A')
+        {
+            next++;
+        }
+
+        var run = next - at;
+        if (run < 3 || (next < line.Length && IsLetter(line[next])))
+        {
+            return null;
+        }
+
+        return run <= 8 && IsLevel(line.Slice(at, run));
+    }
+
+    /// <summary>The level words, each packed into a number as <see cref="Pack"/> packs a word of up to 8 capitals.</summary>
+    private static bool IsLevel(ReadOnlySpan<byte> word) => Pack(word) switch
+    {
+        0x455252 /* ERR */ or 0x46544C /* FTL */ or 0x57524E /* WRN */ => true,
+        0x5741524E /* WARN */ or 0x43524954 /* CRIT */ => true,
+        0x4552524F52 /* ERROR */ or 0x464154414C /* FATAL */ => true,
+        0x534556455245 /* SEVERE */ or 0x5741524E494E47 /* WARNING */ or 0x435249544943414C /* CRITICAL */ => true,
+        _ => false,
+    };
+
+    private static ulong Pack(ReadOnlySpan<byte> word)
+    {
+        ulong packed = 0;
+        foreach (var b in word)
+        {
+            packed = (packed << 8) | b;
+        }
+
+        return packed;
+    }
 }

@@ -42,6 +42,7 @@ internal sealed partial class MultilineJoiner : IDisposable
     private readonly bool _ownsArena;
     private readonly Group?[] _pending = new Group?[2]; // indexed by LogStream
     private readonly Stack<Group> _spare = new();
+    private readonly Input _input;
 
     /// <param name="arena">Where emitted records' bytes go (the file's, shared with its merger); null: one of its own.</param>
     public MultilineJoiner(MultilineRule rule, int maxMessageBytes, TimeSpan flushTimeout, RecordArena? arena = null)
@@ -54,6 +55,7 @@ internal sealed partial class MultilineJoiner : IDisposable
         _flushTimeout = flushTimeout;
         _ownsArena = arena is null;
         _arena = arena ?? new RecordArena();
+        _input = new Input(this);
     }
 
     public MultilineRule Rule { get; private set; }
@@ -76,6 +78,18 @@ internal sealed partial class MultilineJoiner : IDisposable
     /// lines came within each stream.</summary>
     public void Add(in LogRecord record, ICollection<LogRecord> output) => Process(record, held: false, output);
 
+    /// <summary>
+    /// A collection whose <c>Add</c> is this joiner's <see cref="Add"/> into <paramref name="output"/>: what the
+    /// <see cref="PartialLineMerger"/> writes its records into, so they reach the joiner without a list between
+    /// (<c>merger.Add(..., joiner.Into(output))</c>). One instance per joiner, pointed at the latest output.
+    /// </summary>
+    public ICollection<LogRecord> Into(ICollection<LogRecord> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _input.Output = output;
+        return _input;
+    }
+
     /// <summary>Runs the records <paramref name="records"/> holds from <paramref name="first"/> on through the joiner,
     /// in place: they are replaced by what it emits (the reading loop's list of a turn).</summary>
     public void AddRange(List<LogRecord> records, int first)
@@ -87,6 +101,20 @@ internal sealed partial class MultilineJoiner : IDisposable
         }
 
         var count = records.Count - first;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (count == 1)
+        {
+            // The reading loop decodes a line at a time: usually one record, taken out and joined back in.
+            var record = records[first];
+            records.RemoveAt(first);
+            Process(record, held: false, records);
+            return;
+        }
+
         var lines = System.Buffers.ArrayPool<LogRecord>.Shared.Rent(Math.Max(count, 1));
         try
         {
@@ -181,10 +209,28 @@ internal sealed partial class MultilineJoiner : IDisposable
         }
 
         var line = record.Message.Span;
-        if (Rule.JoinsNothing || line.Length > _maxMessageBytes || (Rule.IsBuiltIn && LineShape.IsJsonObject(line)))
+        if (Rule.JoinsNothing || line.Length > _maxMessageBytes)
         {
             Emit(record, held, output);
             return;
+        }
+
+        var afterLogger = false;
+        if (Rule.IsBuiltIn)
+        {
+            // The common line: one scan of its colons and of its first bytes for a level says it begins nothing.
+            if (LineShape.IsJsonObject(line))
+            {
+                Emit(record, held, output);
+                return;
+            }
+
+            afterLogger = LineShape.IsLoggerErrorLine(line);
+            if (!afterLogger && !StartFilter.MayStart(line))
+            {
+                Emit(record, held, output);
+                return;
+            }
         }
 
         var grammars = Rule.Grammars;
@@ -199,7 +245,6 @@ internal sealed partial class MultilineJoiner : IDisposable
             }
         }
 
-        var afterLogger = Rule.IsBuiltIn && LineShape.IsLoggerErrorLine(line);
         if (count == 0 && !afterLogger)
         {
             Emit(record, held, output);

@@ -30,8 +30,9 @@ internal sealed class PhpGrammar : TraceGrammar
             return Header;
         }
 
+        // PHP 5's Exception::__toString(): "exception 'X' with message 'msg' in /app/x.php:5".
         var exception = line.IndexOf("exception '"u8);
-        if (exception >= 0 && line[exception..].IndexOf("' with message '"u8) > 0)
+        if (exception >= 0 && line[exception..].IndexOf("' with message '"u8) > 0 && line[exception..].IndexOf(".php:"u8) > 0)
         {
             return Header;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using NodeAgent.Delivery;
+using NodeAgent.Parsing;
 using NodeAgent.Parsing.Multiline;
 
 namespace NodeAgent.Tests.Parsing.Multiline;
@@ -208,8 +209,41 @@ public sealed class MultilineJoinerTests
         Assert.Equal(["kept", "Error: boom\n    at f (/app/x.js:1:2)", "after"], records.Select(r => Encoding.UTF8.GetString(r.Message.Span)));
         Assert.Equal([0L, 100L, 300L], records.Select(r => r.StartOffset));
 
+        // One record at a time, as the reading loop decodes a line at a time.
+        records.Clear();
+        foreach (var (text, start) in new[] { ("TypeError: x", 400L), ("    at g (/app/y.js:3:4)", 500L), ("next", 600L) })
+        {
+            records.Add(Record(text, start));
+            joiner.AddRange(records, records.Count - 1);
+        }
+
+        Assert.Equal(["TypeError: x\n    at g (/app/y.js:3:4)", "next"], records.Select(r => Encoding.UTF8.GetString(r.Message.Span)));
+
         static LogRecord Record(string text, long start) =>
             new("2026-03-14T09:00:00Z", LogStream.Stdout, Encoding.UTF8.GetBytes(text), start, start + 100, LogFlags.None);
+    }
+
+    [Fact]
+    public void The_merger_writes_its_records_straight_into_the_joiner()
+    {
+        using var arena = new RecordArena();
+        using var merger = new PartialLineMerger(1 << 20, PartialLineMerger.DefaultPartialTimeout, arena);
+        using var joiner = new MultilineJoiner(MultilineRule.Auto, 1 << 20, Timeout, arena);
+        var output = new List<LogRecord>();
+        var ts = Encoding.ASCII.GetBytes("2026-03-14T09:00:00Z");
+
+        // A CRI P/F pair makes the header; its frame follows; then an ordinary line.
+        merger.Add(LogStream.Stdout, ts, "java.lang.IllegalState"u8, 0, 50, last: false, LogFlags.None, joiner.Into(output));
+        merger.Add(LogStream.Stdout, ts, "Exception: boom"u8, 50, 100, last: true, LogFlags.None, joiner.Into(output));
+        merger.Add(LogStream.Stdout, ts, "\tat com.shop.A.b(A.java:10)"u8, 100, 150, last: true, LogFlags.None, joiner.Into(output));
+        Assert.Empty(output);
+        Assert.Equal(0, joiner.OldestPendingStart);
+        merger.Add(LogStream.Stdout, ts, "done"u8, 150, 200, last: true, LogFlags.None, joiner.Into(output));
+
+        Assert.Equal(
+            [new ExpectedRecord("2026-03-14T09:00:00Z", LogStream.Stdout, "java.lang.IllegalStateException: boom\n\tat com.shop.A.b(A.java:10)", 0, 150, LogFlags.None),
+             new ExpectedRecord("2026-03-14T09:00:00Z", LogStream.Stdout, "done", 150, 200, LogFlags.None)],
+            output.Select(ExpectedRecord.From));
     }
 
     [Fact]
