@@ -61,7 +61,7 @@ internal sealed class JournalDocuments(string nodeName, DataStreamName? dataStre
         }
 
         // The key keeps copies: the entry's bytes may be the reader's cached payloads, which it may drop.
-        var owned = new ContextKey(path, [.. key.Values.Select(v => v is { } bytes ? bytes.ToArray() : (ReadOnlyMemory<byte>?)null)]);
+        var owned = new ContextKey(path, [.. key.Values.Select(v => v is { } bytes ? new ReadOnlyMemory<byte>(bytes.ToArray()) : (ReadOnlyMemory<byte>?)null)]);
         context = new DocumentContext(path, dataStream, parseJson: false, EncodeTail(path, owned.Values), hasStream: false, routed: true);
         _contexts[owned] = context;
         return context;
@@ -125,7 +125,8 @@ internal sealed class JournalDocuments(string nodeName, DataStreamName? dataStre
     {
         for (var i = 0; i < FieldNames.Length; i++)
         {
-            values[i] = entry.TryGetValue(FieldNames[i], out var value) ? value : null;
+            // Not "? value : null": null would become an empty value through byte[]'s conversion to memory.
+            values[i] = entry.TryGetValue(FieldNames[i], out var value) ? value : (ReadOnlyMemory<byte>?)null;
         }
 
         return values;

@@ -69,6 +69,9 @@ internal sealed partial class JournalInput : BackgroundService
         _filter = new JournalEntryFilter(journal.Units, journal.SkipOwnEntries ? OwnProcess() : null);
     }
 
+    /// <summary>How often the directories are listed (<see cref="ListInterval"/>; tests shorten it).</summary>
+    internal TimeSpan ListEvery { get; init; } = ListInterval;
+
     /// <summary>The open journal files, for metrics.</summary>
     public IReadOnlyList<JournalTail> Tails => _tails;
 
@@ -90,7 +93,7 @@ internal sealed partial class JournalInput : BackgroundService
                 if (now >= nextList || _listNow)
                 {
                     List();
-                    nextList = now + ListInterval;
+                    nextList = now + ListEvery;
                 }
 
                 progressed = await ReadTurnAsync(stoppingToken);
