@@ -11,17 +11,19 @@ namespace NodeAgent.Tailing.Journald;
 /// names <c>&lt;name&gt;.service</c>, as journalctl reads <c>-u kubelet</c>. Empty: every entry.
 /// <para>
 /// With the console output, the agent's own entries are left out too (<see cref="JournalOptions.SkipOwnEntries"/>):
-/// those of its process ID written since it started, which is how journald knows a unit's stdout.
+/// under systemd its stdout goes to the journal, and journald stamps each entry of a service's processes with the
+/// service's invocation id (<c>_SYSTEMD_INVOCATION_ID</c>), which systemd also gives the service as
+/// <c>$INVOCATION_ID</c>. Not by process ID: in a pod the agent's PID is its own namespace's (often 1), and the host's
+/// entries of that PID are systemd's.
 /// </para>
 /// </summary>
 internal sealed class JournalEntryFilter
 {
     private readonly byte[][] _units;
-    private readonly byte[]? _ownPid;
-    private readonly ulong _ownStartMicroseconds;
+    private readonly byte[]? _ownInvocation;
 
-    /// <param name="ownProcess">The agent's process ID and start time, when its own entries are to be left out.</param>
-    public JournalEntryFilter(IReadOnlyList<string> units, (int Pid, DateTimeOffset Started)? ownProcess = null)
+    /// <param name="ownInvocationId">The agent's systemd invocation id, when its own entries are to be left out.</param>
+    public JournalEntryFilter(IReadOnlyList<string> units, string? ownInvocationId = null)
     {
         _units = [.. units
             .Where(u => !string.IsNullOrWhiteSpace(u))
@@ -29,20 +31,19 @@ internal sealed class JournalEntryFilter
             .SelectMany(u => u.Contains('.', StringComparison.Ordinal) ? [u] : new[] { u, u + ".service" })
             .Distinct(StringComparer.Ordinal)
             .Select(Encoding.UTF8.GetBytes)];
-        if (ownProcess is { } own)
+        if (!string.IsNullOrWhiteSpace(ownInvocationId))
         {
-            _ownPid = Encoding.ASCII.GetBytes(own.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            _ownStartMicroseconds = (ulong)Math.Max(0, (own.Started - DateTimeOffset.UnixEpoch).Ticks / 10);
+            _ownInvocation = Encoding.ASCII.GetBytes(ownInvocationId.Trim());
         }
     }
 
     /// <summary>No filter at all: every entry is shipped.</summary>
-    public bool PassesAll => _units.Length == 0 && _ownPid is null;
+    public bool PassesAll => _units.Length == 0 && _ownInvocation is null;
 
     public bool Wants(JournalEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_ownPid is not null && entry.RealtimeMicroseconds >= _ownStartMicroseconds && Is(entry, "_PID", _ownPid))
+        if (_ownInvocation is not null && Is(entry, "_SYSTEMD_INVOCATION_ID", _ownInvocation))
         {
             return false;
         }

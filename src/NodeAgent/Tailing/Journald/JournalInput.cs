@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Delivery;
@@ -66,7 +65,7 @@ internal sealed partial class JournalInput : BackgroundService
         _logger = logger;
         _checkpoints = new JournalCheckpoints(new JournalCheckpointStore(logs.StatePath, time, logs.CheckpointExpiry, logger), time, logger);
         _documents = new JournalDocuments(nodeName, journal.DataStream, logs.MaxMessageBytes);
-        _filter = new JournalEntryFilter(journal.Units, journal.SkipOwnEntries ? OwnProcess() : null);
+        _filter = new JournalEntryFilter(journal.Units, journal.SkipOwnEntries ? Environment.GetEnvironmentVariable("INVOCATION_ID") : null);
     }
 
     /// <summary>How often the directories are listed (<see cref="ListInterval"/>; tests shorten it).</summary>
@@ -290,12 +289,5 @@ internal sealed partial class JournalInput : BackgroundService
 
         _arena.Dispose();
         base.Dispose();
-    }
-
-    /// <summary>The agent's process as journald knows it: its PID, and since when entries of that PID are its own.</summary>
-    private static (int Pid, DateTimeOffset Started) OwnProcess()
-    {
-        using var self = Process.GetCurrentProcess();
-        return (Environment.ProcessId, self.StartTime.ToUniversalTime());
     }
 }

@@ -21,7 +21,7 @@ internal sealed record JournalOptions(bool Enabled, IReadOnlyList<string> Paths,
 
     public static JournalOptions Disabled { get; } = new(false, DefaultPaths, [], DefaultDataStream);
 
-    /// <summary>Leave out the agent's own entries: with the console output, whose documents journald would take back
-    /// in from a systemd unit's stdout, to be read and written again forever.</summary>
+    /// <summary>Leave out the agent's own entries (its systemd invocation's): with the console output, whose documents
+    /// journald would take back in from a systemd unit's stdout, to be read and written again forever.</summary>
     public bool SkipOwnEntries { get; init; }
 }

@@ -64,16 +64,17 @@ public sealed class JournalEntryFilterTests
     }
 
     [Fact]
-    public void The_agents_own_entries_since_it_started_are_left_out_when_asked()
+    public void The_agents_own_entries_are_left_out_by_its_systemd_invocation_when_asked()
     {
-        var started = DateTimeOffset.UnixEpoch.AddTicks((long)(JournalEntries.Realtime + 100) * 10);
-        var filter = new JournalEntryFilter([], (Pid: 4321, Started: started));
+        var filter = new JournalEntryFilter([], "6f0d1c2e9a8b4c7d8e9f0a1b2c3d4e5f");
 
         Assert.False(filter.PassesAll);
-        Assert.False(filter.Wants(JournalEntries.Entry(200, ("MESSAGE", "{\"@timestamp\":...}"), ("_PID", "4321"))));
-        // Before it started, the PID was another process's.
-        Assert.True(filter.Wants(JournalEntries.Entry(50, ("MESSAGE", "older"), ("_PID", "4321"))));
-        Assert.True(filter.Wants(JournalEntries.Entry(201, ("MESSAGE", "other"), ("_PID", "43210"))));
-        Assert.True(new JournalEntryFilter([]).Wants(JournalEntries.Entry(200, ("_PID", "4321"))));
+        Assert.False(filter.Wants(JournalEntries.Entry(200, ("MESSAGE", "{\"@timestamp\":...}"), ("_PID", "4321"), ("_SYSTEMD_INVOCATION_ID", "6f0d1c2e9a8b4c7d8e9f0a1b2c3d4e5f"))));
+        // Another run of the unit, or another unit.
+        Assert.True(filter.Wants(JournalEntries.Entry(201, ("MESSAGE", "older"), ("_SYSTEMD_INVOCATION_ID", "00000000000000000000000000000001"))));
+        // Not by PID: in a pod the agent is often PID 1 of its namespace, and the host's PID 1 is systemd.
+        Assert.True(filter.Wants(JournalEntries.Entry(202, ("MESSAGE", "Started kubelet.service."), ("_PID", "1"))));
+        Assert.True(new JournalEntryFilter([], null).Wants(JournalEntries.Entry(203, ("_SYSTEMD_INVOCATION_ID", "6f0d1c2e9a8b4c7d8e9f0a1b2c3d4e5f"))));
+        Assert.True(new JournalEntryFilter([], "").PassesAll);
     }
 }
