@@ -14,6 +14,9 @@ internal sealed partial class JournalInput
     private readonly HashSet<JournalId> _finished = [];
     // Paths that could not be read, reported once each while they stay so.
     private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
+    // On the journal's first start with Logs:ReadFromHead=false: the files the first listing found, which start at their
+    // end whenever they are opened (an archived one may wait for its turn).
+    private HashSet<JournalId>? _presentAtFirstStart;
     private bool _firstListing = true;
     private volatile bool _listNow;
 
@@ -52,6 +55,11 @@ internal sealed partial class JournalInput
                 tail.Gone = true;
                 Log.Gone(_logger, tail.Path);
             }
+        }
+
+        if (_firstListing && !_checkpoints.HasState && !_logs.ReadFromHead)
+        {
+            _presentAtFirstStart = [.. listed.Keys];
         }
 
         _finished.IntersectWith(listed.Keys);
@@ -95,7 +103,7 @@ internal sealed partial class JournalInput
     }
 
     /// <summary>Opens a listed file where its checkpoint says, at its start, or (a first start with
-    /// <c>Logs:ReadFromHead=false</c>, files found by the first listing) at its end. False when it cannot be opened.</summary>
+    /// <c>Logs:ReadFromHead=false</c>, files the first listing found) at its end. False when it cannot be opened.</summary>
     private bool Open(JournalFileInfo file)
     {
         JournalFileReader reader;
@@ -134,7 +142,7 @@ internal sealed partial class JournalInput
             after = checkpoint.Seqnum;
             start = "checkpoint";
         }
-        else if (_firstListing && !_checkpoints.HasState && !_logs.ReadFromHead)
+        else if (_presentAtFirstStart?.Contains(header.FileId) == true)
         {
             after = header.EntryCount > 0 ? header.TailEntrySeqnum : 0;
             start = "end";

@@ -225,6 +225,25 @@ public sealed class JournalInputTests : IDisposable
     }
 
     [JournalToolFact(JournalTools.Remote, JournalTools.Journalctl)]
+    public async Task At_the_first_start_with_read_from_head_off_archived_files_waiting_their_turn_start_at_their_end_too()
+    {
+        // More archived files than are read at once: those opened later were still there at the first start.
+        for (var i = 0; i < 6; i++)
+        {
+            var archived = JournalFile("m1", $"system@{i:x16}.journal");
+            Write(archived, 20, firstIndex: i * 20);
+            JournalFiles.Archive(archived);
+        }
+
+        await using var run = await Harness(readFromHead: false).StartAsync();
+        await Eventually.TrueAsync(() => run.Log.Entries.Count(e => e.Id == 1106) == 6, "every archived file opened, read and closed", Wait);
+        await run.StopAsync();
+
+        Assert.Empty(run.Output.Delivered);
+        Assert.Equal(6, run.Log.Entries.Count(e => e.Id == 1105 && e.Message.Contains("from its end", StringComparison.Ordinal)));
+    }
+
+    [JournalToolFact(JournalTools.Remote, JournalTools.Journalctl)]
     public async Task A_renamed_file_goes_on_under_its_new_name_and_once_archived_and_read_it_is_closed_for_good()
     {
         var active = JournalFile("m1", "system.journal");
