@@ -17,14 +17,17 @@ internal sealed partial class JournalInput
     // On the journal's first start with Logs:ReadFromHead=false: the files the first listing found, which start at their
     // end whenever they are opened (an archived one may wait for its turn).
     private HashSet<JournalId>? _presentAtFirstStart;
+    private readonly JournalDirectoryStamps _directories = new();
     private bool _firstListing = true;
     private volatile bool _listNow;
 
-    /// <summary>Lists the journal directories: renamed files keep their tail under the new name, files no longer
-    /// listed are read to their end (their open handle still reads), new files are opened.</summary>
+    /// <summary>Lists the journal directories (when <see cref="JournalDirectoryStamps"/> says they may have changed):
+    /// renamed files keep their tail under the new name, files no longer listed are read to their end (their open
+    /// handle still reads), new files are opened.</summary>
     private void List()
     {
         _listNow = false;
+        _directories.Listing(_journal.Paths);
         var list = JournalDirectory.List(_journal.Paths);
         var unreadable = list.Unreadable.Select(u => u.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var (path, error) in list.Unreadable)

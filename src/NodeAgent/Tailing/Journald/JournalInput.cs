@@ -89,7 +89,7 @@ internal sealed partial class JournalInput : BackgroundService
             bool progressed;
             try
             {
-                if (now >= nextList || _listNow)
+                if (_listNow || (now >= nextList && _directories.MustList(_journal.Paths)))
                 {
                     List();
                     nextList = now + ListEvery;
