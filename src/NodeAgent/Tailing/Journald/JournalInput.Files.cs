@@ -112,7 +112,7 @@ internal sealed partial class JournalInput
         JournalFileReader reader;
         try
         {
-            reader = JournalFileReader.Open(file.Path);
+            reader = JournalFileReader.Open(file.Path, _readerOptions);
         }
         catch (FileNotFoundException)
         {

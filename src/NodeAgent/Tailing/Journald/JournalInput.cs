@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Delivery;
+using NodeAgent.Journal;
 using NodeAgent.Parsing;
 using NodeAgent.Telemetry;
 
@@ -41,6 +42,7 @@ internal sealed partial class JournalInput : BackgroundService
     private readonly JournalCheckpoints _checkpoints;
     private readonly JournalDocuments _documents;
     private readonly JournalEntryFilter _filter;
+    private readonly JournalReaderOptions _readerOptions;
     private readonly RecordArena _arena = new();
     private readonly List<LogRecord> _records = [];
 
@@ -66,6 +68,10 @@ internal sealed partial class JournalInput : BackgroundService
         _checkpoints = new JournalCheckpoints(new JournalCheckpointStore(logs.StatePath, time, logs.CheckpointExpiry, logger), time, logger);
         _documents = new JournalDocuments(nodeName, journal.DataStream, logs.MaxMessageBytes);
         _filter = new JournalEntryFilter(journal.Units, journal.SkipOwnEntries ? Environment.GetEnvironmentVariable("INVOCATION_ID") : null);
+        // A field is decoded up to what a message may ship (the reader's default, 16 MiB a field and 64 MiB an entry,
+        // is for a core dump kept in the journal, which no document carries), and an entry to a few such fields.
+        var maxField = Math.Max(JournalReaderOptions.MinimumFieldBytes, logs.MaxMessageBytes + "MESSAGE=".Length);
+        _readerOptions = new JournalReaderOptions { MaxFieldBytes = maxField, MaxEntryBytes = (int)Math.Min(int.MaxValue, 8L * maxField) };
     }
 
     /// <summary>How often the directories are listed (<see cref="ListInterval"/>; tests shorten it).</summary>

@@ -16,13 +16,13 @@ internal sealed class JournalHarness : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private bool _stopped;
 
-    public JournalHarness(string journalDirectory, string statePath, IReadOnlyList<string>? units = null, bool readFromHead = true, BufferBudget? budget = null, bool stalled = false)
+    public JournalHarness(string journalDirectory, string statePath, IReadOnlyList<string>? units = null, bool readFromHead = true, BufferBudget? budget = null, bool stalled = false, int maxMessageBytes = 1 << 20)
     {
         Budget = budget ?? new BufferBudget(64L << 20);
         Output = new TestOutput(Budget) { Stalled = stalled };
         _loggers = LoggerFactory.Create(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Trace));
         var journal = new JournalOptions(true, [journalDirectory], units ?? [], JournalOptions.DefaultDataStream);
-        var logs = new LogsOptions(true, [], [], statePath, readFromHead);
+        var logs = new LogsOptions(true, [], [], statePath, readFromHead) { MaxMessageBytes = maxMessageBytes };
         Input = new JournalInput(journal, logs, NodeName, Output, Budget, Statistics, new AgentHealth(TimeProvider.System), Errors, TimeProvider.System, _loggers.CreateLogger<JournalInput>())
         {
             ListEvery = TimeSpan.FromMilliseconds(200),

@@ -36,8 +36,8 @@ public sealed class JournalInputTests : IDisposable
     private static void Write(string path, int count, int firstIndex = 0, JournalVariant? variant = null) =>
         TestJournals.Write(path, TestJournals.Corpus(count, seed: firstIndex + 1, firstIndex: firstIndex), variant ?? TestJournals.Default);
 
-    private JournalHarness Harness(IReadOnlyList<string>? units = null, bool readFromHead = true, BufferBudget? budget = null, bool stalled = false, string? statePath = null) =>
-        new(JournalDirectory, statePath ?? StatePath, units, readFromHead, budget, stalled);
+    private JournalHarness Harness(IReadOnlyList<string>? units = null, bool readFromHead = true, BufferBudget? budget = null, bool stalled = false, string? statePath = null, int maxMessageBytes = 1 << 20) =>
+        new(JournalDirectory, statePath ?? StatePath, units, readFromHead, budget, stalled, maxMessageBytes);
 
     private static Task<int> Delivered(JournalHarness run, int count) =>
         Eventually.ValueAsync(() => run.Output.Delivered.Count, n => n >= count, $"{count} entries delivered", Wait);
@@ -292,6 +292,30 @@ public sealed class JournalInputTests : IDisposable
             return run.Output.Delivered.Count == 3000 && run.Input.Tails.Count == 0;
         }, "every entry delivered and the file closed", Wait);
         Assert.Equal(3000, run.Output.Delivered.Select(d => d.Id).Distinct().Count());
+    }
+
+    [JournalToolFact(JournalTools.Remote, JournalTools.Journalctl)]
+    public async Task A_message_is_cut_at_the_cap_and_a_large_field_before_it_does_not_cut_it_shorter()
+    {
+        var system = JournalFile("m1", "system.journal");
+        using (var export = new MemoryStream())
+        {
+            // A core dump kept in the journal comes before its message: 200 KiB the document does not carry.
+            var dump = new byte[200 * 1024];
+            new Random(3).NextBytes(dump);
+            ExportFormat.WriteEntry(export, 1_700_000_000_000_000, 5_000_000, "0123456789abcdef0123456789abcdef", [("COREDUMP", dump), ("MESSAGE", TestJournals.Utf8(new string('a', 3000)))]);
+            ExportFormat.WriteEntry(export, 1_700_000_000_000_001, 5_000_001, "0123456789abcdef0123456789abcdef", [("MESSAGE", TestJournals.Utf8(new string('b', 5000)))]);
+            TestJournals.Write(system, export.ToArray(), TestJournals.Default);
+        }
+
+        await using var run = await Harness(maxMessageBytes: 4096).StartAsync();
+        await Delivered(run, 2);
+
+        var documents = run.Output.Delivered.OrderBy(d => d.Record.StartOffset).ToList();
+        Assert.Equal(new string('a', 3000), documents[0].Message);
+        Assert.Equal(LogFlags.None, documents[0].Record.Flags);
+        Assert.Equal(new string('b', 4096), documents[1].Message);
+        Assert.Equal(LogFlags.Truncated, documents[1].Record.Flags);
     }
 
     [Fact]
