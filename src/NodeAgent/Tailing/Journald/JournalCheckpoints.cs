@@ -32,7 +32,6 @@ internal sealed partial class JournalCheckpoints
         _refreshAfter = TimeSpan.FromTicks(Math.Min(LongestRefresh.Ticks, store.Expiry.Ticks / 2));
         var load = store.Load();
         HasState = load.FileExisted;
-        Problem = load.Problem;
         foreach (var checkpoint in load.Checkpoints)
         {
             _known[checkpoint.FileId] = checkpoint;
@@ -41,9 +40,6 @@ internal sealed partial class JournalCheckpoints
 
     /// <summary>A <c>journal.json</c> existed (even one set aside): not the journal's first start.</summary>
     public bool HasState { get; }
-
-    /// <summary>Why the file that existed could not be used (already logged); null when it could.</summary>
-    public string? Problem { get; }
 
     /// <summary>Set once the files have been looked for: before that, a first start saves nothing (an empty
     /// <c>journal.json</c> would make the next start take files present now for new ones).</summary>

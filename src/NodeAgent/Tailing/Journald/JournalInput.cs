@@ -11,8 +11,8 @@ namespace NodeAgent.Tailing.Journald;
 /// The systemd journal as an input of the log pipeline (issue 14, point 2), read from journald's own files by
 /// <see cref="Journal.JournalFileReader"/>: each journal file is tailed as a container log file is
 /// (<see cref="JournalTail"/>), its entries shipped exactly once. A loop of its own, with its own liveness heartbeat
-/// (<c>journal</c>): finds the files (<see cref="Journal.JournalDirectory"/>, every <see cref="ListInterval"/>, and at
-/// once when an open file turns out archived, which is journald rotating it), reads every open file in turn up to a
+/// (<c>journal</c>): finds the files (<see cref="Journal.JournalDirectory"/>, every <see cref="ListInterval"/> when a
+/// directory changed, and at once when an open file turns out archived, which is journald rotating it), reads every open file in turn up to a
 /// quantum of entries while the <see cref="BufferBudget"/> has room (the output never makes the loop wait), and hands
 /// each run of entries that share a document context to the shared <see cref="ILogOutput"/> as one
 /// <see cref="LogBatch"/>. Checkpoints come from the acknowledgement watermarks (<see cref="JournalCheckpoints"/>).
@@ -79,9 +79,6 @@ internal sealed partial class JournalInput : BackgroundService
 
     /// <summary>The open journal files, for metrics.</summary>
     public IReadOnlyList<JournalTail> Tails => _tails;
-
-    /// <summary>The checkpoints as they stand (tests).</summary>
-    internal JournalCheckpoints Checkpoints => _checkpoints;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
