@@ -12,6 +12,9 @@ need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || [[ -x /usr/bin/prometheus-node-exporter ]] || need+=(prometheus-node-exporter)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The journal tests write real journal files with systemd-journal-remote (kept in /lib/systemd) and read them back with
+# journalctl (package systemd, above).
+[[ -x /lib/systemd/systemd-journal-remote || -x /usr/lib/systemd/systemd-journal-remote ]] || need+=(systemd-journal-remote)
 # kubectl renders the kustomize overlays and is run against the fake API server; Debian's package is old but has both.
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 # The web configuration tests make certificates with openssl and check the TLS listener with curl.

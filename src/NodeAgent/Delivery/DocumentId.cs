@@ -25,26 +25,64 @@ namespace NodeAgent.Delivery;
 /// SipHash is a pseudo-random function of the offset (128 bits: about 10^-9 for 10^15 documents), while a writer of
 /// log lines controls neither another file's key nor a key at will (it would have to invert SHA-256).
 /// </para>
+/// <para>A systemd journal entry is named the same way, by its seqnum under a key of its journal (<see cref="JournalKey"/>).</para>
 /// </summary>
 internal static class DocumentId
 {
     /// <summary>Characters in an id.</summary>
     public const int Length = 22;
 
-    private const byte Version = 1;
-    private const int KeyFixedBytes = 1 + 2 + 8 + 8 + 8 + 4;
+    // The version byte of a file's key encoding, and of a journal's (never equal: see JournalKey).
+    private const byte FileVersion = 1;
+    private const byte JournalVersion = 2;
+    // What follows the node name: device, inode and fingerprint (8 bytes each) and the fingerprint length (4); or the
+    // journal's seqnum id.
+    private const int FilePlaceBytes = 8 + 8 + 8 + 4;
+    private const int JournalPlaceBytes = 16;
     private const int MaxNodeNameBytes = ushort.MaxValue;
 
     /// <summary>The key of one file's documents: SHA-256 of the canonical encoding, computed once per file.</summary>
     public static DocumentIdKey Key(string nodeName, ulong device, ulong inode, ulong fingerprint, int fingerprintLength)
     {
+        Span<byte> place = stackalloc byte[FilePlaceBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(place, device);
+        BinaryPrimitives.WriteUInt64LittleEndian(place[8..], inode);
+        BinaryPrimitives.WriteUInt64LittleEndian(place[16..], fingerprint);
+        BinaryPrimitives.WriteInt32LittleEndian(place[24..], fingerprintLength);
+        return Derive(FileVersion, nodeName, place);
+    }
+
+    /// <summary>
+    /// The key of one journal's documents (DELIVERY.md, "The systemd journal"): the entries of every file one journald
+    /// wrote share a seqnum id, and a seqnum names one entry under it, so an entry's id is a pure function of (node
+    /// name, seqnum id, seqnum) whichever file it is read from, and under whatever name. The canonical encoding is the
+    /// file one's with version byte 2 (so a journal key can never equal a file key, whatever the bytes that follow),
+    /// the node name's UTF-8 length (2 bytes, little endian) and bytes, then the seqnum id's 16 bytes as the journal
+    /// file holds them (the order journalctl prints them in). Each entry is then named by its seqnum, as a line by its
+    /// offset (<see cref="DocumentIdKey.Write"/>).
+    /// </summary>
+    public static DocumentIdKey JournalKey(string nodeName, ReadOnlySpan<byte> seqnumId)
+    {
+        if (seqnumId.Length != JournalPlaceBytes)
+        {
+            throw new ArgumentException($"a seqnum id is {JournalPlaceBytes} bytes, not {seqnumId.Length}", nameof(seqnumId));
+        }
+
+        return Derive(JournalVersion, nodeName, seqnumId);
+    }
+
+    /// <summary>SHA-256 of: the version byte, the node name's UTF-8 length (2 bytes, little endian) and bytes, then
+    /// <paramref name="place"/>; its first 16 bytes as two little-endian words.</summary>
+    private static DocumentIdKey Derive(byte version, string nodeName, ReadOnlySpan<byte> place)
+    {
         ArgumentNullException.ThrowIfNull(nodeName);
         var maxNameBytes = Encoding.UTF8.GetMaxByteCount(nodeName.Length);
+        var fixedBytes = 1 + 2 + place.Length;
         byte[]? rented = null;
         // Kubernetes node names are DNS subdomains (at most 253 characters): the stack always suffices in practice.
-        var input = maxNameBytes + KeyFixedBytes <= 1024
-            ? stackalloc byte[maxNameBytes + KeyFixedBytes]
-            : (rented = ArrayPool<byte>.Shared.Rent(maxNameBytes + KeyFixedBytes));
+        var input = maxNameBytes + fixedBytes <= 1024
+            ? stackalloc byte[maxNameBytes + fixedBytes]
+            : (rented = ArrayPool<byte>.Shared.Rent(maxNameBytes + fixedBytes));
         try
         {
             var nameBytes = Encoding.UTF8.GetBytes(nodeName, input[3..]);
@@ -53,16 +91,12 @@ internal static class DocumentId
                 throw new ArgumentException($"a node name of {nameBytes} UTF-8 bytes is too long", nameof(nodeName));
             }
 
-            input[0] = Version;
+            input[0] = version;
             BinaryPrimitives.WriteUInt16LittleEndian(input[1..], (ushort)nameBytes);
-            var rest = input[(3 + nameBytes)..];
-            BinaryPrimitives.WriteUInt64LittleEndian(rest, device);
-            BinaryPrimitives.WriteUInt64LittleEndian(rest[8..], inode);
-            BinaryPrimitives.WriteUInt64LittleEndian(rest[16..], fingerprint);
-            BinaryPrimitives.WriteInt32LittleEndian(rest[24..], fingerprintLength);
+            place.CopyTo(input[(3 + nameBytes)..]);
 
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(input[..(nameBytes + KeyFixedBytes)], digest);
+            SHA256.HashData(input[..(nameBytes + fixedBytes)], digest);
             return new DocumentIdKey(BinaryPrimitives.ReadUInt64LittleEndian(digest), BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]));
         }
         finally

@@ -6,6 +6,7 @@ using NodeAgent.Kubernetes;
 using NodeAgent.Metrics;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
+using NodeAgent.Tailing.Journald;
 
 namespace NodeAgent.Hosting;
 
@@ -39,6 +40,9 @@ internal sealed record AgentOptions(
 
     /// <summary>Where the metrics are served (<c>Http:MetricsPath</c>); "/" serves them in place of the index page.</summary>
     public string MetricsPath { get; init; } = "/metrics";
+
+    /// <summary>The <c>Journal:*</c> keys: the systemd journal as an input of the log pipeline.</summary>
+    public JournalOptions Journal { get; init; } = JournalOptions.Disabled;
 
     /// <summary><c>Http:WebConfigFile</c> loaded: TLS, basic auth and headers of the listener; null when unset.</summary>
     public Web.WebSettings? Web { get; init; }

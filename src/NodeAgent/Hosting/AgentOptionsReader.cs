@@ -74,6 +74,7 @@ internal sealed partial class AgentOptionsReader
             Enum.Parse<LogLevel>(Choice("Logging:Level") ?? "Information", ignoreCase: true));
         var options = new AgentOptions(nodeName, listen, paths, metrics, logs, output, elasticsearch, Duration("Shutdown:Timeout"), logging)
         {
+            Journal = ReadJournal(logs, elasticsearch, output),
             Kubernetes = ReadKubernetes(),
             MetricsPath = MetricsPath(),
             Web = ReadWebConfig(),

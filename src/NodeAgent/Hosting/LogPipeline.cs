@@ -6,6 +6,7 @@ using NodeAgent.Kubernetes;
 using NodeAgent.Shipping;
 using NodeAgent.Shipping.Elasticsearch;
 using NodeAgent.Tailing;
+using NodeAgent.Tailing.Journald;
 using NodeAgent.Telemetry;
 
 namespace NodeAgent.Hosting;
@@ -64,5 +65,17 @@ internal static class LogPipeline
             sp.GetRequiredService<InternalErrors>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FileServer>>()));
         services.AddHostedService(sp => sp.GetRequiredService<FileServer>());
         services.AddSingleton<IAgentMetrics, TailMetrics>();
+        if (options.Journal.Enabled)
+        {
+            // Its own loop and heartbeat, on the same output and budget; registered after the output, so stopped
+            // before it, as the file loop is.
+            services.AddSingleton<JournalStatistics>();
+            services.AddSingleton(sp => new JournalInput(
+                options.Journal, logs, options.NodeName, sp.GetRequiredService<ILogOutput>(), sp.GetRequiredService<BufferBudget>(),
+                sp.GetRequiredService<JournalStatistics>(), sp.GetRequiredService<AgentHealth>(), sp.GetRequiredService<InternalErrors>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JournalInput>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<JournalInput>());
+            services.AddSingleton<IAgentMetrics>(sp => new JournalMetrics(sp.GetRequiredService<JournalInput>(), sp.GetRequiredService<JournalStatistics>()));
+        }
     }
 }

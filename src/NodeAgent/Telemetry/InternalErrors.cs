@@ -9,7 +9,7 @@ internal sealed class InternalErrors : IAgentMetrics
 {
     /// <summary>The components with a loop of their own, written from the start (a counter that appears only after
     /// its first increase hides that increase from <c>increase()</c>).</summary>
-    public static readonly string[] Components = ["checkpoints", "elasticsearch", "kubernetes", "logs"];
+    public static readonly string[] Components = ["checkpoints", "elasticsearch", "journal", "kubernetes", "logs"];
 
     private readonly LabeledCounter _counts = new();
 

@@ -4,7 +4,7 @@ namespace NodeAgent.EndToEnd.Support;
 
 /// <summary>A temporary directory with a config file for one agent run, listening on loopback port 0 (the agent
 /// reports the port it bound: <see cref="Port"/> is the last started agent's), tailing an empty directory of its own,
-/// keeping its state in its own folder.</summary>
+/// keeping its state in its own folder, not reading the machine's systemd journal.</summary>
 internal sealed class AgentConfig : IDisposable
 {
     public AgentConfig(Action<JsonObject>? customize = null)
@@ -20,6 +20,8 @@ internal sealed class AgentConfig : IDisposable
                 ["Include"] = new JsonArray(Path.Combine(LogDirectory, "*.log")),
                 ["StatePath"] = Path.Combine(Root, "state"),
             },
+            // The machine's own journal is no test's input: a test that reads one names its own directory.
+            ["Journal"] = new JsonObject { ["Enabled"] = false },
         };
         customize?.Invoke(Json);
         File.WriteAllText(FilePath, Json.ToJsonString());

@@ -124,6 +124,8 @@ public sealed class DaemonSetManifestTests
         (string Host, string Mount, bool ReadOnly)[] expected =
         [
             ("/var/log", "/var/log", true),
+            // The systemd journal's volatile directory; the persistent /var/log/journal comes with /var/log.
+            ("/run/log/journal", "/run/log/journal", true),
             // cri-dockerd's 0.log symlinks point here: mounted at the same path, so they resolve inside the pod.
             ("/var/lib/docker/containers", "/var/lib/docker/containers", true),
             ("/proc", "/host/proc", true),
