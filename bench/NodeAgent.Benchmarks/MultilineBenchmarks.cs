@@ -12,8 +12,8 @@ namespace NodeAgent.Benchmarks;
 /// case: each must pass straight through) and on a mix where about one line in seven belongs to a stack trace (Java,
 /// Python, Go, .NET, Node.js, in turn, after every 50 ordinary lines; an ERROR logger line before the Java one). Each
 /// invocation is a reading turn: the file's record arena is reset first, and what is pending is flushed at its end.
-/// <see cref="DecodeAndJoinCriLines"/> is the reading loop's cost with the decoder in front, to set beside
-/// <see cref="LogDecoderBenchmarks.DecodeCriLines"/>.
+/// <see cref="ParseMergeAndJoinCriLines"/> is the reading loop's path with the parser and merger in front (<c>none</c>
+/// there is the path without multiline, plus a pass-through call).
 /// </summary>
 [MemoryDiagnoser]
 [SuppressMessage("Design", "CA1001", Justification = "Disposed by [GlobalCleanup], BenchmarkDotNet's end of a benchmark.")]
@@ -65,7 +65,7 @@ public class MultilineBenchmarks
     private LogRecord[] _ordinary = [];
     private LogRecord[] _mixed = [];
     private MultilineJoiner _joiner = null!;
-    private LogDecoder _decoder = null!;
+    private PartialLineMerger _merger = null!;
 
     [Params("none", "auto")]
     public string Mode { get; set; } = "auto";
@@ -75,14 +75,14 @@ public class MultilineBenchmarks
     {
         var rule = MultilineRule.Resolve(Mode, null);
         _joiner = new MultilineJoiner(rule, Inputs.MaxMessageBytes, MultilineJoiner.DefaultFlushTimeout, _arena);
-        _decoder = new LogDecoder(Inputs.MaxMessageBytes);
+        _merger = new PartialLineMerger(Inputs.MaxMessageBytes, PartialLineMerger.DefaultPartialTimeout, _arena);
         var messages = Enumerable.Range(0, Inputs.LineCount).Select(i => Message(Inputs.Cri.Line(i))).ToList();
         _ordinary = Records(messages);
         _mixed = Records(Mix(messages));
 
         // About 73 traces of 3 to 7 lines: joined, they leave hundreds of records fewer than lines.
         if (JoinOrdinary() != Inputs.LineCount || (Mode == "none" ? JoinMixed() != Inputs.LineCount : JoinMixed() > Inputs.LineCount - 200)
-            || DecodeAndJoinCriLines() != Inputs.LineCount)
+            || ParseMergeAndJoinCriLines() != Inputs.LineCount)
         {
             throw new InvalidOperationException("the joiner did not pass ordinary lines through one by one, or did not join the traces");
         }
@@ -92,7 +92,7 @@ public class MultilineBenchmarks
     public void Cleanup()
     {
         _joiner.Dispose();
-        _decoder.Dispose();
+        _merger.Dispose();
         _arena.Dispose();
     }
 
@@ -102,19 +102,24 @@ public class MultilineBenchmarks
     [Benchmark(OperationsPerInvoke = Inputs.LineCount)]
     public int JoinMixed() => Join(_mixed);
 
-    /// <summary>The decoder's records of CRI lines go through the joiner, one line at a time as FileTail frames them.</summary>
+    /// <summary>The reading loop's path as it will be wired: each CRI line parsed, its piece given to the partial-line
+    /// merger, and the merger's records written straight into the joiner (<see cref="MultilineJoiner.Into"/>).</summary>
     [Benchmark(OperationsPerInvoke = Inputs.LineCount)]
-    public int DecodeAndJoinCriLines()
+    public int ParseMergeAndJoinCriLines()
     {
         var count = 0;
-        _decoder.Arena.Reset();
         _arena.Reset();
         var block = Inputs.Cri;
         for (var i = 0; i < Inputs.LineCount; i++)
         {
+            var line = block.Line(i);
             var (start, length) = block.Lines[i].GetOffsetAndLength(block.Bytes.Length);
-            _decoder.Decode(block.Line(i), start, start + length + 1, split: false, _output);
-            _joiner.AddRange(_output, 0);
+            if (!CriParser.TryParse(line, out var cri))
+            {
+                throw new InvalidOperationException("not a CRI line");
+            }
+
+            _merger.Add(cri.Stream, line[cri.Timestamp], line[cri.Message], start, start + length + 1, !cri.Partial, LogFlags.None, _joiner.Into(_output));
             count += _output.Count;
             _output.Clear();
         }
