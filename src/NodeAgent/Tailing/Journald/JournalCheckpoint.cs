@@ -116,8 +116,9 @@ internal static class JournalCheckpointJson
         entry.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String && JournalId.TryParse(element.GetString(), out var id)
             ? id : throw Invalid(name, index);
 
+    /// <summary>A seqnum: the agent uses them as offsets (long), so one past long's range is not one it wrote.</summary>
     private static ulong Number(JsonElement entry, string name, int index) =>
-        entry.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out var value)
+        entry.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out var value) && value < long.MaxValue
             ? value : throw Invalid(name, index);
 
     private static InvalidDataException Invalid(string name, int index) => new($"checkpoint {index} has no valid \"{name}\"");

@@ -34,7 +34,7 @@ public sealed class JournalCheckpointStoreTests : IDisposable
         JournalCheckpoint[] saved =
         [
             Sample(1, 0, Start),
-            Sample(ulong.MaxValue, ulong.MaxValue - 20, Start.AddMinutes(-5).ToOffset(TimeSpan.FromHours(2)), "/run/log/journal/m/system@ünïcode \"quoted\".journal~"),
+            Sample(ulong.MaxValue, long.MaxValue - 20, Start.AddMinutes(-5).ToOffset(TimeSpan.FromHours(2)), "/run/log/journal/m/system@ünïcode \"quoted\".journal~"),
         ];
 
         Assert.Equal(2, Store().Save(saved));
@@ -80,6 +80,7 @@ public sealed class JournalCheckpointStoreTests : IDisposable
     [InlineData("""{"version":1}""")]
     [InlineData("""{"version":1,"checkpoints":[{"file_id":"xyz","seqnum_id":"000000000000aaaa000000000000bbbb","seqnum":1,"tail_seqnum":1,"path":"/p","last_seen":"2026-11-28T10:15:00Z"}]}""")]
     [InlineData("""{"version":1,"checkpoints":[{"file_id":"0011223344556677ffeeddccbbaa9988","seqnum_id":"000000000000aaaa000000000000bbbb","seqnum":-1,"tail_seqnum":1,"path":"/p","last_seen":"2026-11-28T10:15:00Z"}]}""")]
+    [InlineData("""{"version":1,"checkpoints":[{"file_id":"0011223344556677ffeeddccbbaa9988","seqnum_id":"000000000000aaaa000000000000bbbb","seqnum":18446744073709551615,"tail_seqnum":1,"path":"/p","last_seen":"2026-11-28T10:15:00Z"}]}""")]
     public void A_corrupt_file_is_set_aside_and_reported_and_reading_starts_without_checkpoints(string content)
     {
         Directory.CreateDirectory(StatePath);
