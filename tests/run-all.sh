@@ -12,9 +12,6 @@ need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || [[ -x /usr/bin/prometheus-node-exporter ]] || need+=(prometheus-node-exporter)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
-# The journal tests write real journal files with systemd-journal-remote (kept in /lib/systemd) and read them back with
-# journalctl (package systemd, above).
-[[ -x /lib/systemd/systemd-journal-remote || -x /usr/lib/systemd/systemd-journal-remote ]] || need+=(systemd-journal-remote)
 # kubectl renders the kustomize overlays and is run against the fake API server; Debian's package is old but has both.
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 # The web configuration tests make certificates with openssl and check the TLS listener with curl.
@@ -22,8 +19,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # The qdisc collector's rtnetlink reading is checked against iproute2's tc (in /usr/sbin).
 command -v tc >/dev/null 2>&1 || [[ -x /usr/sbin/tc || -x /sbin/tc ]] || need+=(iproute2)
-# The journal reader is checked on files systemd-journal-remote writes (in /lib/systemd, off PATH), read back with
-# journalctl (systemd, above); xz compresses payloads the way systemd's xz codec does.
+# The journal reader and input are checked on files systemd-journal-remote writes (in /lib/systemd, off PATH), read back
+# with journalctl (systemd, above); xz compresses payloads the way systemd's xz codec does.
 [[ -x /lib/systemd/systemd-journal-remote || -x /usr/lib/systemd/systemd-journal-remote ]] || need+=(systemd-journal-remote)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 if ((${#need[@]})); then
