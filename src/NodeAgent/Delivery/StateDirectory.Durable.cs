@@ -47,6 +47,22 @@ internal static partial class StateDirectory
         SyncDirectory(directory);
     }
 
+    /// <summary>Renames a state file that cannot be used to <c>&lt;name&gt;.corrupt-&lt;UTC time&gt;</c> (never over an
+    /// earlier one), so it is kept for a look and never silently overwritten. Returns the new path; throws
+    /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when it cannot be moved.</summary>
+    public static string SetAside(string path, DateTimeOffset now)
+    {
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var aside = $"{path}.corrupt-{stamp}";
+        for (var n = 2; File.Exists(aside); n++)
+        {
+            aside = $"{path}.corrupt-{stamp}-{n}";
+        }
+
+        File.Move(path, aside);
+        return aside;
+    }
+
     private static void TryDelete(string path)
     {
         try

@@ -147,17 +147,10 @@ internal sealed partial class CheckpointStore(string statePath, TimeProvider tim
 
     private CheckpointLoad SetAside(string reason)
     {
-        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var aside = $"{FilePath}.corrupt-{stamp}";
-        for (var n = 2; File.Exists(aside); n++)
-        {
-            aside = $"{FilePath}.corrupt-{stamp}-{n}";
-        }
-
         string problem;
         try
         {
-            File.Move(FilePath, aside);
+            var aside = StateDirectory.SetAside(FilePath, time.GetUtcNow());
             problem = $"checkpoint file {FilePath} {reason}; it was set aside as {aside} and reading starts without checkpoints";
             Log.SetAside(logger, problem);
         }

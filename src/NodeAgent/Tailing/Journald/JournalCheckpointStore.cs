@@ -91,17 +91,10 @@ internal sealed partial class JournalCheckpointStore(string statePath, TimeProvi
 
     private JournalCheckpointLoad SetAside(string reason)
     {
-        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var aside = $"{FilePath}.corrupt-{stamp}";
-        for (var n = 2; File.Exists(aside); n++)
-        {
-            aside = $"{FilePath}.corrupt-{stamp}-{n}";
-        }
-
         string problem;
         try
         {
-            File.Move(FilePath, aside);
+            var aside = StateDirectory.SetAside(FilePath, time.GetUtcNow());
             problem = $"journal checkpoint file {FilePath} {reason}; it was set aside as {aside} and the journal is read from the start of its files (entries keep their ids: none is stored twice)";
             Log.SetAside(logger, problem);
         }
